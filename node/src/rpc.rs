@@ -1,0 +1,210 @@
+//! The node's RPC extensions: the standard account-nonce and fee RPCs plus `fusion_nodeInfo`.
+
+use std::sync::Arc;
+
+use fusion_hub_runtime::{opaque::Block, AccountId, Balance, Nonce, TOKEN_DECIMALS, TOKEN_SYMBOL};
+use jsonrpsee::{
+	core::RpcResult,
+	types::{ErrorObject, ErrorObjectOwned},
+	RpcModule,
+};
+use polkadot_sdk::{
+	cumulus_primitives_core::GetParachainInfo,
+	pallet_transaction_payment_rpc::{self, TransactionPayment, TransactionPaymentApiServer},
+	sc_service::{ChainType, Configuration},
+	sc_transaction_pool_api::TransactionPool,
+	sp_api::{Core, ProvideRuntimeApi},
+	sp_block_builder::BlockBuilder,
+	sp_blockchain::{Error as BlockChainError, HeaderBackend, HeaderMetadata},
+	sp_runtime::traits::Block as BlockT,
+	substrate_frame_rpc_system::{self, System, SystemApiServer},
+};
+use serde::{Deserialize, Serialize};
+
+pub use api::FusionApiServer;
+
+/// The hash type of our blocks.
+pub type BlockHash = <Block as BlockT>::Hash;
+
+/// Error code of `fusion_nodeInfo` when a runtime API call fails.
+const RUNTIME_API_ERROR: i32 = 1;
+
+/// How the node produces (or follows) blocks.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum NodeMode {
+	/// Relay-free dev node sealing a block on a timer.
+	DevManualSeal,
+	/// Relay-free dev node sealing a block per transaction.
+	DevInstantSeal,
+	/// Relay-chain backed node authoring blocks with Aura.
+	Collator,
+	/// Relay-chain backed node following the chain.
+	Full,
+}
+
+/// What `fusion_nodeInfo` returns.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct NodeInfo {
+	pub node_name: String,
+	pub node_version: String,
+	pub chain_name: String,
+	pub chain_id: String,
+	pub chain_type: String,
+	pub para_id: u32,
+	pub spec_name: String,
+	pub spec_version: u32,
+	pub best_number: u32,
+	pub best_hash: BlockHash,
+	pub finalized_number: u32,
+	pub mode: NodeMode,
+	pub token_symbol: String,
+	pub token_decimals: u8,
+}
+
+mod api {
+	// jsonrpsee also generates `FusionApiClient`, which the node itself never calls.
+	#![allow(dead_code)]
+
+	use super::NodeInfo;
+	use jsonrpsee::{core::RpcResult, proc_macros::rpc};
+
+	/// Fusion Hub specific RPC methods.
+	#[rpc(client, server)]
+	pub trait FusionApi {
+		/// Static and live facts about this node and the chain it runs.
+		#[method(name = "fusion_nodeInfo")]
+		fn node_info(&self) -> RpcResult<NodeInfo>;
+	}
+}
+
+/// The parts of `NodeInfo` that are fixed once the node has started.
+#[derive(Clone, Debug)]
+pub struct NodeContext {
+	pub node_name: String,
+	pub node_version: String,
+	pub chain_name: String,
+	pub chain_id: String,
+	pub chain_type: String,
+	pub mode: NodeMode,
+}
+
+impl NodeContext {
+	/// Captures the node's static facts from its configuration.
+	pub fn new(config: &Configuration, mode: NodeMode) -> Self {
+		Self {
+			node_name: config.impl_name.clone(),
+			node_version: env!("CARGO_PKG_VERSION").to_string(),
+			chain_name: config.chain_spec.name().to_string(),
+			chain_id: config.chain_spec.id().to_string(),
+			chain_type: chain_type_name(&config.chain_spec.chain_type()),
+			mode,
+		}
+	}
+}
+
+fn chain_type_name(chain_type: &ChainType) -> String {
+	match chain_type {
+		ChainType::Development => "Development".to_string(),
+		ChainType::Local => "Local".to_string(),
+		ChainType::Live => "Live".to_string(),
+		ChainType::Custom(name) => name.clone(),
+	}
+}
+
+/// Implementation of [`FusionApiServer`].
+pub struct FusionRpc<C> {
+	client: Arc<C>,
+	context: NodeContext,
+}
+
+impl<C> FusionRpc<C> {
+	pub fn new(client: Arc<C>, context: NodeContext) -> Self {
+		Self { client, context }
+	}
+}
+
+fn runtime_api_error(call: &str, error: impl std::fmt::Display) -> ErrorObjectOwned {
+	ErrorObject::owned(
+		RUNTIME_API_ERROR,
+		format!("Runtime API call `{call}` failed at the best block"),
+		Some(error.to_string()),
+	)
+}
+
+impl<C> FusionApiServer for FusionRpc<C>
+where
+	C: ProvideRuntimeApi<Block> + HeaderBackend<Block> + Send + Sync + 'static,
+	C::Api: Core<Block> + GetParachainInfo<Block>,
+{
+	fn node_info(&self) -> RpcResult<NodeInfo> {
+		let chain = self.client.info();
+		let version = self
+			.client
+			.runtime_api()
+			.version(chain.best_hash)
+			.map_err(|e| runtime_api_error("Core_version", e))?;
+		let para_id = self
+			.client
+			.runtime_api()
+			.parachain_id(chain.best_hash)
+			.map_err(|e| runtime_api_error("GetParachainInfo_parachain_id", e))?;
+		let context = &self.context;
+
+		Ok(NodeInfo {
+			node_name: context.node_name.clone(),
+			node_version: context.node_version.clone(),
+			chain_name: context.chain_name.clone(),
+			chain_id: context.chain_id.clone(),
+			chain_type: context.chain_type.clone(),
+			para_id: para_id.into(),
+			spec_name: version.spec_name.to_string(),
+			spec_version: version.spec_version,
+			best_number: chain.best_number,
+			best_hash: chain.best_hash,
+			finalized_number: chain.finalized_number,
+			mode: context.mode,
+			token_symbol: TOKEN_SYMBOL.to_string(),
+			token_decimals: TOKEN_DECIMALS,
+		})
+	}
+}
+
+/// Everything the RPC extensions need.
+pub struct FullDeps<C, P> {
+	/// The client instance to use.
+	pub client: Arc<C>,
+	/// Transaction pool instance.
+	pub pool: Arc<P>,
+	/// Static facts reported by `fusion_nodeInfo`.
+	pub node: NodeContext,
+}
+
+/// Builds the RPC extensions of a full node.
+pub fn create_full<C, P>(
+	deps: FullDeps<C, P>,
+) -> Result<RpcModule<()>, Box<dyn std::error::Error + Send + Sync>>
+where
+	C: ProvideRuntimeApi<Block>
+		+ HeaderBackend<Block>
+		+ HeaderMetadata<Block, Error = BlockChainError>
+		+ Send
+		+ Sync
+		+ 'static,
+	C::Api: substrate_frame_rpc_system::AccountNonceApi<Block, AccountId, Nonce>
+		+ pallet_transaction_payment_rpc::TransactionPaymentRuntimeApi<Block, Balance>
+		+ BlockBuilder<Block>
+		+ Core<Block>
+		+ GetParachainInfo<Block>,
+	P: TransactionPool + Sync + Send + 'static,
+{
+	let FullDeps { client, pool, node } = deps;
+	let mut module = RpcModule::new(());
+
+	module.merge(System::new(client.clone(), pool).into_rpc())?;
+	module.merge(TransactionPayment::new(client.clone()).into_rpc())?;
+	module.merge(FusionRpc::new(client, node).into_rpc())?;
+
+	Ok(module)
+}

@@ -1,0 +1,11 @@
+# Shared settings for the project's scripts. Source it; don't run it.
+# shellcheck shell=bash
+
+REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+# One target dir for every checkout (and CI's fresh clones), so only workspace crates rebuild.
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/fusion-hub/target}"
+# One cargo profile for tests, the node and CI: `dev` (see [profile.dev] in Cargo.toml).
+FUSION_HUB_BIN="${FUSION_HUB_BIN:-$CARGO_TARGET_DIR/debug/fusion-hub}"
+export FUSION_HUB_BIN
+
+log() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }

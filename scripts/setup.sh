@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# Installs what a fresh machine lacks to build, run and test Fusion Hub. Idempotent.
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
+
+apt_packages=(protobuf-compiler clang libclang-dev build-essential pkg-config git)
+missing=()
+for pkg in "${apt_packages[@]}"; do
+	dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
+done
+if ((${#missing[@]})); then
+	log "installing apt packages: ${missing[*]}"
+	sudo_cmd=()
+	[[ "$(id -u)" == 0 ]] || sudo_cmd=(sudo)
+	"${sudo_cmd[@]}" apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq "${missing[@]}"
+fi
+
+if ! command -v rustup >/dev/null; then
+	echo "rustup is required (https://rustup.rs); install it and re-run $0" >&2
+	exit 1
+fi
+# rust-toolchain.toml pins the toolchain, its components and the wasm target; make sure
+# all of them are present (rustup installs them on first use, this makes it explicit).
+toolchain="$(sed -n 's/^channel *= *"\(.*\)"/\1/p' "$REPO_ROOT/rust-toolchain.toml")"
+rustup toolchain list | grep -q "^$toolchain" || rustup toolchain install "$toolchain" --profile minimal
+rustup target list --installed --toolchain "$toolchain" | grep -qx wasm32v1-none ||
+	rustup target add wasm32v1-none --toolchain "$toolchain"
+rustup component list --installed --toolchain "$toolchain" | grep -q '^rust-src' ||
+	rustup component add rust-src --toolchain "$toolchain"
+
+if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
+	log "installing Node.js and npm"
+	sudo_cmd=()
+	[[ "$(id -u)" == 0 ]] || sudo_cmd=(sudo)
+	"${sudo_cmd[@]}" apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq nodejs npm
+fi
+# e2e dependencies, exactly as locked.
+if [[ ! -d "$REPO_ROOT/e2e/node_modules" || "$REPO_ROOT/e2e/package-lock.json" -nt "$REPO_ROOT/e2e/node_modules/.package-lock.json" ]]; then
+	log "installing e2e npm dependencies"
+	(cd "$REPO_ROOT/e2e" && npm ci --no-audit --no-fund --loglevel=error)
+fi
+mkdir -p "$CARGO_TARGET_DIR"
+log "setup complete (target dir: $CARGO_TARGET_DIR)"
