@@ -5,6 +5,9 @@ REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 # One target dir for every checkout (and CI's fresh clones), so only workspace crates rebuild.
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/fusion-hub/target}"
 # One cargo profile for tests, the node and CI: `dev` (see [profile.dev] in Cargo.toml).
+# The target dir is outside the checkout: tell substrate-wasm-builder where Cargo.lock is, so the
+# runtime wasm builds with the locked dependency versions.
+export WASM_BUILD_WORKSPACE_HINT="$REPO_ROOT"
 FUSION_HUB_BIN="${FUSION_HUB_BIN:-$CARGO_TARGET_DIR/debug/fusion-hub}"
 export FUSION_HUB_BIN
 

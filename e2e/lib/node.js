@@ -101,6 +101,8 @@ export async function connect(url) {
 }
 
 /// Signs and submits `tx`, resolving with the block hash and events once it is in a block.
+/// The dev node finalizes every block it seals, and the pool may then report `Finalized`
+/// without an `InBlock` first: both count.
 export function submitInBlock(tx, signer) {
   return new Promise((resolve, reject) => {
     let unsub = null;
@@ -108,9 +110,10 @@ export function submitInBlock(tx, signer) {
       if (result.dispatchError) {
         unsub?.();
         reject(new Error(`dispatch failed: ${result.dispatchError.toString()}`));
-      } else if (result.status.isInBlock) {
+      } else if (result.status.isInBlock || result.status.isFinalized) {
         unsub?.();
-        resolve({ blockHash: result.status.asInBlock, events: result.events });
+        const blockHash = result.status.isInBlock ? result.status.asInBlock : result.status.asFinalized;
+        resolve({ blockHash, events: result.events });
       } else if (result.isError) {
         unsub?.();
         reject(new Error(`transaction failed: ${result.status.toString()}`));

@@ -8,6 +8,7 @@ use polkadot_sdk::{
 	sc_chain_spec::{self, ChainSpecExtension, ChainSpecGroup},
 	sc_service::{self, ChainType, Properties},
 	sp_genesis_builder::DEV_RUNTIME_PRESET,
+	sp_maybe_compressed_blob::{self, CODE_BLOB_BOMB_LIMIT},
 };
 use serde::{Deserialize, Serialize};
 
@@ -46,11 +47,24 @@ fn properties() -> Properties {
 	properties
 }
 
-fn wasm_binary() -> Result<&'static [u8], String> {
-	WASM_BINARY.ok_or_else(|| {
+/// The runtime code for genesis, zstd-compressed.
+///
+/// Debug builds embed the uncompacted runtime (several MiB); compressing it keeps genesis and
+/// the checked-in specs small. An already compressed blob is used as it is.
+fn runtime_code() -> Result<Vec<u8>, String> {
+	let wasm = WASM_BINARY.ok_or_else(|| {
 		"The runtime wasm binary is not available (was the node built with SKIP_WASM_BUILD?)"
 			.to_string()
-	})
+	})?;
+	let is_compressed = matches!(
+		sp_maybe_compressed_blob::decompress(wasm, CODE_BLOB_BOMB_LIMIT),
+		Ok(std::borrow::Cow::Owned(_))
+	);
+	if is_compressed {
+		return Ok(wasm.to_vec());
+	}
+	sp_maybe_compressed_blob::compress_weakly(wasm, CODE_BLOB_BOMB_LIMIT)
+		.ok_or_else(|| "The runtime wasm binary is too large to compress".to_string())
 }
 
 fn extensions() -> Extensions {
@@ -59,7 +73,7 @@ fn extensions() -> Extensions {
 
 /// A single-node development chain: relay-free, blocks sealed by the node itself.
 pub fn development_chain_spec() -> Result<ChainSpec, String> {
-	Ok(ChainSpec::builder(wasm_binary()?, extensions())
+	Ok(ChainSpec::builder(&runtime_code()?, extensions())
 		.with_name("Fusion Hub Development")
 		.with_id("fusion_hub_dev")
 		.with_chain_type(ChainType::Development)
@@ -70,7 +84,7 @@ pub fn development_chain_spec() -> Result<ChainSpec, String> {
 
 /// A local testnet run as a real parachain of a local relay chain.
 pub fn local_chain_spec() -> Result<ChainSpec, String> {
-	Ok(ChainSpec::builder(wasm_binary()?, extensions())
+	Ok(ChainSpec::builder(&runtime_code()?, extensions())
 		.with_name("Fusion Hub Local Testnet")
 		.with_id("fusion_hub_local")
 		.with_chain_type(ChainType::Local)

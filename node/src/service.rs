@@ -43,12 +43,11 @@ use polkadot_sdk::{
 		TaskManager,
 	},
 	sc_sysinfo::{self, HwBench},
-	sc_telemetry::{Telemetry, TelemetryHandle, TelemetryWorker, TelemetryWorkerHandle},
+	sc_telemetry::{self, Telemetry, TelemetryHandle, TelemetryWorker, TelemetryWorkerHandle},
 	sc_tracing::{self, tracing::Instrument},
 	sc_transaction_pool::{self, TransactionPoolHandle},
 	sc_transaction_pool_api::OffchainTransactionPoolFactory,
 	sp_api::ProvideRuntimeApi,
-	sp_blockchain::HeaderBackend,
 	sp_consensus_aura::SlotDuration,
 	sp_keystore::KeystorePtr,
 	sp_runtime::{

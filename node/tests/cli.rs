@@ -2,6 +2,8 @@
 
 use std::{path::PathBuf, process::Command};
 
+const ALICE: &str = "5GrwvaEF5zXb26Fz9rcQpDWS57CtERHpNehXCPcNoHGKutQY";
+
 fn fusion_hub() -> Command {
 	Command::new(env!("CARGO_BIN_EXE_fusion-hub"))
 }
@@ -43,8 +45,12 @@ fn dev_spec_comes_from_the_development_preset() {
 	assert_eq!(spec["chainType"], "Development");
 	assert_eq!(spec["properties"]["tokenSymbol"], "FUSE");
 	assert_eq!(spec["properties"]["tokenDecimals"], 12);
-	assert_eq!(spec["genesis"]["runtimeGenesis"]["preset"], "development");
-	assert!(spec["genesis"]["runtimeGenesis"]["code"].as_str().unwrap().starts_with("0x"));
+	let genesis = &spec["genesis"]["runtimeGenesis"];
+	assert!(genesis["code"].as_str().unwrap().starts_with("0x"));
+	// The development preset: Alice is Sudo, Alice, Bob and Charlie are the Council.
+	assert_eq!(genesis["patch"]["sudo"]["key"], ALICE);
+	assert_eq!(genesis["patch"]["councilMembership"]["members"].as_array().unwrap().len(), 3);
+	assert_eq!(genesis["patch"]["parachainInfo"]["parachainId"], 2000);
 }
 
 #[test]
@@ -52,7 +58,11 @@ fn local_spec_comes_from_the_local_testnet_preset() {
 	let spec = build_spec(&["--chain", "local"]);
 	assert_eq!(spec["id"], "fusion_hub_local");
 	assert_eq!(spec["chainType"], "Local");
-	assert_eq!(spec["genesis"]["runtimeGenesis"]["preset"], "local_testnet");
+	let patch = &spec["genesis"]["runtimeGenesis"]["patch"];
+	// The local testnet preset has no Sudo: the Council governs.
+	assert!(patch.get("sudo").is_none(), "local has no sudo: {patch}");
+	assert_eq!(patch["councilMembership"]["members"].as_array().unwrap().len(), 3);
+	assert_eq!(patch["parachainInfo"]["parachainId"], 2000);
 }
 
 #[test]
@@ -70,7 +80,7 @@ fn checked_in_specs_match_the_presets() {
 		let checked_in: serde_json::Value =
 			serde_json::from_slice(&std::fs::read(&path).expect("checked-in spec exists"))
 				.expect("json");
-		let fresh = build_spec(&["--chain", chain]);
+		let fresh = build_spec(&["--chain", chain, "--disable-default-bootnode"]);
 		assert_eq!(
 			without_code(checked_in),
 			without_code(fresh),

@@ -12,7 +12,7 @@ use polkadot_sdk::{
 	sp_consensus_aura::sr25519::AuthorityId as AuraId,
 	sp_genesis_builder::{PresetId, DEV_RUNTIME_PRESET},
 	sp_keyring::Sr25519Keyring,
-	staging_xcm as xcm, *,
+	staging_xcm as xcm,
 };
 
 /// Name of the local testnet preset.

@@ -31,11 +31,12 @@ use polkadot_sdk::{
 };
 use smallvec::smallvec;
 use sp_runtime::Perbill;
-#[cfg(feature = "std")]
-use sp_version::NativeVersion;
 use sp_version::RuntimeVersion;
 
 pub use sp_consensus_aura::sr25519::AuthorityId as AuraId;
+/// The runtime's API implementation, for the node's client.
+#[cfg(feature = "std")]
+pub use apis::RuntimeApi;
 
 /// Signature type of the hub's accounts (sr25519, ed25519 or ecdsa).
 pub type Signature = MultiSignature;
@@ -138,12 +139,6 @@ pub const VERSION: RuntimeVersion = RuntimeVersion {
 	transaction_version: 1,
 	system_version: 1,
 };
-
-/// The version of the runtime when compiled natively.
-#[cfg(feature = "std")]
-pub fn native_version() -> NativeVersion {
-	NativeVersion { runtime_version: VERSION, can_author_with: Default::default() }
-}
 
 /// The parachain id the hub registers with on its relay chain (local and dev networks).
 pub const PARACHAIN_ID: u32 = 2000;

@@ -142,7 +142,8 @@ fn council_motion_with_two_of_three_ayes_adds_a_member() {
 		let length = codec::Encode::encoded_size(&proposal) as u32;
 		assert_ok!(Council::propose(RuntimeOrigin::signed(alice.clone()), 2, Box::new(proposal), length));
 		let hash = pallet_collective::Proposals::<Runtime, pallet_collective::Instance1>::get()[0];
-		// The proposer's aye is recorded by `propose`; Bob makes it two of three.
+		// `propose` records no vote: Alice and Bob vote aye, two of three.
+		assert_ok!(Council::vote(RuntimeOrigin::signed(alice.clone()), hash, 0, true));
 		assert_ok!(Council::vote(RuntimeOrigin::signed(bob), hash, 0, true));
 		assert_ok!(Council::close(
 			RuntimeOrigin::signed(alice),
@@ -157,8 +158,36 @@ fn council_motion_with_two_of_three_ayes_adds_a_member() {
 }
 
 #[test]
+fn council_motion_with_one_aye_stays_open() {
+	externalities(DEV_RUNTIME_PRESET).execute_with(|| {
+		let (alice, dave) = (account(Sr25519Keyring::Alice), account(Sr25519Keyring::Dave));
+		let proposal = RuntimeCall::CouncilMembership(pallet_membership::Call::add_member {
+			who: dave.clone().into(),
+		});
+		let length = codec::Encode::encoded_size(&proposal) as u32;
+		assert_ok!(Council::propose(RuntimeOrigin::signed(alice.clone()), 2, Box::new(proposal), length));
+		let hash = pallet_collective::Proposals::<Runtime, pallet_collective::Instance1>::get()[0];
+		assert_ok!(Council::vote(RuntimeOrigin::signed(alice.clone()), hash, 0, true));
+		assert_noop!(
+			Council::close(
+				RuntimeOrigin::signed(alice),
+				hash,
+				0,
+				polkadot_sdk::frame_support::weights::Weight::MAX,
+				length
+			),
+			pallet_collective::Error::<Runtime, pallet_collective::Instance1>::TooEarly
+		);
+		assert!(!pallet_membership::Members::<Runtime, pallet_membership::Instance1>::get().contains(&dave));
+	});
+}
+
+#[test]
 fn metadata_v15_and_v16_are_served() {
-	let versions = Runtime::metadata_versions();
-	assert!(versions.contains(&15), "Polkadot.js needs metadata v15: {versions:?}");
-	assert!(Runtime::metadata_at_version(15).is_some());
+	externalities(DEV_RUNTIME_PRESET).execute_with(|| {
+		let versions = Runtime::metadata_versions();
+		assert!(versions.contains(&15), "Polkadot.js needs metadata v15: {versions:?}");
+		assert!(versions.contains(&16), "metadata v16: {versions:?}");
+		assert!(Runtime::metadata_at_version(15).is_some());
+	});
 }

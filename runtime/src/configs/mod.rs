@@ -4,7 +4,7 @@ pub mod governance;
 pub mod xcm_config;
 
 use crate::{
-	deposit, AccountId, AssetId, Aura, Balance, Balances, Block, BlockNumber, CollatorSelection,
+	deposit, AccountId, AssetId, Aura, Balance, Balances, Block, CollatorSelection,
 	ConsensusHook, Hash, MessageQueue, Nonce, OriginCaller, PalletInfo, ParachainSystem, Runtime,
 	RuntimeCall, RuntimeEvent, RuntimeFreezeReason, RuntimeHoldReason, RuntimeOrigin, RuntimeTask,
 	Session, SessionKeys, System, WeightToFee, XcmpQueue, EXISTENTIAL_DEPOSIT, FUSE, HOURS,
@@ -21,7 +21,7 @@ use polkadot_sdk::{
 		dispatch::DispatchClass,
 		parameter_types,
 		traits::{
-			AsEnsureOriginWithArg, ConstBool, ConstU32, ConstU64, ConstU8, Everything,
+			AsEnsureOriginWithArg, ConstBool, ConstU32, ConstU64, ConstU8,
 			TransformOrigin,
 		},
 		weights::{
@@ -38,7 +38,7 @@ use polkadot_sdk::{
 	sp_version::RuntimeVersion,
 	*,
 };
-use xcm_config::{RelayLocation, XcmOriginToTransactDispatchOrigin};
+use xcm_config::XcmOriginToTransactDispatchOrigin;
 
 /// About 5% of a block's weight goes to `on_initialize`; it bounds a single extrinsic.
 const AVERAGE_ON_INITIALIZE_RATIO: Perbill = Perbill::from_percent(5);
@@ -52,8 +52,10 @@ pub const MAXIMUM_BLOCK_WEIGHT: Weight = Weight::from_parts(
 
 parameter_types! {
 	pub const Version: RuntimeVersion = VERSION;
-	pub RuntimeBlockLength: BlockLength =
-		BlockLength::max_with_normal_ratio(5 * 1024 * 1024, NORMAL_DISPATCH_RATIO);
+	pub RuntimeBlockLength: BlockLength = BlockLength::builder()
+		.max_length(5 * 1024 * 1024)
+		.modify_max_length_for_class(DispatchClass::Normal, |max| *max = NORMAL_DISPATCH_RATIO * *max)
+		.build();
 	pub RuntimeBlockWeights: BlockWeights = BlockWeights::builder()
 		.base_block(BlockExecutionWeight::get())
 		.for_class(DispatchClass::all(), |weights| {
@@ -91,7 +93,8 @@ impl frame_system::Config for Runtime {
 }
 
 impl cumulus_pallet_weight_reclaim::Config for Runtime {
-	type WeightInfo = cumulus_pallet_weight_reclaim::weights::SubstrateWeight<Runtime>;
+	// The pallet exports only its reference weights, through `()`.
+	type WeightInfo = ();
 }
 
 impl pallet_timestamp::Config for Runtime {
