@@ -1,8 +1,12 @@
-//! The node's RPC extensions: the standard account-nonce and fee RPCs plus `fusion_nodeInfo`.
+//! The node's RPC extensions: the standard account-nonce and fee RPCs plus the hub's `fusion_*`
+//! methods (`fusion_nodeInfo`, `fusion_chain`, `fusion_chains`).
 
 use std::sync::Arc;
 
-use fusion_hub_runtime::{opaque::Block, AccountId, Balance, Nonce, TOKEN_DECIMALS, TOKEN_SYMBOL};
+use fusion_hub_primitives::{runtime_api::ChainRegistryApi, ChainId, ChainStatus};
+use fusion_hub_runtime::{
+	opaque::Block, AccountId, Balance, ChainRecord, Nonce, TOKEN_DECIMALS, TOKEN_SYMBOL,
+};
 use jsonrpsee::{
 	core::RpcResult,
 	types::{ErrorObject, ErrorObjectOwned},
@@ -26,8 +30,62 @@ pub use api::FusionApiServer;
 /// The hash type of our blocks.
 pub type BlockHash = <Block as BlockT>::Hash;
 
-/// Error code of `fusion_nodeInfo` when a runtime API call fails.
+/// Error code of a `fusion_*` method when a runtime API call fails.
 const RUNTIME_API_ERROR: i32 = 1;
+/// Error code of a `fusion_*` method called with an invalid parameter (JSON-RPC's own).
+const INVALID_PARAMS: i32 = -32602;
+
+/// A registry record as `fusion_chain` and `fusion_chains` return it.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ChainView {
+	pub chain_id: ChainId,
+	/// The name, decoded as UTF-8 (invalid bytes replaced).
+	pub name: String,
+	pub kind: serde_json::Value,
+	pub verifier: serde_json::Value,
+	/// SS58 address (generic prefix 42).
+	pub operator: String,
+	/// Held deposit in plancks, as a decimal string (it may exceed JavaScript's safe integers).
+	pub deposit: String,
+	pub status: ChainStatus,
+	pub proposed_at: u32,
+	pub status_changed_at: u32,
+}
+
+impl ChainView {
+	fn new(chain_id: ChainId, record: ChainRecord) -> Self {
+		Self {
+			chain_id,
+			name: String::from_utf8_lossy(&record.name).into_owned(),
+			kind: serde_json::to_value(record.kind).unwrap_or(serde_json::Value::Null),
+			verifier: serde_json::to_value(&record.verifier).unwrap_or(serde_json::Value::Null),
+			operator: record.operator.to_string(),
+			deposit: record.deposit.to_string(),
+			status: record.status,
+			proposed_at: record.proposed_at,
+			status_changed_at: record.status_changed_at,
+		}
+	}
+}
+
+/// Parses a status name as `fusion_chains` accepts it (case-insensitive).
+fn parse_status(name: &str) -> Result<ChainStatus, ErrorObjectOwned> {
+	match name.to_ascii_lowercase().as_str() {
+		"proposed" => Ok(ChainStatus::Proposed),
+		"active" => Ok(ChainStatus::Active),
+		"suspended" => Ok(ChainStatus::Suspended),
+		"frozen" => Ok(ChainStatus::Frozen),
+		"retired" => Ok(ChainStatus::Retired),
+		_ => Err(ErrorObject::owned(
+			INVALID_PARAMS,
+			format!(
+				"Unknown chain status `{name}`: expected Proposed, Active, Suspended, Frozen or Retired"
+			),
+			None::<()>,
+		)),
+	}
+}
 
 /// How the node produces (or follows) blocks.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -64,18 +122,24 @@ pub struct NodeInfo {
 }
 
 mod api {
-	// jsonrpsee also generates `FusionApiClient`, which the node itself never calls.
-	#![allow(dead_code)]
-
-	use super::NodeInfo;
+	use super::{ChainView, NodeInfo};
+	use fusion_hub_primitives::ChainId;
 	use jsonrpsee::{core::RpcResult, proc_macros::rpc};
 
 	/// Fusion Hub specific RPC methods.
-	#[rpc(client, server)]
+	#[rpc(server)]
 	pub trait FusionApi {
 		/// Static and live facts about this node and the chain it runs.
 		#[method(name = "fusion_nodeInfo")]
 		fn node_info(&self) -> RpcResult<NodeInfo>;
+
+		/// The registry's record of chain `chain_id` at the best block, or null.
+		#[method(name = "fusion_chain")]
+		fn chain(&self, chain_id: ChainId) -> RpcResult<Option<ChainView>>;
+
+		/// The registry's records at the best block, all of them or those in `status`.
+		#[method(name = "fusion_chains")]
+		fn chains(&self, status: Option<String>) -> RpcResult<Vec<ChainView>>;
 	}
 }
 
@@ -136,8 +200,30 @@ fn runtime_api_error(call: &str, error: impl std::fmt::Display) -> ErrorObjectOw
 impl<C> FusionApiServer for FusionRpc<C>
 where
 	C: ProvideRuntimeApi<Block> + HeaderBackend<Block> + Send + Sync + 'static,
-	C::Api: Core<Block> + GetParachainInfo<Block>,
+	C::Api: Core<Block> + GetParachainInfo<Block> + ChainRegistryApi<Block, ChainRecord>,
 {
+	fn chain(&self, chain_id: ChainId) -> RpcResult<Option<ChainView>> {
+		let best = self.client.info().best_hash;
+		let record = self
+			.client
+			.runtime_api()
+			.chain(best, chain_id)
+			.map_err(|e| runtime_api_error("ChainRegistryApi_chain", e))?;
+		Ok(record.map(|record| ChainView::new(chain_id, record)))
+	}
+
+	fn chains(&self, status: Option<String>) -> RpcResult<Vec<ChainView>> {
+		let best = self.client.info().best_hash;
+		let api = self.client.runtime_api();
+		let records = match status.as_deref().map(parse_status).transpose()? {
+			Some(status) => api
+				.chains_by_status(best, status)
+				.map_err(|e| runtime_api_error("ChainRegistryApi_chains_by_status", e))?,
+			None => api.chains(best).map_err(|e| runtime_api_error("ChainRegistryApi_chains", e))?,
+		};
+		Ok(records.into_iter().map(|(id, record)| ChainView::new(id, record)).collect())
+	}
+
 	fn node_info(&self) -> RpcResult<NodeInfo> {
 		let chain = self.client.info();
 		let version = self
@@ -196,7 +282,8 @@ where
 		+ pallet_transaction_payment_rpc::TransactionPaymentRuntimeApi<Block, Balance>
 		+ BlockBuilder<Block>
 		+ Core<Block>
-		+ GetParachainInfo<Block>,
+		+ GetParachainInfo<Block>
+		+ ChainRegistryApi<Block, ChainRecord>,
 	P: TransactionPool + Sync + Send + 'static,
 {
 	let FullDeps { client, pool, node } = deps;

@@ -35,6 +35,7 @@ use scale_info::TypeInfo;
 	MaxEncodedLen,
 	TypeInfo,
 )]
+#[cfg_attr(feature = "std", derive(serde::Serialize))]
 pub enum ChainKind {
 	/// A parachain of the hub's own relay chain, secured by the relay chain.
 	#[codec(index = 0)]
@@ -75,6 +76,7 @@ pub enum ChainKind {
 	MaxEncodedLen,
 	TypeInfo,
 )]
+#[cfg_attr(feature = "std", derive(serde::Serialize))]
 pub enum LedgerPlatform {
 	/// Hyperledger Fabric.
 	#[codec(index = 0)]
@@ -107,6 +109,7 @@ pub enum LedgerPlatform {
 	MaxEncodedLen,
 	TypeInfo,
 )]
+#[cfg_attr(feature = "std", derive(serde::Serialize))]
 pub enum CommitteeKey {
 	/// An ed25519 public key (32 bytes).
 	#[codec(index = 0)]
@@ -136,6 +139,9 @@ pub enum CommitteeKey {
 	TypeInfo,
 )]
 #[scale_info(skip_type_params(MaxMembers))]
+#[cfg_attr(feature = "std", derive(serde::Serialize))]
+#[cfg_attr(feature = "std", serde(bound = ""))]
+#[cfg_attr(feature = "std", serde(rename_all = "camelCase"))]
 pub struct CommitteeConfig<MaxMembers: Get<u32>> {
 	/// The members' keys.
 	pub members: BoundedVec<CommitteeKey, MaxMembers>,
@@ -158,6 +164,8 @@ pub struct CommitteeConfig<MaxMembers: Get<u32>> {
 	MaxEncodedLen,
 	TypeInfo,
 )]
+#[cfg_attr(feature = "std", derive(serde::Serialize))]
+#[cfg_attr(feature = "std", serde(rename_all = "camelCase"))]
 pub struct GrandpaAuthority {
 	/// The voter's ed25519 key.
 	pub id: ed25519::Public,
@@ -181,6 +189,8 @@ pub struct GrandpaAuthority {
 	MaxEncodedLen,
 	TypeInfo,
 )]
+#[cfg_attr(feature = "std", derive(serde::Serialize))]
+#[cfg_attr(feature = "std", serde(rename_all = "camelCase"))]
 pub struct TrustedHeader {
 	/// The header's hash.
 	pub hash: H256,
@@ -206,6 +216,9 @@ pub struct TrustedHeader {
 	TypeInfo,
 )]
 #[scale_info(skip_type_params(MaxAuthorities))]
+#[cfg_attr(feature = "std", derive(serde::Serialize))]
+#[cfg_attr(feature = "std", serde(bound = ""))]
+#[cfg_attr(feature = "std", serde(rename_all = "camelCase"))]
 pub struct GrandpaConfig<MaxAuthorities: Get<u32>> {
 	/// Id of the authority set, as the chain's GRANDPA numbers it.
 	pub set_id: u64,
@@ -228,6 +241,8 @@ pub struct GrandpaConfig<MaxAuthorities: Get<u32>> {
 	TypeInfo,
 )]
 #[scale_info(skip_type_params(MaxMembers, MaxAuthorities))]
+#[cfg_attr(feature = "std", derive(serde::Serialize))]
+#[cfg_attr(feature = "std", serde(bound = ""))]
 pub enum VerifierConfig<MaxMembers: Get<u32>, MaxAuthorities: Get<u32>> {
 	/// Headers are attested by a k-of-n notary committee.
 	#[codec(index = 0)]
@@ -254,6 +269,7 @@ pub enum VerifierConfig<MaxMembers: Get<u32>, MaxAuthorities: Get<u32>> {
 	MaxEncodedLen,
 	TypeInfo,
 )]
+#[cfg_attr(feature = "std", derive(serde::Serialize))]
 pub enum ChainStatus {
 	/// Applied for; waiting for governance to approve or reject it.
 	#[codec(index = 0)]
@@ -274,6 +290,7 @@ pub enum ChainStatus {
 
 /// Why a verifier configuration was refused.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
+#[cfg_attr(feature = "std", derive(serde::Serialize))]
 pub enum VerifierConfigError {
 	/// The chain's kind cannot use this kind of verifier.
 	KindMismatch,

@@ -6,6 +6,8 @@ use crate::{
 	TransactionPayment, BLOCK_PROCESSING_VELOCITY, SLOT_DURATION, VERSION,
 };
 use alloc::vec::Vec;
+use crate::{ChainRecord, ChainRegistry};
+use fusion_hub_primitives::{ChainId, ChainStatus};
 use polkadot_sdk::{
 	frame_support::{
 		genesis_builder_helper::{build_state, get_preset},
@@ -200,6 +202,20 @@ impl_runtime_apis! {
 	impl cumulus_primitives_core::TargetBlockRate<Block> for Runtime {
 		fn target_block_rate() -> u32 {
 			BLOCK_PROCESSING_VELOCITY
+		}
+	}
+
+	impl fusion_hub_primitives::runtime_api::ChainRegistryApi<Block, ChainRecord> for Runtime {
+		fn chain(chain_id: ChainId) -> Option<ChainRecord> {
+			ChainRegistry::chain(chain_id)
+		}
+
+		fn chains() -> Vec<(ChainId, ChainRecord)> {
+			ChainRegistry::chains()
+		}
+
+		fn chains_by_status(status: ChainStatus) -> Vec<(ChainId, ChainRecord)> {
+			ChainRegistry::chains_by_status(status)
 		}
 	}
 

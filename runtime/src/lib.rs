@@ -257,7 +257,14 @@ mod runtime {
 	pub type Utility = pallet_utility;
 	#[runtime::pallet_index(41)]
 	pub type Multisig = pallet_multisig;
+
+	// The hub.
+	#[runtime::pallet_index(50)]
+	pub type ChainRegistry = pallet_chain_registry;
 }
+
+/// A peer chain's record in the registry, as runtime APIs return it.
+pub type ChainRecord = pallet_chain_registry::ChainRecord<Runtime>;
 
 cumulus_pallet_parachain_system::register_validate_block! {
 	Runtime = Runtime,

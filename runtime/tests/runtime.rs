@@ -191,3 +191,157 @@ fn metadata_v15_and_v16_are_served() {
 		assert!(Runtime::metadata_at_version(15).is_some());
 	});
 }
+
+mod chain_registry {
+	use super::*;
+	use fusion_hub_primitives::{ChainKind, ChainStatus, CommitteeConfig, CommitteeKey, VerifierConfig};
+	use fusion_hub_runtime::ChainRegistry;
+	use polkadot_sdk::{frame_support::traits::fungible::InspectHold, sp_core::H160};
+
+	const CHAIN: u32 = 7;
+
+	fn apply(operator: &AccountId) {
+		let members = vec![
+			CommitteeKey::Ecdsa(H160::repeat_byte(1)),
+			CommitteeKey::Ecdsa(H160::repeat_byte(2)),
+			CommitteeKey::Ecdsa(H160::repeat_byte(3)),
+		];
+		let verifier = VerifierConfig::Committee(CommitteeConfig {
+			members: members.try_into().unwrap(),
+			threshold: 2,
+			set_id: 0,
+		});
+		assert_ok!(ChainRegistry::propose_chain(
+			RuntimeOrigin::signed(operator.clone()),
+			CHAIN,
+			b"Acme EVM".to_vec().try_into().unwrap(),
+			ChainKind::EvmChain { chain_id: 1 },
+			verifier,
+		));
+	}
+
+	/// Proposes `approve_chain(CHAIN)` as a council motion with the ayes of `ayes`, then closes it.
+	fn approval_motion(ayes: &[Sr25519Keyring]) -> polkadot_sdk::frame_support::dispatch::DispatchResultWithPostInfo {
+		let alice = account(Sr25519Keyring::Alice);
+		let proposal =
+			RuntimeCall::ChainRegistry(pallet_chain_registry::Call::approve_chain { chain_id: CHAIN });
+		let length = codec::Encode::encoded_size(&proposal) as u32;
+		assert_ok!(Council::propose(RuntimeOrigin::signed(alice.clone()), 2, Box::new(proposal), length));
+		let hash = *pallet_collective::Proposals::<Runtime, pallet_collective::Instance1>::get()
+			.last()
+			.unwrap();
+		let index = pallet_collective::ProposalCount::<Runtime, pallet_collective::Instance1>::get() - 1;
+		for voter in ayes {
+			assert_ok!(Council::vote(RuntimeOrigin::signed(account(*voter)), hash, index, true));
+		}
+		Council::close(
+			RuntimeOrigin::signed(alice),
+			hash,
+			index,
+			polkadot_sdk::frame_support::weights::Weight::MAX,
+			length,
+		)
+	}
+
+	#[test]
+	fn a_council_motion_with_two_of_three_ayes_approves_a_chain() {
+		externalities(DEV_RUNTIME_PRESET).execute_with(|| {
+			let dave = account(Sr25519Keyring::Dave);
+			apply(&dave);
+			let deposit = fusion_hub_runtime::configs::chain_registry::ChainApplicationDeposit::get();
+			assert_eq!(
+				Balances::balance_on_hold(&fusion_hub_runtime::RuntimeHoldReason::ChainRegistry(
+					pallet_chain_registry::HoldReason::ChainDeposit
+				), &dave),
+				deposit
+			);
+			assert_ok!(approval_motion(&[Sr25519Keyring::Alice, Sr25519Keyring::Bob]));
+			assert_eq!(ChainRegistry::chain(CHAIN).unwrap().status, ChainStatus::Active);
+		});
+	}
+
+	#[test]
+	fn a_motion_without_a_majority_leaves_the_chain_proposed() {
+		externalities(DEV_RUNTIME_PRESET).execute_with(|| {
+			apply(&account(Sr25519Keyring::Dave));
+			// One aye of three: the motion cannot be closed before its end.
+			polkadot_sdk::frame_support::assert_err!(
+				approval_motion(&[Sr25519Keyring::Alice]).map_err(|e| e.error),
+				pallet_collective::Error::<Runtime, pallet_collective::Instance1>::TooEarly
+			);
+			// Bob and Charlie vote nay: the motion is disapproved when closed.
+			let hash = pallet_collective::Proposals::<Runtime, pallet_collective::Instance1>::get()[0];
+			for nay in [Sr25519Keyring::Bob, Sr25519Keyring::Charlie] {
+				assert_ok!(Council::vote(RuntimeOrigin::signed(account(nay)), hash, 0, false));
+			}
+			assert_ok!(Council::close(
+				RuntimeOrigin::signed(account(Sr25519Keyring::Alice)),
+				hash,
+				0,
+				polkadot_sdk::frame_support::weights::Weight::MAX,
+				100
+			));
+			System::assert_has_event(RuntimeEvent::Council(pallet_collective::Event::Disapproved {
+				proposal_hash: hash,
+			}));
+			assert_eq!(ChainRegistry::chain(CHAIN).unwrap().status, ChainStatus::Proposed);
+		});
+	}
+
+	#[test]
+	fn a_signed_account_cannot_approve_directly() {
+		externalities(DEV_RUNTIME_PRESET).execute_with(|| {
+			apply(&account(Sr25519Keyring::Dave));
+			assert_noop!(
+				ChainRegistry::approve_chain(RuntimeOrigin::signed(account(Sr25519Keyring::Eve)), CHAIN),
+				DispatchError::BadOrigin
+			);
+		});
+	}
+
+	#[test]
+	fn a_third_of_the_council_may_suspend_but_not_approve() {
+		externalities(DEV_RUNTIME_PRESET).execute_with(|| {
+			apply(&account(Sr25519Keyring::Dave));
+			assert_ok!(approval_motion(&[Sr25519Keyring::Alice, Sr25519Keyring::Bob]));
+			// One member of three is the emergency origin: a motion of threshold 1 executes at once.
+			let suspend =
+				RuntimeCall::ChainRegistry(pallet_chain_registry::Call::suspend_chain { chain_id: CHAIN });
+			let length = codec::Encode::encoded_size(&suspend) as u32;
+			assert_ok!(Council::propose(
+				RuntimeOrigin::signed(account(Sr25519Keyring::Charlie)),
+				1,
+				Box::new(suspend),
+				length
+			));
+			assert_eq!(ChainRegistry::chain(CHAIN).unwrap().status, ChainStatus::Suspended);
+			// The same single member cannot resume it: that needs a majority.
+			let resume =
+				RuntimeCall::ChainRegistry(pallet_chain_registry::Call::resume_chain { chain_id: CHAIN });
+			let length = codec::Encode::encoded_size(&resume) as u32;
+			assert_ok!(Council::propose(
+				RuntimeOrigin::signed(account(Sr25519Keyring::Charlie)),
+				1,
+				Box::new(resume),
+				length
+			));
+			System::assert_last_event(RuntimeEvent::Council(pallet_collective::Event::Executed {
+				proposal_hash: last_executed_hash(),
+				result: Err(DispatchError::BadOrigin),
+			}));
+			assert_eq!(ChainRegistry::chain(CHAIN).unwrap().status, ChainStatus::Suspended);
+		});
+	}
+
+	fn last_executed_hash() -> fusion_hub_runtime::Hash {
+		System::events()
+			.into_iter()
+			.rev()
+			.find_map(|record| match record.event {
+				RuntimeEvent::Council(pallet_collective::Event::Executed { proposal_hash, .. }) =>
+					Some(proposal_hash),
+				_ => None,
+			})
+			.expect("a motion executed")
+	}
+}

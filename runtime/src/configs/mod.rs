@@ -1,5 +1,6 @@
 //! Pallet configurations.
 
+pub mod chain_registry;
 pub mod governance;
 pub mod xcm_config;
 

@@ -1,0 +1,25 @@
+//! The registry of peer chains: admission by the Council, suspension in emergencies.
+
+use super::governance::{EmergencyOrigin, GovernanceOrigin};
+use crate::{Balance, Balances, Runtime, RuntimeHoldReason, FUSE};
+use polkadot_sdk::frame_support::{parameter_types, traits::ConstU32};
+
+parameter_types! {
+	/// Held from an applicant until the Council rejects (burned) or the chain retires
+	/// (returned). Large enough to make spam applications costly.
+	pub const ChainApplicationDeposit: Balance = 1_000 * FUSE;
+}
+
+impl pallet_chain_registry::Config for Runtime {
+	type RuntimeHoldReason = RuntimeHoldReason;
+	type Currency = Balances;
+	type ChainDeposit = ChainApplicationDeposit;
+	type GovernanceOrigin = GovernanceOrigin;
+	type EmergencyOrigin = EmergencyOrigin;
+	type MaxChains = ConstU32<256>;
+	type MaxNameLength = ConstU32<64>;
+	type MaxCommitteeSize = ConstU32<128>;
+	type MaxGrandpaAuthorities = ConstU32<256>;
+	// Storage-access weights until the benchmarked ones are generated (see the pallet's weights).
+	type WeightInfo = ();
+}
