@@ -27,7 +27,7 @@ test('metadata describes the hub from metadata alone', async () => {
   const metadata = await api.rpc.state.getMetadata();
   assert.ok(metadata.version >= 14, `metadata version ${metadata.version}`);
   const pallets = metadata.asLatest.pallets.map((p) => p.name.toString());
-  for (const pallet of ['System', 'ParachainSystem', 'Balances', 'Assets', 'Council', 'CouncilMembership', 'PolkadotXcm', 'Sudo']) {
+  for (const pallet of ['System', 'ParachainSystem', 'Balances', 'Assets', 'Council', 'CouncilMembership', 'PolkadotXcm', 'Sudo', 'ChainRegistry']) {
     assert.ok(pallets.includes(pallet), `pallet ${pallet} in ${pallets}`);
   }
   assert.equal(api.runtimeVersion.specName.toString(), 'fusion-hub');

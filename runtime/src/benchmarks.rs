@@ -1,0 +1,5 @@
+//! The pallets whose weights this runtime benchmarks (`scripts/benchmark.sh`).
+
+polkadot_sdk::frame_benchmarking::define_benchmarks!(
+	[pallet_chain_registry, ChainRegistry]
+);

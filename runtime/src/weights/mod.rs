@@ -1,0 +1,1 @@
+//! Weights generated for this runtime by `scripts/benchmark.sh` (frame-omni-bencher).

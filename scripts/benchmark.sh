@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# Regenerates the runtime's weights: builds the runtime with `runtime-benchmarks`, runs every
+# benchmark of the pallets listed in runtime/src/benchmarks.rs with frame-omni-bencher, and
+# writes runtime/src/weights/<pallet>.rs. Usage: scripts/benchmark.sh [pallet ...]
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
+cd "$REPO_ROOT"
+
+OMNI_BENCHER_VERSION=0.28.0
+if ! frame-omni-bencher --version 2>/dev/null | grep -q "$OMNI_BENCHER_VERSION"; then
+	log "installing frame-omni-bencher $OMNI_BENCHER_VERSION"
+	env -u CARGO_TARGET_DIR cargo install frame-omni-bencher --version "$OMNI_BENCHER_VERSION" \
+		--locked --target-dir "$HOME/.cache/fusion-hub/tools-target"
+fi
+
+pallets=("$@")
+((${#pallets[@]})) || pallets=(pallet_chain_registry)
+
+log "building the runtime with runtime-benchmarks"
+cargo build --locked -p fusion-hub-runtime --features runtime-benchmarks
+wasm="$CARGO_TARGET_DIR/debug/wbuild/fusion-hub-runtime/fusion_hub_runtime.wasm"
+# The wbuild dir is shared with the normal build: keep a copy of the benchmarking runtime and
+# make sure the next normal build regenerates its own.
+bench_wasm="$CARGO_TARGET_DIR/fusion_hub_runtime.benchmarks.wasm"
+cp "$wasm" "$bench_wasm"
+trap 'touch "$REPO_ROOT/runtime/build.rs"' EXIT
+
+for pallet in "${pallets[@]}"; do
+	log "benchmarking $pallet"
+	frame-omni-bencher v1 benchmark pallet \
+		--runtime "$bench_wasm" \
+		--pallet "$pallet" --extrinsic '*' \
+		--steps 50 --repeat 20 \
+		--wasm-execution compiled \
+		--heap-pages 4096 \
+		--template scripts/weight-template.hbs \
+		--output "runtime/src/weights/$pallet.rs"
+done
