@@ -8,6 +8,10 @@ export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/fusion-hub/target}"
 # The target dir is outside the checkout: tell substrate-wasm-builder where Cargo.lock is, so the
 # runtime wasm builds with the locked dependency versions.
 export WASM_BUILD_WORKSPACE_HINT="$REPO_ROOT"
+# ...and which toolchain to build it with: from outside the checkout, rustup would pick its
+# default toolchain, not the one rust-toolchain.toml pins (1.96 breaks host-function linking).
+WASM_BUILD_TOOLCHAIN="$(sed -n 's/^channel *= *"\(.*\)"/\1/p' "$REPO_ROOT/rust-toolchain.toml")"
+export WASM_BUILD_TOOLCHAIN
 FUSION_HUB_BIN="${FUSION_HUB_BIN:-$CARGO_TARGET_DIR/debug/fusion-hub}"
 export FUSION_HUB_BIN
 
