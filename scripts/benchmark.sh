@@ -18,9 +18,10 @@ pallets=("$@")
 
 log "building the runtime with runtime-benchmarks"
 cargo build --locked -p fusion-hub-runtime --features runtime-benchmarks
-wasm="$CARGO_TARGET_DIR/debug/wbuild/fusion-hub-runtime/fusion_hub_runtime.wasm"
-# The wbuild dir is shared with the normal build: keep a copy of the benchmarking runtime and
-# make sure the next normal build regenerates its own.
+# The blob cargo built in the wasm project (its copy one level up is the normal runtime's: the
+# wbuild dir is shared by both feature sets). Keep a copy, and make the next normal build
+# regenerate its own.
+wasm="$CARGO_TARGET_DIR/debug/wbuild/fusion-hub-runtime/target/wasm32v1-none/release/fusion_hub_runtime.wasm"
 bench_wasm="$CARGO_TARGET_DIR/fusion_hub_runtime.benchmarks.wasm"
 cp "$wasm" "$bench_wasm"
 trap 'touch "$REPO_ROOT/runtime/build.rs"' EXIT

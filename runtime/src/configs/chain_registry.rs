@@ -20,6 +20,5 @@ impl pallet_chain_registry::Config for Runtime {
 	type MaxNameLength = ConstU32<64>;
 	type MaxCommitteeSize = ConstU32<128>;
 	type MaxGrandpaAuthorities = ConstU32<256>;
-	// Storage-access weights until the benchmarked ones are generated (see the pallet's weights).
-	type WeightInfo = ();
+	type WeightInfo = crate::weights::pallet_chain_registry::WeightInfo<Runtime>;
 }

@@ -1,1 +1,3 @@
 //! Weights generated for this runtime by `scripts/benchmark.sh` (frame-omni-bencher).
+
+pub mod pallet_chain_registry;
