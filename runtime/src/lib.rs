@@ -273,9 +273,3 @@ cumulus_pallet_parachain_system::register_validate_block! {
 	Runtime = Runtime,
 	BlockExecutor = cumulus_pallet_aura_ext::BlockExecutor::<Runtime, Executive>,
 }
-
-/// Accounts of the development keyring, used by presets and tests.
-pub fn dev_accounts() -> Vec<AccountId> {
-	use sp_keyring::Sr25519Keyring;
-	Sr25519Keyring::well_known().map(|k| k.to_account_id()).collect()
-}

@@ -128,6 +128,28 @@ fn council_membership_is_governed_not_signed() {
 	});
 }
 
+/// Proposes `call` to the Council with `threshold`; returns the motion's hash, index and length.
+/// A threshold below 2 executes the call at once, with the proposer alone as the origin.
+fn propose(proposer: Sr25519Keyring, threshold: u32, call: RuntimeCall) -> (fusion_hub_runtime::Hash, u32, u32) {
+	use polkadot_sdk::sp_runtime::traits::Hash as _;
+	let length = codec::Encode::encoded_size(&call) as u32;
+	let hash = <Runtime as frame_system::Config>::Hashing::hash_of(&call);
+	let index = pallet_collective::ProposalCount::<Runtime, pallet_collective::Instance1>::get();
+	assert_ok!(Council::propose(RuntimeOrigin::signed(account(proposer)), threshold, Box::new(call), length));
+	(hash, index, length)
+}
+
+/// Closes motion `index` with `hash`, signed by Alice.
+fn close(hash: fusion_hub_runtime::Hash, index: u32, length: u32) -> polkadot_sdk::frame_support::dispatch::DispatchResultWithPostInfo {
+	Council::close(
+		RuntimeOrigin::signed(account(Sr25519Keyring::Alice)),
+		hash,
+		index,
+		polkadot_sdk::frame_support::weights::Weight::MAX,
+		length,
+	)
+}
+
 #[test]
 fn council_motion_with_two_of_three_ayes_adds_a_member() {
 	externalities(DEV_RUNTIME_PRESET).execute_with(|| {
@@ -139,19 +161,11 @@ fn council_motion_with_two_of_three_ayes_adds_a_member() {
 		let proposal = RuntimeCall::CouncilMembership(pallet_membership::Call::add_member {
 			who: dave.clone().into(),
 		});
-		let length = codec::Encode::encoded_size(&proposal) as u32;
-		assert_ok!(Council::propose(RuntimeOrigin::signed(alice.clone()), 2, Box::new(proposal), length));
-		let hash = pallet_collective::Proposals::<Runtime, pallet_collective::Instance1>::get()[0];
+		let (hash, index, length) = propose(Sr25519Keyring::Alice, 2, proposal);
 		// `propose` records no vote: Alice and Bob vote aye, two of three.
-		assert_ok!(Council::vote(RuntimeOrigin::signed(alice.clone()), hash, 0, true));
-		assert_ok!(Council::vote(RuntimeOrigin::signed(bob), hash, 0, true));
-		assert_ok!(Council::close(
-			RuntimeOrigin::signed(alice),
-			hash,
-			0,
-			polkadot_sdk::frame_support::weights::Weight::MAX,
-			length
-		));
+		assert_ok!(Council::vote(RuntimeOrigin::signed(alice), hash, index, true));
+		assert_ok!(Council::vote(RuntimeOrigin::signed(bob), hash, index, true));
+		assert_ok!(close(hash, index, length));
 		assert!(pallet_membership::Members::<Runtime, pallet_membership::Instance1>::get().contains(&dave));
 		assert!(pallet_collective::Members::<Runtime, pallet_collective::Instance1>::get().contains(&dave));
 	});
@@ -164,18 +178,10 @@ fn council_motion_with_one_aye_stays_open() {
 		let proposal = RuntimeCall::CouncilMembership(pallet_membership::Call::add_member {
 			who: dave.clone().into(),
 		});
-		let length = codec::Encode::encoded_size(&proposal) as u32;
-		assert_ok!(Council::propose(RuntimeOrigin::signed(alice.clone()), 2, Box::new(proposal), length));
-		let hash = pallet_collective::Proposals::<Runtime, pallet_collective::Instance1>::get()[0];
-		assert_ok!(Council::vote(RuntimeOrigin::signed(alice.clone()), hash, 0, true));
+		let (hash, index, length) = propose(Sr25519Keyring::Alice, 2, proposal);
+		assert_ok!(Council::vote(RuntimeOrigin::signed(alice), hash, index, true));
 		assert_noop!(
-			Council::close(
-				RuntimeOrigin::signed(alice),
-				hash,
-				0,
-				polkadot_sdk::frame_support::weights::Weight::MAX,
-				length
-			),
+			close(hash, index, length),
 			pallet_collective::Error::<Runtime, pallet_collective::Instance1>::TooEarly
 		);
 		assert!(!pallet_membership::Members::<Runtime, pallet_membership::Instance1>::get().contains(&dave));
@@ -222,25 +228,13 @@ mod chain_registry {
 
 	/// Proposes `approve_chain(CHAIN)` as a council motion with the ayes of `ayes`, then closes it.
 	fn approval_motion(ayes: &[Sr25519Keyring]) -> polkadot_sdk::frame_support::dispatch::DispatchResultWithPostInfo {
-		let alice = account(Sr25519Keyring::Alice);
 		let proposal =
 			RuntimeCall::ChainRegistry(pallet_chain_registry::Call::approve_chain { chain_id: CHAIN });
-		let length = codec::Encode::encoded_size(&proposal) as u32;
-		assert_ok!(Council::propose(RuntimeOrigin::signed(alice.clone()), 2, Box::new(proposal), length));
-		let hash = *pallet_collective::Proposals::<Runtime, pallet_collective::Instance1>::get()
-			.last()
-			.unwrap();
-		let index = pallet_collective::ProposalCount::<Runtime, pallet_collective::Instance1>::get() - 1;
+		let (hash, index, length) = propose(Sr25519Keyring::Alice, 2, proposal);
 		for voter in ayes {
 			assert_ok!(Council::vote(RuntimeOrigin::signed(account(*voter)), hash, index, true));
 		}
-		Council::close(
-			RuntimeOrigin::signed(alice),
-			hash,
-			index,
-			polkadot_sdk::frame_support::weights::Weight::MAX,
-			length,
-		)
+		close(hash, index, length)
 	}
 
 	#[test]
@@ -305,43 +299,23 @@ mod chain_registry {
 			apply(&account(Sr25519Keyring::Dave));
 			assert_ok!(approval_motion(&[Sr25519Keyring::Alice, Sr25519Keyring::Bob]));
 			// One member of three is the emergency origin: a motion of threshold 1 executes at once.
-			let suspend =
-				RuntimeCall::ChainRegistry(pallet_chain_registry::Call::suspend_chain { chain_id: CHAIN });
-			let length = codec::Encode::encoded_size(&suspend) as u32;
-			assert_ok!(Council::propose(
-				RuntimeOrigin::signed(account(Sr25519Keyring::Charlie)),
+			propose(
+				Sr25519Keyring::Charlie,
 				1,
-				Box::new(suspend),
-				length
-			));
+				RuntimeCall::ChainRegistry(pallet_chain_registry::Call::suspend_chain { chain_id: CHAIN }),
+			);
 			assert_eq!(ChainRegistry::chain(CHAIN).unwrap().status, ChainStatus::Suspended);
 			// The same single member cannot resume it: that needs a majority.
-			let resume =
-				RuntimeCall::ChainRegistry(pallet_chain_registry::Call::resume_chain { chain_id: CHAIN });
-			let length = codec::Encode::encoded_size(&resume) as u32;
-			assert_ok!(Council::propose(
-				RuntimeOrigin::signed(account(Sr25519Keyring::Charlie)),
+			let (resume_hash, _, _) = propose(
+				Sr25519Keyring::Charlie,
 				1,
-				Box::new(resume),
-				length
-			));
+				RuntimeCall::ChainRegistry(pallet_chain_registry::Call::resume_chain { chain_id: CHAIN }),
+			);
 			System::assert_last_event(RuntimeEvent::Council(pallet_collective::Event::Executed {
-				proposal_hash: last_executed_hash(),
+				proposal_hash: resume_hash,
 				result: Err(DispatchError::BadOrigin),
 			}));
 			assert_eq!(ChainRegistry::chain(CHAIN).unwrap().status, ChainStatus::Suspended);
 		});
-	}
-
-	fn last_executed_hash() -> fusion_hub_runtime::Hash {
-		System::events()
-			.into_iter()
-			.rev()
-			.find_map(|record| match record.event {
-				RuntimeEvent::Council(pallet_collective::Event::Executed { proposal_hash, .. }) =>
-					Some(proposal_hash),
-				_ => None,
-			})
-			.expect("a motion executed")
 	}
 }
