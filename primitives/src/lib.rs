@@ -6,15 +6,33 @@
 //! - [`registry`]: what the hub knows about a peer chain (kind, verifier configuration, status),
 //!   the checks a verifier configuration must pass, and the [`ChainRegistry`] trait through which
 //!   the other pallets consult the registry.
+//! - [`header`]: peer headers as committees sign them and as the hub records them.
+//! - [`attestation`]: committee attestations (ed25519, sr25519, Ethereum-style ECDSA) over
+//!   domain-separated payloads.
+//! - [`grandpa`]: GRANDPA finality of Substrate peers, on polkadot-sdk's bridge code.
+//! - [`merkle`]: binary Merkle trees, keccak sorted-pair (OpenZeppelin) and blake2
+//!   (`binary-merkle-tree`).
+//! - [`inclusion`]: inclusion proofs against verified headers and the [`VerifyInclusion`] trait.
 //! - [`runtime_api`]: runtime APIs the node exposes (also as `fusion_*` JSON-RPC methods).
+//!
+//! Every signed payload and proof encoding is specified byte for byte in `docs/protocol.md`.
 
 #![cfg_attr(not(feature = "std"), no_std)]
 
 extern crate alloc;
 
+pub mod attestation;
+pub mod grandpa;
+pub mod header;
+pub mod inclusion;
+pub mod merkle;
 pub mod registry;
 pub mod runtime_api;
 
+pub use attestation::{Attestation, AttestedHeader, CommitteeHandover};
+pub use grandpa::GrandpaUpdate;
+pub use header::{HeaderUpdate, PeerHeader, VerifiedHeader};
+pub use inclusion::{InclusionError, InclusionProof, VerifyInclusion};
 pub use registry::*;
 
 /// Identifier of a peer chain in the hub's registry, chosen by the applicant.

@@ -439,4 +439,24 @@ pub trait ChainRegistry {
 	/// Reserved for the proof verifier. Fails, changing nothing, if the chain is unknown or is
 	/// neither `Active` nor `Suspended`.
 	fn freeze(chain_id: ChainId) -> DispatchResult;
+
+	/// Replaces the verifier configuration of an active chain with one the chain itself proved:
+	/// a committee handover signed by the outgoing committee, or a GRANDPA authority-set change
+	/// finalised by the outgoing set.
+	///
+	/// Reserved for the proof verifier. Fails, changing nothing, if the chain is unknown or not
+	/// `Active`, or the configuration does not suit the chain.
+	fn rotate_verifier(
+		chain_id: ChainId,
+		verifier: VerifierConfig<Self::MaxCommitteeSize, Self::MaxGrandpaAuthorities>,
+	) -> DispatchResult;
+
+	/// Registers `chain_id` as an active chain, bypassing governance and deposits: for the
+	/// benchmarks of the pallets that use the registry.
+	#[cfg(feature = "runtime-benchmarks")]
+	fn register_active_for_benchmarks(
+		chain_id: ChainId,
+		kind: ChainKind,
+		verifier: VerifierConfig<Self::MaxCommitteeSize, Self::MaxGrandpaAuthorities>,
+	) -> DispatchResult;
 }

@@ -3,7 +3,7 @@
 //! The runtime implements them with the concrete record type of its pallets; the node exposes
 //! them as `fusion_*` JSON-RPC methods.
 
-use crate::{ChainId, ChainStatus};
+use crate::{ChainId, ChainStatus, InclusionError, InclusionProof, VerifiedHeader};
 use alloc::vec::Vec;
 use codec::Codec;
 
@@ -24,5 +24,24 @@ polkadot_sdk::sp_api::decl_runtime_apis! {
 
 		/// The records of the chains that are in `status`.
 		fn chains_by_status(status: ChainStatus) -> Vec<(ChainId, ChainRecord)>;
+	}
+}
+
+polkadot_sdk::sp_api::decl_runtime_apis! {
+	/// Queries of the proof verifier: the headers it holds and inclusion checks against them.
+	pub trait ProofVerifierApi {
+		/// The highest verified header of the chain, if any.
+		fn latest_header(chain_id: ChainId) -> Option<VerifiedHeader>;
+
+		/// The verified header of the chain at `number`, if the hub still holds it.
+		fn header(chain_id: ChainId, number: u32) -> Option<VerifiedHeader>;
+
+		/// Checks `proof` against the verified header of the chain at `number`, as the messaging
+		/// pallet would.
+		fn verify_inclusion(
+			chain_id: ChainId,
+			number: u32,
+			proof: InclusionProof,
+		) -> Result<(), InclusionError>;
 	}
 }

@@ -146,6 +146,21 @@ impl<T: Config> Pallet<T> {
 		Ok(())
 	}
 
+	pub(crate) fn do_rotate_verifier(
+		chain_id: ChainId,
+		verifier: VerifierConfigOf<T>,
+	) -> DispatchResult {
+		Chains::<T>::try_mutate(chain_id, |maybe_record| -> DispatchResult {
+			let record = maybe_record.as_mut().ok_or(Error::<T>::ChainNotFound)?;
+			ensure!(record.status == ChainStatus::Active, Error::<T>::NotActive);
+			verifier.validate_for(&record.kind).map_err(Error::<T>::from)?;
+			record.verifier = verifier;
+			Ok(())
+		})?;
+		Self::deposit_event(Event::VerifierRotated { chain_id });
+		Ok(())
+	}
+
 	/// Moves the chain to `to` if `allowed` accepts its current status, records the block, and
 	/// returns the status it left. Writes nothing on failure.
 	fn change_status(

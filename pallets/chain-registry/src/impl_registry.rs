@@ -24,4 +24,43 @@ impl<T: Config> ChainRegistry for Pallet<T> {
 	fn freeze(chain_id: ChainId) -> DispatchResult {
 		Self::do_freeze(chain_id)
 	}
+
+	/// Costs one read and one write, and a check of the configuration linear in its keys:
+	/// `WeightInfo::update_verifier_*`. The caller accounts for it.
+	fn rotate_verifier(chain_id: ChainId, verifier: VerifierConfigOf<T>) -> DispatchResult {
+		Self::do_rotate_verifier(chain_id, verifier)
+	}
+
+	#[cfg(feature = "runtime-benchmarks")]
+	fn register_active_for_benchmarks(
+		chain_id: ChainId,
+		kind: ChainKind,
+		verifier: VerifierConfigOf<T>,
+	) -> DispatchResult {
+		use crate::ChainRecord;
+		use codec::Decode;
+		use polkadot_sdk::{
+			frame_support::{ensure, BoundedVec},
+			sp_runtime::traits::{TrailingZeroInput, Zero},
+		};
+		ensure!(!Chains::<T>::contains_key(chain_id), crate::Error::<T>::ChainAlreadyExists);
+		verifier.validate_for(&kind).map_err(crate::Error::<T>::from)?;
+		let operator = T::AccountId::decode(&mut TrailingZeroInput::zeroes())
+			.map_err(|_| crate::Error::<T>::ChainNotFound)?;
+		let now = polkadot_sdk::frame_system::Pallet::<T>::block_number();
+		Chains::<T>::insert(
+			chain_id,
+			ChainRecord {
+				name: BoundedVec::truncate_from(b"benchmark".to_vec()),
+				kind,
+				verifier,
+				operator,
+				deposit: Zero::zero(),
+				status: ChainStatus::Active,
+				proposed_at: now,
+				status_changed_at: now,
+			},
+		);
+		Ok(())
+	}
 }

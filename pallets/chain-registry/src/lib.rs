@@ -188,6 +188,9 @@ pub mod pallet {
 		ChainRetired { chain_id: ChainId, operator: T::AccountId, released: BalanceOf<T> },
 		/// Governance replaced the chain's verifier configuration.
 		VerifierUpdated { chain_id: ChainId },
+		/// The proof verifier recorded a verifier configuration the chain proved itself: a
+		/// committee handover or a GRANDPA authority-set change.
+		VerifierRotated { chain_id: ChainId },
 	}
 
 	#[pallet::error]
