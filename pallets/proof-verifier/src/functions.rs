@@ -1,0 +1,316 @@
+//! The calls' logic, their weights, and the queries behind the runtime API.
+
+use crate::{
+	AttestationOf, AttestedHeaderOf, BestHeaders, CommitteeHandoverOf, CommitteeOf, Config, Error,
+	Event, HeaderRing, HeaderUpdateOf, Headers, NextRingSlot, Pallet, WeightInfo,
+};
+use fusion_hub_primitives::{
+	attestation::{handover_payload, header_payload, SignatureCounts},
+	grandpa::{verify_grandpa_update, GrandpaUpdate},
+	ChainId, ChainRegistry, ChainStatus, GrandpaConfig, HeaderUpdate, TrustedHeader,
+	VerifiedHeader, VerifierConfig,
+};
+use polkadot_sdk::{
+	bp_header_chain::GrandpaConsensusLogReader,
+	frame_support::{ensure, traits::Get, weights::Weight, BoundedVec},
+	sp_runtime::{traits::Header as _, DispatchError, DispatchResult},
+};
+
+type VerifierOf<T> = VerifierConfig<
+	<<T as Config>::Registry as ChainRegistry>::MaxCommitteeSize,
+	<<T as Config>::Registry as ChainRegistry>::MaxGrandpaAuthorities,
+>;
+
+impl<T: Config> Pallet<T> {
+	pub(crate) fn do_submit_header(chain_id: ChainId, update: HeaderUpdateOf<T>) -> DispatchResult {
+		let verifier = Self::active_verifier(chain_id)?;
+		let best = BestHeaders::<T>::get(chain_id).map(|header| header.number);
+		match (verifier, update) {
+			(VerifierConfig::Committee(committee), HeaderUpdate::Committee(attested)) => {
+				let header = attested.header;
+				ensure!(best.map_or(true, |best| header.number > best), Error::<T>::StaleHeader);
+				Self::verify_attestation(
+					&committee,
+					&attested.attestation,
+					&header_payload(chain_id, committee.set_id, &header),
+				)?;
+				Self::import(chain_id, VerifiedHeader::attested(&header, committee.set_id));
+				Ok(())
+			}
+			(VerifierConfig::Grandpa(grandpa), HeaderUpdate::Grandpa(update)) => {
+				Self::import_grandpa(chain_id, grandpa, best, update)
+			}
+			(VerifierConfig::RelayChain, _) => Err(Error::<T>::RelayChainSecured.into()),
+			_ => Err(Error::<T>::UpdateKindMismatch.into()),
+		}
+	}
+
+	fn import_grandpa(
+		chain_id: ChainId,
+		grandpa: GrandpaConfig<<T::Registry as ChainRegistry>::MaxGrandpaAuthorities>,
+		best: Option<u32>,
+		update: GrandpaUpdate,
+	) -> DispatchResult {
+		let number = *update.header.number();
+		// Before the first import, the trusted header is the floor.
+		let floor = best.unwrap_or(grandpa.trusted_header.number);
+		ensure!(number > floor, Error::<T>::StaleHeader);
+		let next_authorities =
+			verify_grandpa_update(grandpa.set_id, &grandpa.authorities, &update)
+				.map_err(Error::<T>::from)?;
+
+		let hash = update.header.hash();
+		let state_root = *update.header.state_root();
+		Self::import(
+			chain_id,
+			VerifiedHeader {
+				number,
+				hash,
+				state_root,
+				message_root: None,
+				timestamp: None,
+				set_id: grandpa.set_id,
+			},
+		);
+
+		if let Some(next) = next_authorities {
+			let authorities =
+				BoundedVec::try_from(next).map_err(|_| Error::<T>::TooManyAuthorities)?;
+			let set_id = grandpa.set_id.checked_add(1).ok_or(Error::<T>::SetIdOverflow)?;
+			let count = authorities.len() as u32;
+			T::Registry::rotate_verifier(
+				chain_id,
+				VerifierConfig::Grandpa(GrandpaConfig {
+					set_id,
+					authorities,
+					trusted_header: TrustedHeader { hash, number, state_root },
+				}),
+			)?;
+			Self::deposit_event(Event::AuthoritySetChanged { chain_id, set_id, authorities: count });
+		}
+		Ok(())
+	}
+
+	pub(crate) fn do_rotate_committee(
+		chain_id: ChainId,
+		handover: CommitteeHandoverOf<T>,
+	) -> DispatchResult {
+		let committee = Self::active_committee(chain_id)?;
+		let next_set_id = committee.set_id.checked_add(1).ok_or(Error::<T>::SetIdOverflow)?;
+		ensure!(handover.next.set_id == next_set_id, Error::<T>::UnexpectedSetId);
+		handover.next.validate().map_err(|_| Error::<T>::InvalidNextCommittee)?;
+		Self::verify_attestation(
+			&committee,
+			&handover.attestation,
+			&handover_payload(chain_id, committee.set_id, &handover.next),
+		)?;
+
+		let members = handover.next.members.len() as u32;
+		let threshold = handover.next.threshold;
+		T::Registry::rotate_verifier(chain_id, VerifierConfig::Committee(handover.next))?;
+		Self::deposit_event(Event::CommitteeRotated {
+			chain_id,
+			set_id: next_set_id,
+			members,
+			threshold,
+		});
+		Ok(())
+	}
+
+	pub(crate) fn do_report_misbehaviour(
+		reporter: T::AccountId,
+		chain_id: ChainId,
+		first: AttestedHeaderOf<T>,
+		second: AttestedHeaderOf<T>,
+	) -> DispatchResult {
+		match T::Registry::status(chain_id) {
+			None => return Err(Error::<T>::UnknownChain.into()),
+			Some(ChainStatus::Active | ChainStatus::Suspended) => {}
+			Some(ChainStatus::Frozen) => return Err(Error::<T>::AlreadyFrozen.into()),
+			Some(ChainStatus::Proposed | ChainStatus::Retired) => {
+				return Err(Error::<T>::ChainNotActive.into())
+			}
+		}
+		let VerifierConfig::Committee(committee) =
+			T::Registry::verifier(chain_id).ok_or(Error::<T>::UnknownChain)?
+		else {
+			return Err(Error::<T>::NotCommitteeChain.into());
+		};
+		ensure!(
+			first.header.number == second.header.number && first.header.hash != second.header.hash,
+			Error::<T>::NotConflicting
+		);
+		for attested in [&first, &second] {
+			Self::verify_attestation(
+				&committee,
+				&attested.attestation,
+				&header_payload(chain_id, committee.set_id, &attested.header),
+			)?;
+		}
+
+		T::Registry::freeze(chain_id)?;
+		Self::deposit_event(Event::MisbehaviourReported {
+			chain_id,
+			number: first.header.number,
+			first_hash: first.header.hash,
+			second_hash: second.header.hash,
+			reporter,
+		});
+		Ok(())
+	}
+
+	/// The verifier configuration of an active chain, or why there is none.
+	fn active_verifier(chain_id: ChainId) -> Result<VerifierOf<T>, DispatchError> {
+		match T::Registry::status(chain_id) {
+			None => Err(Error::<T>::UnknownChain.into()),
+			Some(ChainStatus::Active) => {
+				T::Registry::verifier(chain_id).ok_or_else(|| Error::<T>::UnknownChain.into())
+			}
+			Some(ChainStatus::Suspended) => Err(Error::<T>::ChainSuspended.into()),
+			Some(ChainStatus::Frozen) => Err(Error::<T>::ChainFrozen.into()),
+			Some(ChainStatus::Proposed | ChainStatus::Retired) => {
+				Err(Error::<T>::ChainNotActive.into())
+			}
+		}
+	}
+
+	/// The committee of an active committee chain.
+	fn active_committee(chain_id: ChainId) -> Result<CommitteeOf<T>, DispatchError> {
+		match Self::active_verifier(chain_id)? {
+			VerifierConfig::Committee(committee) => Ok(committee),
+			_ => Err(Error::<T>::NotCommitteeChain.into()),
+		}
+	}
+
+	fn verify_attestation(
+		committee: &CommitteeOf<T>,
+		attestation: &AttestationOf<T>,
+		payload: &[u8],
+	) -> DispatchResult {
+		attestation.verify(committee, payload).map(|_| ()).map_err(|error| Error::<T>::from(error).into())
+	}
+
+	/// Records a verified header as the chain's best and puts it in the ring, pruning the header
+	/// whose slot it takes.
+	fn import(chain_id: ChainId, header: VerifiedHeader) {
+		let keep = T::HeadersToKeep::get().max(1);
+		let slot = NextRingSlot::<T>::get(chain_id) % keep;
+		if let Some(pruned) = HeaderRing::<T>::get(chain_id, slot) {
+			Headers::<T>::remove(chain_id, pruned);
+		}
+		HeaderRing::<T>::insert(chain_id, slot, header.number);
+		Headers::<T>::insert(chain_id, header.number, header);
+		NextRingSlot::<T>::insert(chain_id, (slot + 1) % keep);
+		BestHeaders::<T>::insert(chain_id, header);
+		Self::deposit_event(Event::HeaderVerified {
+			chain_id,
+			number: header.number,
+			hash: header.hash,
+			set_id: header.set_id,
+		});
+	}
+
+	/// The extra cost of the signatures in `counts`, over an attestation without any.
+	fn signatures_weight(counts: SignatureCounts) -> Weight {
+		let extra = |with: Weight, without: Weight| with.saturating_sub(without);
+		extra(
+			T::WeightInfo::submit_header_ed25519(counts.ed25519),
+			T::WeightInfo::submit_header_ed25519(0),
+		)
+		.saturating_add(extra(
+			T::WeightInfo::submit_header_sr25519(counts.sr25519),
+			T::WeightInfo::submit_header_sr25519(0),
+		))
+		.saturating_add(extra(
+			T::WeightInfo::submit_header_ecdsa(counts.ecdsa),
+			T::WeightInfo::submit_header_ecdsa(0),
+		))
+	}
+
+	/// Weight of `submit_header`: committee headers cost in their signatures of each scheme,
+	/// GRANDPA headers in precommits and ancestry headers, plus the handover to the next set
+	/// when the header enacts one.
+	pub(crate) fn submit_header_weight(update: &HeaderUpdateOf<T>) -> Weight {
+		match update {
+			HeaderUpdate::Committee(attested) => T::WeightInfo::submit_header_ed25519(0)
+				.max(T::WeightInfo::submit_header_sr25519(0))
+				.max(T::WeightInfo::submit_header_ecdsa(0))
+				.saturating_add(Self::signatures_weight(attested.attestation.counts())),
+			HeaderUpdate::Grandpa(update) => {
+				let justification = &update.justification;
+				let base = T::WeightInfo::submit_header_grandpa(
+					justification.commit.precommits.len() as u32,
+					justification.votes_ancestries.len() as u32,
+				);
+				match GrandpaConsensusLogReader::<u32>::find_scheduled_change(
+					update.header.digest(),
+				) {
+					Some(change) => base.saturating_add(T::WeightInfo::enact_authority_set_change(
+						change.next_authorities.len() as u32,
+					)),
+					None => base,
+				}
+			}
+		}
+	}
+
+	/// Weight of `rotate_committee`: the handover benchmark, with one ed25519 signer, plus the
+	/// signatures.
+	pub(crate) fn rotate_committee_weight(handover: &CommitteeHandoverOf<T>) -> Weight {
+		T::WeightInfo::rotate_committee(handover.next.members.len() as u32)
+			.saturating_add(Self::signatures_weight(handover.attestation.counts()))
+	}
+
+	/// Weight of `report_misbehaviour`: the report benchmark, with one ed25519 signer per
+	/// attestation, plus the signatures of both.
+	pub(crate) fn report_misbehaviour_weight(
+		first: &AttestedHeaderOf<T>,
+		second: &AttestedHeaderOf<T>,
+	) -> Weight {
+		T::WeightInfo::report_misbehaviour()
+			.saturating_add(Self::signatures_weight(first.attestation.counts()))
+			.saturating_add(Self::signatures_weight(second.attestation.counts()))
+	}
+
+	/// The highest verified header of `chain_id`. Backs `ProofVerifierApi::latest_header`.
+	pub fn latest_header(chain_id: ChainId) -> Option<VerifiedHeader> {
+		BestHeaders::<T>::get(chain_id)
+	}
+
+	/// The kept verified header of `chain_id` at `number`. Backs `ProofVerifierApi::header`.
+	pub fn header(chain_id: ChainId, number: u32) -> Option<VerifiedHeader> {
+		Headers::<T>::get(chain_id, number)
+	}
+
+	/// Ring, kept headers and best headers agree: every ring slot names a kept header, every
+	/// kept header sits in a slot, no chain keeps more than `HeadersToKeep`, and each best
+	/// header is kept and is the highest.
+	#[cfg(any(feature = "try-runtime", test))]
+	pub(crate) fn do_try_state() -> Result<(), polkadot_sdk::sp_runtime::TryRuntimeError> {
+		use alloc::collections::btree_map::BTreeMap;
+		let keep = T::HeadersToKeep::get().max(1);
+		let mut kept: BTreeMap<ChainId, u32> = BTreeMap::new();
+		for (chain_id, number, header) in Headers::<T>::iter() {
+			ensure!(header.number == number, "a header is filed under another number");
+			*kept.entry(chain_id).or_default() += 1;
+		}
+		let mut slots: BTreeMap<ChainId, u32> = BTreeMap::new();
+		for (chain_id, slot, number) in HeaderRing::<T>::iter() {
+			ensure!(slot < keep, "a ring slot is out of range");
+			ensure!(Headers::<T>::contains_key(chain_id, number), "a ring slot names a pruned header");
+			*slots.entry(chain_id).or_default() += 1;
+		}
+		ensure!(kept == slots, "kept headers and ring slots disagree");
+		for (chain_id, best) in BestHeaders::<T>::iter() {
+			ensure!(
+				Headers::<T>::get(chain_id, best.number) == Some(best),
+				"the best header is not kept"
+			);
+			ensure!(
+				Headers::<T>::iter_prefix(chain_id).all(|(number, _)| number <= best.number),
+				"a kept header is above the best"
+			);
+		}
+		Ok(())
+	}
+}

@@ -1,0 +1,744 @@
+//! Tests of every call, every rejection with its exact error, and inclusion checks.
+
+use crate::{mock::*, BestHeaders, Error, Event, HeaderRing, Headers};
+use fusion_hub_primitives::{
+	grandpa::{testing, GrandpaUpdate, SubstrateHeader},
+	inclusion::{MerkleSiblings, TrieNode},
+	merkle, ChainId, ChainRegistry, ChainStatus, GrandpaAuthority, HeaderUpdate, InclusionError,
+	InclusionProof, VerifiedHeader, VerifierConfig, VerifyInclusion,
+};
+use polkadot_sdk::{
+	frame_support::{assert_noop, assert_ok, dispatch::Pays, BoundedVec},
+	sp_core::H256,
+	sp_runtime::{DispatchError, Digest},
+	*,
+};
+
+fn submit(chain_id: ChainId, update: crate::HeaderUpdateOf<Test>) -> sp_runtime::DispatchResult {
+	ProofVerifier::submit_header(RuntimeOrigin::signed(RELAYER), chain_id, update)
+}
+
+fn committee_update(
+	chain_id: ChainId,
+	set_id: u64,
+	number: u32,
+	signers: &[Member],
+) -> crate::HeaderUpdateOf<Test> {
+	HeaderUpdate::Committee(attested(chain_id, set_id, peer_header(number, 0xaa), signers))
+}
+
+/// Members 0, 1 and 2 of the EVM committee: ed25519, sr25519 and ECDSA.
+fn three_schemes() -> Vec<Member> {
+	evm_members()[..3].to_vec()
+}
+
+fn last_event() -> RuntimeEvent {
+	System::events().pop().expect("an event").event
+}
+
+// ---------------------------------------------------------------- committee headers
+
+#[test]
+fn committee_header_signed_in_three_schemes_is_recorded() {
+	new_test_ext().execute_with(|| {
+		assert_ok!(submit(EVM_CHAIN, committee_update(EVM_CHAIN, 5, 100, &three_schemes())));
+		let expected = VerifiedHeader::attested(&peer_header(100, 0xaa), 5);
+		assert_eq!(BestHeaders::<Test>::get(EVM_CHAIN), Some(expected));
+		assert_eq!(Headers::<Test>::get(EVM_CHAIN, 100), Some(expected));
+		assert_eq!(ProofVerifier::latest_header(EVM_CHAIN), Some(expected));
+		assert_eq!(
+			last_event(),
+			Event::HeaderVerified { chain_id: EVM_CHAIN, number: 100, hash: expected.hash, set_id: 5 }
+				.into()
+		);
+		crate::Pallet::<Test>::do_try_state().unwrap();
+	});
+}
+
+#[test]
+fn all_four_members_may_sign() {
+	new_test_ext().execute_with(|| {
+		assert_ok!(submit(EVM_CHAIN, committee_update(EVM_CHAIN, 5, 1, &evm_members())));
+	});
+}
+
+#[test]
+fn below_threshold_is_rejected() {
+	new_test_ext().execute_with(|| {
+		let two = &evm_members()[..2];
+		assert_noop!(
+			submit(EVM_CHAIN, committee_update(EVM_CHAIN, 5, 1, two)),
+			Error::<Test>::BelowThreshold
+		);
+	});
+}
+
+#[test]
+fn unknown_signer_is_rejected() {
+	new_test_ext().execute_with(|| {
+		let mut signers = three_schemes();
+		signers[1] = Member::sr25519(99);
+		assert_noop!(
+			submit(EVM_CHAIN, committee_update(EVM_CHAIN, 5, 1, &signers)),
+			Error::<Test>::UnknownSigner
+		);
+		// An ECDSA outsider too: its address is not in the committee.
+		let mut signers = three_schemes();
+		signers[2] = Member::ecdsa(98);
+		assert_noop!(
+			submit(EVM_CHAIN, committee_update(EVM_CHAIN, 5, 1, &signers)),
+			Error::<Test>::UnknownSigner
+		);
+	});
+}
+
+#[test]
+fn duplicate_signer_is_rejected() {
+	new_test_ext().execute_with(|| {
+		let members = evm_members();
+		let signers = [members[0].clone(), members[1].clone(), members[0].clone()];
+		assert_noop!(
+			submit(EVM_CHAIN, committee_update(EVM_CHAIN, 5, 1, &signers)),
+			Error::<Test>::DuplicateSigner
+		);
+	});
+}
+
+#[test]
+fn signature_of_another_scheme_is_rejected() {
+	new_test_ext().execute_with(|| {
+		let mut update = committee_update(EVM_CHAIN, 5, 1, &three_schemes());
+		let HeaderUpdate::Committee(ref mut attested) = update else { unreachable!() };
+		// The ed25519 member presents an sr25519 signature.
+		let sr = Member::sr25519(2).sign(b"anything").signature;
+		attested.attestation.signatures[0].signature = sr;
+		assert_noop!(submit(EVM_CHAIN, update), Error::<Test>::SchemeMismatch);
+	});
+}
+
+#[test]
+fn bad_signatures_are_rejected_in_every_scheme() {
+	new_test_ext().execute_with(|| {
+		for index in 0..3 {
+			let mut update = committee_update(EVM_CHAIN, 5, 1, &three_schemes());
+			let HeaderUpdate::Committee(ref mut attested) = update else { unreachable!() };
+			// The member signs another header.
+			let other = crate::mock::attested(EVM_CHAIN, 5, peer_header(2, 0xaa), &three_schemes());
+			attested.attestation.signatures[index] = other.attestation.signatures[index].clone();
+			assert_noop!(submit(EVM_CHAIN, update), Error::<Test>::BadSignature);
+		}
+	});
+}
+
+#[test]
+fn attestation_for_another_chain_or_committee_is_rejected() {
+	new_test_ext().execute_with(|| {
+		// Signed for chain 9: replayed on EVM_CHAIN.
+		assert_noop!(
+			submit(EVM_CHAIN, committee_update(9, 5, 1, &three_schemes())),
+			Error::<Test>::BadSignature
+		);
+		// Signed for committee set 4.
+		assert_noop!(
+			submit(EVM_CHAIN, committee_update(EVM_CHAIN, 4, 1, &three_schemes())),
+			Error::<Test>::BadSignature
+		);
+	});
+}
+
+#[test]
+fn header_fields_are_all_signed() {
+	new_test_ext().execute_with(|| {
+		let tampered: [fn(&mut fusion_hub_primitives::PeerHeader); 5] = [
+			|h| h.number += 1,
+			|h| h.hash = H256::repeat_byte(0xbb),
+			|h| h.state_root = H256::repeat_byte(1),
+			|h| h.message_root = H256::repeat_byte(2),
+			|h| h.timestamp += 1,
+		];
+		for tamper in tampered {
+			let mut update = committee_update(EVM_CHAIN, 5, 1, &three_schemes());
+			let HeaderUpdate::Committee(ref mut attested) = update else { unreachable!() };
+			tamper(&mut attested.header);
+			assert_noop!(submit(EVM_CHAIN, update), Error::<Test>::BadSignature);
+		}
+	});
+}
+
+#[test]
+fn heights_only_move_forward() {
+	new_test_ext().execute_with(|| {
+		assert_ok!(submit(EVM_CHAIN, committee_update(EVM_CHAIN, 5, 10, &three_schemes())));
+		assert_noop!(
+			submit(EVM_CHAIN, committee_update(EVM_CHAIN, 5, 10, &three_schemes())),
+			Error::<Test>::StaleHeader
+		);
+		assert_noop!(
+			submit(EVM_CHAIN, committee_update(EVM_CHAIN, 5, 9, &three_schemes())),
+			Error::<Test>::StaleHeader
+		);
+		assert_ok!(submit(EVM_CHAIN, committee_update(EVM_CHAIN, 5, 11, &three_schemes())));
+	});
+}
+
+#[test]
+fn unsigned_submission_is_rejected() {
+	new_test_ext().execute_with(|| {
+		assert_noop!(
+			crate::Pallet::<Test>::submit_header(
+				RuntimeOrigin::none(),
+				EVM_CHAIN,
+				committee_update(EVM_CHAIN, 5, 1, &three_schemes())
+			),
+			DispatchError::BadOrigin
+		);
+	});
+}
+
+#[test]
+fn only_active_chains_take_headers() {
+	new_test_ext().execute_with(|| {
+		let update = || committee_update(EVM_CHAIN, 5, 1, &three_schemes());
+		assert_noop!(submit(42, committee_update(42, 5, 1, &three_schemes())), Error::<Test>::UnknownChain);
+		for (status, error) in [
+			(ChainStatus::Proposed, Error::<Test>::ChainNotActive),
+			(ChainStatus::Suspended, Error::<Test>::ChainSuspended),
+			(ChainStatus::Frozen, Error::<Test>::ChainFrozen),
+			(ChainStatus::Retired, Error::<Test>::ChainNotActive),
+		] {
+			MockRegistry::set_status(EVM_CHAIN, status);
+			assert_noop!(submit(EVM_CHAIN, update()), error);
+		}
+		MockRegistry::set_status(EVM_CHAIN, ChainStatus::Active);
+		assert_ok!(submit(EVM_CHAIN, update()));
+	});
+}
+
+#[test]
+fn update_must_match_the_verifier_kind() {
+	new_test_ext().execute_with(|| {
+		assert_noop!(
+			submit(SUBSTRATE_CHAIN, committee_update(SUBSTRATE_CHAIN, 0, 11, &three_schemes())),
+			Error::<Test>::UpdateKindMismatch
+		);
+		let update = grandpa_update(11, &GRANDPA_SEEDS, Digest::default());
+		assert_noop!(submit(EVM_CHAIN, update), Error::<Test>::UpdateKindMismatch);
+		assert_noop!(
+			submit(PARACHAIN, committee_update(PARACHAIN, 0, 1, &three_schemes())),
+			Error::<Test>::RelayChainSecured
+		);
+	});
+}
+
+#[test]
+fn the_ring_keeps_the_last_headers_and_prunes_older_ones() {
+	new_test_ext().execute_with(|| {
+		for number in 1..=5 {
+			assert_ok!(submit(EVM_CHAIN, committee_update(EVM_CHAIN, 5, number, &three_schemes())));
+		}
+		let kept: Vec<u32> = (1..=5).filter(|n| Headers::<Test>::contains_key(EVM_CHAIN, n)).collect();
+		assert_eq!(kept, vec![3, 4, 5]);
+		assert_eq!(HeaderRing::<Test>::iter_prefix(EVM_CHAIN).count() as u32, HEADERS_TO_KEEP);
+		assert_eq!(BestHeaders::<Test>::get(EVM_CHAIN).map(|h| h.number), Some(5));
+		crate::Pallet::<Test>::do_try_state().unwrap();
+
+		// A pruned header backs no proof any more.
+		let proof = InclusionProof::KeccakMerkle {
+			leaf: H256::zero(),
+			proof: MerkleSiblings::default(),
+		};
+		assert_eq!(
+			ProofVerifier::verify_inclusion(EVM_CHAIN, 2, &proof),
+			Err(InclusionError::UnknownHeader)
+		);
+	});
+}
+
+// ---------------------------------------------------------------- committee rotation
+
+#[test]
+fn rotation_hands_over_and_the_old_committee_no_longer_counts() {
+	new_test_ext().execute_with(|| {
+		let next_members = vec![Member::ecdsa(20), Member::ed25519(21), Member::sr25519(22)];
+		let next = committee(&next_members, 2, 6);
+		assert_ok!(ProofVerifier::rotate_committee(
+			RuntimeOrigin::signed(RELAYER),
+			EVM_CHAIN,
+			handover(EVM_CHAIN, 5, next.clone(), &three_schemes())
+		));
+		assert_eq!(MockRegistry::verifier(EVM_CHAIN), Some(VerifierConfig::Committee(next)));
+		assert_eq!(
+			last_event(),
+			Event::CommitteeRotated { chain_id: EVM_CHAIN, set_id: 6, members: 3, threshold: 2 }
+				.into()
+		);
+
+		// The old committee, signing for its own set id or for the new one, is refused.
+		assert_noop!(
+			submit(EVM_CHAIN, committee_update(EVM_CHAIN, 5, 1, &three_schemes())),
+			Error::<Test>::UnknownSigner
+		);
+		assert_noop!(
+			submit(EVM_CHAIN, committee_update(EVM_CHAIN, 6, 1, &three_schemes())),
+			Error::<Test>::UnknownSigner
+		);
+		// A new member's attestation made for the old set id does not verify.
+		assert_noop!(
+			submit(EVM_CHAIN, committee_update(EVM_CHAIN, 5, 1, &next_members[..2])),
+			Error::<Test>::BadSignature
+		);
+		assert_ok!(submit(EVM_CHAIN, committee_update(EVM_CHAIN, 6, 1, &next_members[..2])));
+	});
+}
+
+#[test]
+fn rotation_rejections() {
+	new_test_ext().execute_with(|| {
+		let rotate = |chain_id, handover| {
+			ProofVerifier::rotate_committee(RuntimeOrigin::signed(RELAYER), chain_id, handover)
+		};
+		let next_members = vec![Member::ed25519(30), Member::ed25519(31)];
+		// Set id must be current + 1.
+		for set_id in [5, 7] {
+			assert_noop!(
+				rotate(EVM_CHAIN, handover(EVM_CHAIN, 5, committee(&next_members, 1, set_id), &three_schemes())),
+				Error::<Test>::UnexpectedSetId
+			);
+		}
+		// An invalid successor: threshold above its size.
+		assert_noop!(
+			rotate(EVM_CHAIN, handover(EVM_CHAIN, 5, committee(&next_members, 3, 6), &three_schemes())),
+			Error::<Test>::InvalidNextCommittee
+		);
+		// Below the current threshold.
+		assert_noop!(
+			rotate(EVM_CHAIN, handover(EVM_CHAIN, 5, committee(&next_members, 1, 6), &three_schemes()[..2])),
+			Error::<Test>::BelowThreshold
+		);
+		// Signed for another successor than the one presented.
+		let mut forged = handover(EVM_CHAIN, 5, committee(&next_members, 1, 6), &three_schemes());
+		forged.next = committee(&[Member::ed25519(66), Member::ed25519(67)], 1, 6);
+		assert_noop!(rotate(EVM_CHAIN, forged), Error::<Test>::BadSignature);
+		// A header attestation does not pass for a handover.
+		let mut confused = handover(EVM_CHAIN, 5, committee(&next_members, 1, 6), &three_schemes());
+		confused.attestation = attested(EVM_CHAIN, 5, peer_header(1, 0xaa), &three_schemes()).attestation;
+		assert_noop!(rotate(EVM_CHAIN, confused), Error::<Test>::BadSignature);
+		// Not a committee chain.
+		assert_noop!(
+			rotate(SUBSTRATE_CHAIN, handover(SUBSTRATE_CHAIN, 0, committee(&next_members, 1, 1), &three_schemes())),
+			Error::<Test>::NotCommitteeChain
+		);
+		// Not active.
+		MockRegistry::set_status(EVM_CHAIN, ChainStatus::Suspended);
+		assert_noop!(
+			rotate(EVM_CHAIN, handover(EVM_CHAIN, 5, committee(&next_members, 1, 6), &three_schemes())),
+			Error::<Test>::ChainSuspended
+		);
+	});
+}
+
+// ---------------------------------------------------------------- misbehaviour
+
+fn report(
+	first: crate::AttestedHeaderOf<Test>,
+	second: crate::AttestedHeaderOf<Test>,
+) -> sp_runtime::DispatchResultWithInfo<polkadot_sdk::frame_support::dispatch::PostDispatchInfo> {
+	ProofVerifier::report_misbehaviour(RuntimeOrigin::signed(RELAYER), EVM_CHAIN, first, second)
+}
+
+#[test]
+fn two_attestations_of_one_height_freeze_the_chain_and_the_report_is_free() {
+	new_test_ext().execute_with(|| {
+		let a = attested(EVM_CHAIN, 5, peer_header(7, 0xaa), &three_schemes());
+		let b = attested(EVM_CHAIN, 5, peer_header(7, 0xbb), &evm_members()[1..]);
+		let post = report(a, b).unwrap();
+		assert_eq!(post.pays_fee, Pays::No);
+		assert_eq!(MockRegistry::status(EVM_CHAIN), Some(ChainStatus::Frozen));
+		assert_eq!(
+			last_event(),
+			Event::MisbehaviourReported {
+				chain_id: EVM_CHAIN,
+				number: 7,
+				first_hash: H256::repeat_byte(0xaa),
+				second_hash: H256::repeat_byte(0xbb),
+				reporter: RELAYER,
+			}
+			.into()
+		);
+		// A frozen chain takes no header, and cannot be frozen twice.
+		assert_noop!(
+			submit(EVM_CHAIN, committee_update(EVM_CHAIN, 5, 8, &three_schemes())),
+			Error::<Test>::ChainFrozen
+		);
+		let a = attested(EVM_CHAIN, 5, peer_header(7, 0xaa), &three_schemes());
+		let b = attested(EVM_CHAIN, 5, peer_header(7, 0xbb), &three_schemes());
+		assert_noop!(report(a, b), Error::<Test>::AlreadyFrozen);
+	});
+}
+
+#[test]
+fn a_suspended_chain_can_be_frozen() {
+	new_test_ext().execute_with(|| {
+		MockRegistry::set_status(EVM_CHAIN, ChainStatus::Suspended);
+		let a = attested(EVM_CHAIN, 5, peer_header(7, 0xaa), &three_schemes());
+		let b = attested(EVM_CHAIN, 5, peer_header(7, 0xbb), &three_schemes());
+		assert_ok!(report(a, b));
+		assert_eq!(MockRegistry::status(EVM_CHAIN), Some(ChainStatus::Frozen));
+	});
+}
+
+#[test]
+fn misbehaviour_rejections() {
+	new_test_ext().execute_with(|| {
+		let header = |number, fork| attested(EVM_CHAIN, 5, peer_header(number, fork), &three_schemes());
+		// Same hash: no conflict.
+		assert_noop!(report(header(7, 0xaa), header(7, 0xaa)), Error::<Test>::NotConflicting);
+		// Different heights: no conflict.
+		assert_noop!(report(header(7, 0xaa), header(8, 0xbb)), Error::<Test>::NotConflicting);
+		// One attestation below threshold, or with a bad signature.
+		let weak = attested(EVM_CHAIN, 5, peer_header(7, 0xbb), &three_schemes()[..2]);
+		assert_noop!(report(header(7, 0xaa), weak), Error::<Test>::BelowThreshold);
+		let mut forged = header(7, 0xbb);
+		forged.header.state_root = H256::repeat_byte(3);
+		assert_noop!(report(header(7, 0xaa), forged), Error::<Test>::BadSignature);
+		// Attestations of an old committee set do not count.
+		let old = |fork| attested(EVM_CHAIN, 4, peer_header(7, fork), &three_schemes());
+		assert_noop!(report(old(0xaa), old(0xbb)), Error::<Test>::BadSignature);
+		assert_eq!(MockRegistry::status(EVM_CHAIN), Some(ChainStatus::Active));
+
+		// Not a committee chain, unknown chain, proposed chain.
+		let grandpa = |fork| attested(SUBSTRATE_CHAIN, 0, peer_header(7, fork), &three_schemes());
+		assert_noop!(
+			ProofVerifier::report_misbehaviour(
+				RuntimeOrigin::signed(RELAYER),
+				SUBSTRATE_CHAIN,
+				grandpa(0xaa),
+				grandpa(0xbb)
+			),
+			Error::<Test>::NotCommitteeChain
+		);
+		assert_noop!(
+			ProofVerifier::report_misbehaviour(RuntimeOrigin::signed(RELAYER), 42, header(7, 0xaa), header(7, 0xbb)),
+			Error::<Test>::UnknownChain
+		);
+		MockRegistry::set_status(EVM_CHAIN, ChainStatus::Proposed);
+		assert_noop!(report(header(7, 0xaa), header(7, 0xbb)), Error::<Test>::ChainNotActive);
+	});
+}
+
+// ---------------------------------------------------------------- GRANDPA
+
+/// Header `number` (a child of the trusted header when `number` is 11) with `digest`, and a
+/// justification by the keystore keys of `signers` for set 0.
+fn grandpa_update(number: u32, signers: &[&str], digest: Digest) -> crate::HeaderUpdateOf<Test> {
+	grandpa_update_for_set(number, signers, digest, 0)
+}
+
+fn grandpa_update_for_set(
+	number: u32,
+	signers: &[&str],
+	digest: Digest,
+	set_id: u64,
+) -> crate::HeaderUpdateOf<Test> {
+	let header = testing::header(number, trusted_header().hash(), digest);
+	let justification = testing::justification(&header, set_id, &grandpa_keys(signers), vec![]);
+	HeaderUpdate::Grandpa(GrandpaUpdate { header, justification })
+}
+
+fn update_header(update: &crate::HeaderUpdateOf<Test>) -> SubstrateHeader {
+	match update {
+		HeaderUpdate::Grandpa(update) => update.header.clone(),
+		_ => unreachable!(),
+	}
+}
+
+#[test]
+fn grandpa_header_finalised_by_a_supermajority_is_recorded() {
+	new_test_ext().execute_with(|| {
+		// GRANDPA needs n - floor((n - 1) / 3) votes: all three of three.
+		let update = grandpa_update(11, &GRANDPA_SEEDS, Digest::default());
+		let header = update_header(&update);
+		assert_ok!(submit(SUBSTRATE_CHAIN, update));
+		assert_eq!(
+			BestHeaders::<Test>::get(SUBSTRATE_CHAIN),
+			Some(VerifiedHeader {
+				number: 11,
+				hash: header.hash(),
+				state_root: header.state_root,
+				message_root: None,
+				timestamp: None,
+				set_id: 0,
+			})
+		);
+	});
+}
+
+#[test]
+fn grandpa_rejections() {
+	new_test_ext().execute_with(|| {
+		// Not above the trusted header.
+		assert_noop!(
+			submit(SUBSTRATE_CHAIN, grandpa_update(10, &GRANDPA_SEEDS, Digest::default())),
+			Error::<Test>::StaleHeader
+		);
+		// Too few votes.
+		assert_noop!(
+			submit(SUBSTRATE_CHAIN, grandpa_update(11, &GRANDPA_SEEDS[..2], Digest::default())),
+			Error::<Test>::GrandpaNotEnoughVotes
+		);
+		// A voter outside the set.
+		assert_noop!(
+			submit(SUBSTRATE_CHAIN, grandpa_update(11, &["//Alice", "//Bob", "//Mallory"], Digest::default())),
+			Error::<Test>::GrandpaUnknownAuthority
+		);
+		// Votes for set 1 while the set is 0: the signatures do not verify.
+		assert_noop!(
+			submit(SUBSTRATE_CHAIN, grandpa_update_for_set(11, &GRANDPA_SEEDS, Digest::default(), 1)),
+			Error::<Test>::GrandpaBadSignature
+		);
+		// The justification is for another header.
+		let mut update = grandpa_update(11, &GRANDPA_SEEDS, Digest::default());
+		let HeaderUpdate::Grandpa(ref mut inner) = update else { unreachable!() };
+		inner.header.state_root = H256::repeat_byte(5);
+		assert_noop!(submit(SUBSTRATE_CHAIN, update), Error::<Test>::GrandpaTargetMismatch);
+		// An ancestry header no vote needs.
+		let mut update = grandpa_update(11, &GRANDPA_SEEDS, Digest::default());
+		let HeaderUpdate::Grandpa(ref mut inner) = update else { unreachable!() };
+		inner.justification.votes_ancestries.push(testing::header(12, H256::zero(), Digest::default()));
+		assert_noop!(submit(SUBSTRATE_CHAIN, update), Error::<Test>::GrandpaRedundantAncestry);
+	});
+}
+
+#[test]
+fn grandpa_votes_on_descendants_are_accepted_with_their_ancestry() {
+	new_test_ext().execute_with(|| {
+		let target = testing::header(11, trusted_header().hash(), Digest::default());
+		let child = testing::header(12, target.hash(), Digest::default());
+		let grandchild = testing::header(13, child.hash(), Digest::default());
+		let justification = testing::justification(
+			&target,
+			0,
+			&grandpa_keys(&GRANDPA_SEEDS),
+			vec![child, grandchild],
+		);
+		assert_ok!(submit(
+			SUBSTRATE_CHAIN,
+			HeaderUpdate::Grandpa(GrandpaUpdate { header: target, justification })
+		));
+		assert_eq!(BestHeaders::<Test>::get(SUBSTRATE_CHAIN).map(|h| h.number), Some(11));
+	});
+}
+
+#[test]
+fn a_scheduled_change_moves_the_chain_to_the_next_authority_set() {
+	new_test_ext().execute_with(|| {
+		let next_seeds = ["//Dave", "//Eve"];
+		let next: Vec<GrandpaAuthority> = grandpa_keys(&next_seeds)
+			.into_iter()
+			.map(|id| GrandpaAuthority { id, weight: 1 })
+			.collect();
+		let digest = Digest { logs: vec![testing::scheduled_change(&next, 0)] };
+		let update = grandpa_update(11, &GRANDPA_SEEDS, digest);
+		let header = update_header(&update);
+		assert_ok!(submit(SUBSTRATE_CHAIN, update));
+		let Some(VerifierConfig::Grandpa(config)) = MockRegistry::verifier(SUBSTRATE_CHAIN) else {
+			panic!("a GRANDPA chain")
+		};
+		assert_eq!(config.set_id, 1);
+		assert_eq!(config.authorities.to_vec(), next);
+		assert_eq!(config.trusted_header.hash, header.hash());
+		assert_eq!(config.trusted_header.number, 11);
+		assert_eq!(
+			last_event(),
+			Event::AuthoritySetChanged { chain_id: SUBSTRATE_CHAIN, set_id: 1, authorities: 2 }.into()
+		);
+
+		// The old set no longer finalises anything; the new one does.
+		assert_noop!(
+			submit(SUBSTRATE_CHAIN, grandpa_update_for_set(12, &GRANDPA_SEEDS, Digest::default(), 1)),
+			Error::<Test>::GrandpaUnknownAuthority
+		);
+		assert_ok!(submit(
+			SUBSTRATE_CHAIN,
+			grandpa_update_for_set(12, &next_seeds, Digest::default(), 1)
+		));
+	});
+}
+
+#[test]
+fn delayed_and_forced_changes_are_refused() {
+	new_test_ext().execute_with(|| {
+		let next: Vec<GrandpaAuthority> = grandpa_keys(&["//Dave"])
+			.into_iter()
+			.map(|id| GrandpaAuthority { id, weight: 1 })
+			.collect();
+		let delayed = Digest { logs: vec![testing::scheduled_change(&next, 5)] };
+		assert_noop!(
+			submit(SUBSTRATE_CHAIN, grandpa_update(11, &GRANDPA_SEEDS, delayed)),
+			Error::<Test>::GrandpaDelayedChange
+		);
+		let forced = polkadot_sdk::sp_consensus_grandpa::ConsensusLog::<u32>::ForcedChange(
+			0,
+			polkadot_sdk::sp_consensus_grandpa::ScheduledChange {
+				next_authorities: next.iter().map(|a| (a.id.into(), a.weight)).collect(),
+				delay: 0,
+			},
+		);
+		let digest = Digest {
+			logs: vec![sp_runtime::DigestItem::Consensus(
+				polkadot_sdk::sp_consensus_grandpa::GRANDPA_ENGINE_ID,
+				codec::Encode::encode(&forced),
+			)],
+		};
+		assert_noop!(
+			submit(SUBSTRATE_CHAIN, grandpa_update(11, &GRANDPA_SEEDS, digest)),
+			Error::<Test>::GrandpaForcedChange
+		);
+	});
+}
+
+// ---------------------------------------------------------------- inclusion
+
+fn leaves() -> Vec<H256> {
+	(0u8..5).map(|i| merkle::keccak_standard_leaf(&[i; 64])).collect()
+}
+
+/// Records a committee header of EVM_CHAIN at `number` with the given roots.
+fn record_roots(number: u32, message_root: H256, state_root: H256) {
+	let mut header = peer_header(number, 0xaa);
+	header.message_root = message_root;
+	header.state_root = state_root;
+	let update = HeaderUpdate::Committee(crate::mock::attested(EVM_CHAIN, 5, header, &three_schemes()));
+	assert_ok!(submit(EVM_CHAIN, update));
+}
+
+#[test]
+fn keccak_merkle_inclusion() {
+	new_test_ext().execute_with(|| {
+		let leaves = leaves();
+		record_roots(1, merkle::keccak_merkle_root(&leaves).unwrap(), H256::zero());
+		for (index, leaf) in leaves.iter().enumerate() {
+			let proof = InclusionProof::KeccakMerkle {
+				leaf: *leaf,
+				proof: MerkleSiblings::truncate_from(merkle::keccak_merkle_proof(&leaves, index).unwrap()),
+			};
+			assert_eq!(ProofVerifier::verify_inclusion(EVM_CHAIN, 1, &proof), Ok(()));
+		}
+		let absent = InclusionProof::KeccakMerkle {
+			leaf: H256::repeat_byte(1),
+			proof: MerkleSiblings::truncate_from(merkle::keccak_merkle_proof(&leaves, 0).unwrap()),
+		};
+		assert_eq!(ProofVerifier::verify_inclusion(EVM_CHAIN, 1, &absent), Err(InclusionError::NotIncluded));
+		assert_eq!(ProofVerifier::verify_inclusion(EVM_CHAIN, 2, &absent), Err(InclusionError::UnknownHeader));
+		assert_eq!(ProofVerifier::verify_inclusion(42, 1, &absent), Err(InclusionError::UnknownChain));
+		MockRegistry::set_status(EVM_CHAIN, ChainStatus::Frozen);
+		assert_eq!(ProofVerifier::verify_inclusion(EVM_CHAIN, 1, &absent), Err(InclusionError::ChainNotActive));
+	});
+}
+
+#[test]
+fn blake2_merkle_inclusion() {
+	new_test_ext().execute_with(|| {
+		let leaves: Vec<Vec<u8>> = (0u8..7).map(|i| vec![i; 40]).collect();
+		let root = binary_merkle_tree::merkle_root::<sp_runtime::traits::BlakeTwo256, _>(&leaves);
+		record_roots(1, root, H256::zero());
+		let made = binary_merkle_tree::merkle_proof::<sp_runtime::traits::BlakeTwo256, _, _>(&leaves, 3);
+		let proof = |leaf_index: u32, leaf: Vec<u8>| InclusionProof::Blake2Merkle {
+			leaf: BoundedVec::truncate_from(leaf),
+			leaf_index,
+			number_of_leaves: 7,
+			proof: MerkleSiblings::truncate_from(made.proof.clone()),
+		};
+		assert_eq!(ProofVerifier::verify_inclusion(EVM_CHAIN, 1, &proof(3, leaves[3].clone())), Ok(()));
+		assert_eq!(
+			ProofVerifier::verify_inclusion(EVM_CHAIN, 1, &proof(2, leaves[3].clone())),
+			Err(InclusionError::NotIncluded)
+		);
+		assert_eq!(
+			ProofVerifier::verify_inclusion(EVM_CHAIN, 1, &proof(3, leaves[2].clone())),
+			Err(InclusionError::NotIncluded)
+		);
+		// An index beyond the leaves.
+		assert_eq!(
+			ProofVerifier::verify_inclusion(EVM_CHAIN, 1, &proof(7, leaves[3].clone())),
+			Err(InclusionError::NotIncluded)
+		);
+	});
+}
+
+/// A trie holding `entries`, its root, and the read proof of `key`.
+fn trie_with_proof(entries: &[(Vec<u8>, Vec<u8>)], key: &[u8]) -> (H256, Vec<Vec<u8>>) {
+	use sp_trie::{
+		read_trie_value, recorder::Recorder, LayoutV1, MemoryDB, TrieDBMutBuilder, TrieMut,
+	};
+	type Layout = LayoutV1<sp_runtime::traits::BlakeTwo256>;
+	let mut db = MemoryDB::<sp_runtime::traits::BlakeTwo256>::default();
+	let mut root = H256::zero();
+	{
+		let mut trie = TrieDBMutBuilder::<Layout>::new(&mut db, &mut root).build();
+		for (k, v) in entries {
+			trie.insert(k, v).unwrap();
+		}
+	}
+	let recorder = Recorder::<sp_runtime::traits::BlakeTwo256>::default();
+	read_trie_value::<Layout, _>(&db, &root, key, Some(&mut recorder.as_trie_recorder(root)), None)
+		.unwrap();
+	(root, recorder.drain_storage_proof().into_iter_nodes().collect())
+}
+
+fn storage_proof(key: &[u8], value: Option<&[u8]>, nodes: Vec<Vec<u8>>) -> InclusionProof {
+	InclusionProof::StorageValue {
+		key: BoundedVec::truncate_from(key.to_vec()),
+		value: value.map(|v| BoundedVec::truncate_from(v.to_vec())),
+		nodes: BoundedVec::truncate_from(nodes.into_iter().map(TrieNode::truncate_from).collect()),
+	}
+}
+
+#[test]
+fn storage_proof_inclusion() {
+	new_test_ext().execute_with(|| {
+		let entries: Vec<(Vec<u8>, Vec<u8>)> =
+			(0u8..50).map(|i| (vec![i, i.wrapping_mul(7)], vec![i; 1 + i as usize])).collect();
+		let key = entries[20].0.clone();
+		let (root, nodes) = trie_with_proof(&entries, &key);
+		record_roots(1, H256::zero(), root);
+
+		let verify = |proof: &InclusionProof| ProofVerifier::verify_inclusion(EVM_CHAIN, 1, proof);
+		assert_eq!(verify(&storage_proof(&key, Some(&entries[20].1), nodes.clone())), Ok(()));
+		assert_eq!(
+			verify(&storage_proof(&key, Some(b"other"), nodes.clone())),
+			Err(InclusionError::StorageValueMismatch)
+		);
+		assert_eq!(verify(&storage_proof(&key, None, nodes.clone())), Err(InclusionError::StorageValueMismatch));
+		// A node missing on the path.
+		let mut partial = nodes.clone();
+		partial.remove(0);
+		assert_eq!(
+			verify(&storage_proof(&key, Some(&entries[20].1), partial)),
+			Err(InclusionError::IncompleteStorageProof)
+		);
+		// Garbage instead of nodes.
+		assert_eq!(
+			verify(&storage_proof(&key, Some(&entries[20].1), vec![vec![0xff; 40]])),
+			Err(InclusionError::IncompleteStorageProof)
+		);
+
+		// Absence is provable too.
+		let missing = vec![0xee, 0xee];
+		let (root2, absence) = trie_with_proof(&entries, &missing);
+		assert_eq!(root2, root);
+		assert_eq!(verify(&storage_proof(&missing, None, absence)), Ok(()));
+	});
+}
+
+#[test]
+fn merkle_proofs_need_a_message_root() {
+	new_test_ext().execute_with(|| {
+		assert_ok!(submit(SUBSTRATE_CHAIN, grandpa_update(11, &GRANDPA_SEEDS, Digest::default())));
+		let proof = InclusionProof::KeccakMerkle { leaf: H256::zero(), proof: MerkleSiblings::default() };
+		assert_eq!(
+			ProofVerifier::verify_inclusion(SUBSTRATE_CHAIN, 11, &proof),
+			Err(InclusionError::NoMessageRoot)
+		);
+	});
+}
