@@ -6,8 +6,10 @@ use crate::{
 	TransactionPayment, BLOCK_PROCESSING_VELOCITY, SLOT_DURATION, VERSION,
 };
 use alloc::vec::Vec;
-use crate::{ChainRecord, ChainRegistry};
-use fusion_hub_primitives::{ChainId, ChainStatus};
+use crate::{ChainRecord, ChainRegistry, ProofVerifier};
+use fusion_hub_primitives::{
+	ChainId, ChainStatus, InclusionError, InclusionProof, VerifiedHeader, VerifyInclusion,
+};
 use polkadot_sdk::{
 	frame_support::{
 		genesis_builder_helper::{build_state, get_preset},
@@ -216,6 +218,24 @@ impl_runtime_apis! {
 
 		fn chains_by_status(status: ChainStatus) -> Vec<(ChainId, ChainRecord)> {
 			ChainRegistry::chains_by_status(status)
+		}
+	}
+
+	impl fusion_hub_primitives::runtime_api::ProofVerifierApi<Block> for Runtime {
+		fn latest_header(chain_id: ChainId) -> Option<VerifiedHeader> {
+			ProofVerifier::latest_header(chain_id)
+		}
+
+		fn header(chain_id: ChainId, number: u32) -> Option<VerifiedHeader> {
+			ProofVerifier::header(chain_id, number)
+		}
+
+		fn verify_inclusion(
+			chain_id: ChainId,
+			number: u32,
+			proof: InclusionProof,
+		) -> Result<(), InclusionError> {
+			<ProofVerifier as VerifyInclusion>::verify_inclusion(chain_id, number, &proof)
 		}
 	}
 

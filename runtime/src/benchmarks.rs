@@ -2,4 +2,5 @@
 
 polkadot_sdk::frame_benchmarking::define_benchmarks!(
 	[pallet_chain_registry, ChainRegistry]
+	[pallet_proof_verifier, ProofVerifier]
 );

@@ -264,6 +264,8 @@ mod runtime {
 	// The hub.
 	#[runtime::pallet_index(50)]
 	pub type ChainRegistry = pallet_chain_registry;
+	#[runtime::pallet_index(51)]
+	pub type ProofVerifier = pallet_proof_verifier;
 }
 
 /// A peer chain's record in the registry, as runtime APIs return it.

@@ -192,7 +192,7 @@ impl<T: Config> Pallet<T> {
 
 	/// Records a verified header as the chain's best and puts it in the ring, pruning the header
 	/// whose slot it takes.
-	fn import(chain_id: ChainId, header: VerifiedHeader) {
+	pub(crate) fn import(chain_id: ChainId, header: VerifiedHeader) {
 		let keep = T::HeadersToKeep::get().max(1);
 		let slot = NextRingSlot::<T>::get(chain_id) % keep;
 		if let Some(pruned) = HeaderRing::<T>::get(chain_id, slot) {

@@ -1,6 +1,7 @@
 //! Pallet configurations.
 
 pub mod chain_registry;
+pub mod proof_verifier;
 pub mod governance;
 pub mod xcm_config;
 
