@@ -100,6 +100,16 @@ export async function connect(url) {
   return ApiPromise.create({ provider, noInitWarn: true, throwOnConnect: true });
 }
 
+/// A dispatch error by name: `pallet.Error` for module errors (e.g. `proofVerifier.BadSignature`),
+/// the error itself otherwise (e.g. `BadOrigin`).
+export function describeDispatchError(registry, dispatchError) {
+  if (dispatchError.isModule) {
+    const { section, name } = registry.findMetaError(dispatchError.asModule);
+    return `${section}.${name}`;
+  }
+  return dispatchError.toString();
+}
+
 /// Signs and submits `tx`, resolving with the block hash and events once it is in a block.
 /// The dev node finalizes every block it seals, and the pool may then report `Finalized`
 /// without an `InBlock` first: both count.
@@ -109,7 +119,7 @@ export function submitInBlock(tx, signer) {
     tx.signAndSend(signer, (result) => {
       if (result.dispatchError) {
         unsub?.();
-        reject(new Error(`dispatch failed: ${result.dispatchError.toString()}`));
+        reject(new Error(`dispatch failed: ${describeDispatchError(tx.registry, result.dispatchError)}`));
       } else if (result.status.isInBlock || result.status.isFinalized) {
         unsub?.();
         const blockHash = result.status.isInBlock ? result.status.asInBlock : result.status.asFinalized;

@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { Keyring } from '@polkadot/keyring';
 import { cryptoWaitReady } from '@polkadot/util-crypto';
 import { startDevNode, connect, submitInBlock } from '../lib/node.js';
+import { councilMotion } from '../lib/council.js';
 
 const CHAIN_ID = 7;
 let node;
@@ -38,24 +39,6 @@ const committee = {
   },
 };
 
-/// Runs a council motion for `call` with the ayes of `voters`, then closes it.
-async function councilMotion(call, proposer, voters) {
-  const lengthBound = call.method.encodedLength;
-  const { events } = await submitInBlock(api.tx.council.propose(2, call, lengthBound), proposer);
-  const proposed = events.find(({ event }) => api.events.council.Proposed.is(event));
-  assert.ok(proposed, 'Council.Proposed emitted');
-  const { proposalIndex, proposalHash } = proposed.event.data;
-  for (const voter of voters) {
-    await submitInBlock(api.tx.council.vote(proposalHash, proposalIndex, true), voter);
-  }
-  const weightBound = { refTime: 10_000_000_000n, proofSize: 1_000_000n };
-  const closed = await submitInBlock(
-    api.tx.council.close(proposalHash, proposalIndex, weightBound, lengthBound),
-    proposer,
-  );
-  return closed.events;
-}
-
 test('an operator applies with a deposit held', async () => {
   const dave = keyring.addFromUri('//Dave');
   const { events } = await submitInBlock(
@@ -85,7 +68,7 @@ test('an account outside the council cannot approve: BadOrigin', async () => {
 
 test('a council motion with 2 of 3 ayes approves the chain', async () => {
   const [alice, bob] = ['//Alice', '//Bob'].map((uri) => keyring.addFromUri(uri));
-  const events = await councilMotion(api.tx.chainRegistry.approveChain(CHAIN_ID), alice, [alice, bob]);
+  const events = await councilMotion(api, api.tx.chainRegistry.approveChain(CHAIN_ID), alice, [alice, bob]);
   const executed = events.find(({ event }) => api.events.council.Executed.is(event));
   assert.ok(executed, 'Council.Executed emitted');
   assert.ok(executed.event.data.result.isOk, `motion executed ok: ${executed.event.data.result}`);

@@ -1,9 +1,14 @@
 //! The node's RPC extensions: the standard account-nonce and fee RPCs plus the hub's `fusion_*`
-//! methods (`fusion_nodeInfo`, `fusion_chain`, `fusion_chains`).
+//! methods (`fusion_nodeInfo`, `fusion_chain`, `fusion_chains`, `fusion_latestHeader`,
+//! `fusion_header`, `fusion_verifyInclusion`).
 
 use std::sync::Arc;
 
-use fusion_hub_primitives::{runtime_api::ChainRegistryApi, ChainId, ChainStatus};
+use codec::DecodeLimit;
+use fusion_hub_primitives::{
+	runtime_api::{ChainRegistryApi, ProofVerifierApi},
+	ChainId, ChainStatus, InclusionError, InclusionProof, VerifiedHeader,
+};
 use fusion_hub_runtime::{
 	opaque::Block, AccountId, Balance, ChainRecord, Nonce, TOKEN_DECIMALS, TOKEN_SYMBOL,
 };
@@ -17,6 +22,7 @@ use polkadot_sdk::{
 	pallet_transaction_payment_rpc::{self, TransactionPayment, TransactionPaymentApiServer},
 	sc_service::{ChainType, Configuration},
 	sc_transaction_pool_api::TransactionPool,
+	sp_core::Bytes,
 	sp_api::{Core, ProvideRuntimeApi},
 	sp_block_builder::BlockBuilder,
 	sp_blockchain::{Error as BlockChainError, HeaderBackend, HeaderMetadata},
@@ -87,6 +93,29 @@ fn parse_status(name: &str) -> Result<ChainStatus, ErrorObjectOwned> {
 	}
 }
 
+/// What `fusion_verifyInclusion` returns: whether the proof holds and, if not, why.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct InclusionVerdict {
+	pub verified: bool,
+	/// The runtime's [`InclusionError`], by name, when `verified` is false.
+	pub error: Option<InclusionError>,
+}
+
+/// Nesting depth allowed when decoding a proof given over RPC (its types nest three deep).
+const PROOF_DECODE_DEPTH: u32 = 8;
+
+/// Decodes the SCALE bytes of an [`InclusionProof`], refusing trailing bytes.
+fn decode_proof(bytes: &[u8]) -> Result<InclusionProof, ErrorObjectOwned> {
+	InclusionProof::decode_all_with_depth_limit(PROOF_DECODE_DEPTH, &mut &bytes[..]).map_err(|e| {
+		ErrorObject::owned(
+			INVALID_PARAMS,
+			format!("`proof` is not the SCALE encoding of an InclusionProof: {e}"),
+			None::<()>,
+		)
+	})
+}
+
 /// How the node produces (or follows) blocks.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
@@ -122,9 +151,10 @@ pub struct NodeInfo {
 }
 
 mod api {
-	use super::{ChainView, NodeInfo};
-	use fusion_hub_primitives::ChainId;
+	use super::{ChainView, InclusionVerdict, NodeInfo};
+	use fusion_hub_primitives::{ChainId, VerifiedHeader};
 	use jsonrpsee::{core::RpcResult, proc_macros::rpc};
+	use polkadot_sdk::sp_core::Bytes;
 
 	/// Fusion Hub specific RPC methods.
 	#[rpc(server)]
@@ -140,6 +170,24 @@ mod api {
 		/// The registry's records at the best block, all of them or those in `status`.
 		#[method(name = "fusion_chains")]
 		fn chains(&self, status: Option<String>) -> RpcResult<Vec<ChainView>>;
+
+		/// The highest header of chain `chain_id` the proof verifier has verified, or null.
+		#[method(name = "fusion_latestHeader")]
+		fn latest_header(&self, chain_id: ChainId) -> RpcResult<Option<VerifiedHeader>>;
+
+		/// The verified header of chain `chain_id` at `number` if the hub still keeps it, or null.
+		#[method(name = "fusion_header")]
+		fn header(&self, chain_id: ChainId, number: u32) -> RpcResult<Option<VerifiedHeader>>;
+
+		/// Checks an inclusion proof (the hex of its SCALE encoding, `docs/protocol.md`) against
+		/// the verified header of chain `chain_id` at `number`, at the best block.
+		#[method(name = "fusion_verifyInclusion")]
+		fn verify_inclusion(
+			&self,
+			chain_id: ChainId,
+			number: u32,
+			proof: Bytes,
+		) -> RpcResult<InclusionVerdict>;
 	}
 }
 
@@ -200,8 +248,46 @@ fn runtime_api_error(call: &str, error: impl std::fmt::Display) -> ErrorObjectOw
 impl<C> FusionApiServer for FusionRpc<C>
 where
 	C: ProvideRuntimeApi<Block> + HeaderBackend<Block> + Send + Sync + 'static,
-	C::Api: Core<Block> + GetParachainInfo<Block> + ChainRegistryApi<Block, ChainRecord>,
+	C::Api: Core<Block>
+		+ GetParachainInfo<Block>
+		+ ChainRegistryApi<Block, ChainRecord>
+		+ ProofVerifierApi<Block>,
 {
+	fn latest_header(&self, chain_id: ChainId) -> RpcResult<Option<VerifiedHeader>> {
+		let best = self.client.info().best_hash;
+		self.client
+			.runtime_api()
+			.latest_header(best, chain_id)
+			.map_err(|e| runtime_api_error("ProofVerifierApi_latest_header", e))
+	}
+
+	fn header(&self, chain_id: ChainId, number: u32) -> RpcResult<Option<VerifiedHeader>> {
+		let best = self.client.info().best_hash;
+		self.client
+			.runtime_api()
+			.header(best, chain_id, number)
+			.map_err(|e| runtime_api_error("ProofVerifierApi_header", e))
+	}
+
+	fn verify_inclusion(
+		&self,
+		chain_id: ChainId,
+		number: u32,
+		proof: Bytes,
+	) -> RpcResult<InclusionVerdict> {
+		let proof = decode_proof(&proof)?;
+		let best = self.client.info().best_hash;
+		let outcome = self
+			.client
+			.runtime_api()
+			.verify_inclusion(best, chain_id, number, proof)
+			.map_err(|e| runtime_api_error("ProofVerifierApi_verify_inclusion", e))?;
+		Ok(match outcome {
+			Ok(()) => InclusionVerdict { verified: true, error: None },
+			Err(error) => InclusionVerdict { verified: false, error: Some(error) },
+		})
+	}
+
 	fn chain(&self, chain_id: ChainId) -> RpcResult<Option<ChainView>> {
 		let best = self.client.info().best_hash;
 		let record = self
@@ -283,7 +369,8 @@ where
 		+ BlockBuilder<Block>
 		+ Core<Block>
 		+ GetParachainInfo<Block>
-		+ ChainRegistryApi<Block, ChainRecord>,
+		+ ChainRegistryApi<Block, ChainRecord>
+		+ ProofVerifierApi<Block>,
 	P: TransactionPool + Sync + Send + 'static,
 {
 	let FullDeps { client, pool, node } = deps;
@@ -294,4 +381,45 @@ where
 	module.merge(FusionRpc::new(client, node).into_rpc())?;
 
 	Ok(module)
+}
+
+#[cfg(test)]
+mod tests {
+	use super::*;
+	use codec::Encode;
+	use polkadot_sdk::sp_core::H256;
+
+	fn keccak_proof() -> InclusionProof {
+		InclusionProof::KeccakMerkle {
+			leaf: H256::repeat_byte(1),
+			proof: vec![H256::repeat_byte(2)].try_into().unwrap(),
+		}
+	}
+
+	#[test]
+	fn a_proof_decodes_from_its_scale_bytes() {
+		assert_eq!(decode_proof(&keccak_proof().encode()).unwrap(), keccak_proof());
+	}
+
+	#[test]
+	fn garbage_trailing_bytes_and_oversized_proofs_are_invalid_params() {
+		let mut trailing = keccak_proof().encode();
+		trailing.push(0);
+		// Variant 0 with 33 siblings: one more than MAX_MERKLE_DEPTH.
+		let mut oversized = vec![0u8];
+		oversized.extend(H256::zero().encode());
+		oversized.extend(vec![H256::zero(); 33].encode());
+		for bytes in [vec![9u8, 1, 2], trailing, oversized, vec![]] {
+			assert_eq!(decode_proof(&bytes).unwrap_err().code(), INVALID_PARAMS);
+		}
+	}
+
+	#[test]
+	fn verdicts_name_the_error() {
+		let verdict = InclusionVerdict { verified: false, error: Some(InclusionError::NotIncluded) };
+		assert_eq!(
+			serde_json::to_value(verdict).unwrap(),
+			serde_json::json!({ "verified": false, "error": "NotIncluded" })
+		);
+	}
 }

@@ -319,3 +319,198 @@ mod chain_registry {
 		});
 	}
 }
+
+mod proof_verifier {
+	use super::*;
+	use fusion_hub_primitives::{
+		attestation::{handover_payload, header_payload, CommitteeSignature, MemberSignature},
+		Attestation, AttestedHeader, ChainKind, ChainStatus, CommitteeConfig, CommitteeHandover,
+		CommitteeKey, HeaderUpdate, InclusionError, InclusionProof, PeerHeader, VerifierConfig,
+	};
+	use fusion_hub_runtime::{ChainRegistry, ProofVerifier};
+	use polkadot_sdk::{
+		sp_core::{Pair, H256},
+		sp_keyring::Ed25519Keyring,
+	};
+
+	const CHAIN: u32 = 11;
+
+	type Max = <Runtime as pallet_chain_registry::Config>::MaxCommitteeSize;
+
+	fn committee(members: &[Ed25519Keyring], set_id: u64) -> CommitteeConfig<Max> {
+		CommitteeConfig {
+			members: members
+				.iter()
+				.map(|m| CommitteeKey::Ed25519(m.public()))
+				.collect::<Vec<_>>()
+				.try_into()
+				.unwrap(),
+			threshold: 2,
+			set_id,
+		}
+	}
+
+	fn attest(signers: &[Ed25519Keyring], payload: &[u8]) -> Attestation<Max> {
+		let signatures: Vec<MemberSignature> = signers
+			.iter()
+			.map(|m| MemberSignature {
+				signer: CommitteeKey::Ed25519(m.public()),
+				signature: CommitteeSignature::Ed25519(m.pair().sign(payload)),
+			})
+			.collect();
+		Attestation { signatures: signatures.try_into().unwrap() }
+	}
+
+	fn header(number: u32, fork: u8) -> PeerHeader {
+		PeerHeader {
+			number,
+			hash: H256::repeat_byte(fork),
+			state_root: H256::repeat_byte(2),
+			message_root: fusion_hub_primitives::merkle::keccak_merkle_root(&[
+				H256::repeat_byte(7),
+				H256::repeat_byte(8),
+			])
+			.unwrap(),
+			timestamp: 1_700_000_000_000,
+		}
+	}
+
+	fn attested(number: u32, fork: u8, set_id: u64, signers: &[Ed25519Keyring]) -> AttestedHeader<Max> {
+		let header = header(number, fork);
+		AttestedHeader { header, attestation: attest(signers, &header_payload(CHAIN, set_id, &header)) }
+	}
+
+	fn relayer() -> RuntimeOrigin {
+		RuntimeOrigin::signed(account(Sr25519Keyring::Ferdie))
+	}
+
+	/// Dave applies for CHAIN with a 2-of-3 ed25519 committee (Alice, Bob, Charlie); the Council
+	/// approves it.
+	fn admit() {
+		assert_ok!(ChainRegistry::propose_chain(
+			RuntimeOrigin::signed(account(Sr25519Keyring::Dave)),
+			CHAIN,
+			b"Notary ledger".to_vec().try_into().unwrap(),
+			ChainKind::PermissionedLedger { platform: fusion_hub_primitives::LedgerPlatform::Fabric },
+			VerifierConfig::Committee(committee(
+				&[Ed25519Keyring::Alice, Ed25519Keyring::Bob, Ed25519Keyring::Charlie],
+				0
+			)),
+		));
+		let (hash, index, length) = propose(
+			Sr25519Keyring::Alice,
+			2,
+			RuntimeCall::ChainRegistry(pallet_chain_registry::Call::approve_chain { chain_id: CHAIN }),
+		);
+		for voter in [Sr25519Keyring::Alice, Sr25519Keyring::Bob] {
+			assert_ok!(Council::vote(RuntimeOrigin::signed(account(voter)), hash, index, true));
+		}
+		assert_ok!(close(hash, index, length));
+		assert_eq!(ChainRegistry::chain(CHAIN).unwrap().status, ChainStatus::Active);
+	}
+
+	#[test]
+	fn an_admitted_chain_is_followed_and_its_proofs_checked() {
+		externalities(DEV_RUNTIME_PRESET).execute_with(|| {
+			// Before admission, the chain takes nothing.
+			let update = || HeaderUpdate::Committee(attested(5, 1, 0, &[Ed25519Keyring::Alice, Ed25519Keyring::Bob]));
+			assert_noop!(
+				ProofVerifier::submit_header(relayer(), CHAIN, update()),
+				pallet_proof_verifier::Error::<Runtime>::UnknownChain
+			);
+			admit();
+			assert_ok!(ProofVerifier::submit_header(relayer(), CHAIN, update()));
+			assert_eq!(ProofVerifier::latest_header(CHAIN).map(|h| h.number), Some(5));
+
+			// The runtime API answers as the messaging pallet will.
+			let proof = |leaf: u8| InclusionProof::KeccakMerkle {
+				leaf: H256::repeat_byte(leaf),
+				proof: vec![H256::repeat_byte(if leaf == 7 { 8 } else { 7 })].try_into().unwrap(),
+			};
+			use fusion_hub_primitives::runtime_api::runtime_decl_for_proof_verifier_api::ProofVerifierApiV1;
+			assert_eq!(<Runtime as ProofVerifierApiV1<fusion_hub_runtime::Block>>::verify_inclusion(CHAIN, 5, proof(7)), Ok(()));
+			assert_eq!(<Runtime as ProofVerifierApiV1<fusion_hub_runtime::Block>>::verify_inclusion(CHAIN, 5, proof(9)), Err(InclusionError::NotIncluded));
+			assert_eq!(<Runtime as ProofVerifierApiV1<fusion_hub_runtime::Block>>::verify_inclusion(CHAIN, 6, proof(7)), Err(InclusionError::UnknownHeader));
+		});
+	}
+
+	#[test]
+	fn a_handover_is_recorded_in_the_registry() {
+		externalities(DEV_RUNTIME_PRESET).execute_with(|| {
+			admit();
+			let next = committee(&[Ed25519Keyring::Dave, Ed25519Keyring::Eve, Ed25519Keyring::Ferdie], 1);
+			let attestation = attest(
+				&[Ed25519Keyring::Alice, Ed25519Keyring::Charlie],
+				&handover_payload(CHAIN, 0, &next),
+			);
+			assert_ok!(ProofVerifier::rotate_committee(
+				relayer(),
+				CHAIN,
+				CommitteeHandover { next: next.clone(), attestation }
+			));
+			assert_eq!(ChainRegistry::chain(CHAIN).unwrap().verifier, VerifierConfig::Committee(next));
+			System::assert_has_event(RuntimeEvent::ChainRegistry(
+				pallet_chain_registry::Event::VerifierRotated { chain_id: CHAIN },
+			));
+			// The old committee is out.
+			assert_noop!(
+				ProofVerifier::submit_header(
+					relayer(),
+					CHAIN,
+					HeaderUpdate::Committee(attested(5, 1, 1, &[Ed25519Keyring::Alice, Ed25519Keyring::Bob]))
+				),
+				pallet_proof_verifier::Error::<Runtime>::UnknownSigner
+			);
+			assert_ok!(ProofVerifier::submit_header(
+				relayer(),
+				CHAIN,
+				HeaderUpdate::Committee(attested(5, 1, 1, &[Ed25519Keyring::Eve, Ed25519Keyring::Ferdie]))
+			));
+		});
+	}
+
+	#[test]
+	fn misbehaviour_freezes_the_chain_until_the_council_resumes_it() {
+		externalities(DEV_RUNTIME_PRESET).execute_with(|| {
+			admit();
+			let ferdie = account(Sr25519Keyring::Ferdie);
+			let free_before = Balances::balance(&ferdie);
+			let post = ProofVerifier::report_misbehaviour(
+				relayer(),
+				CHAIN,
+				attested(9, 1, 0, &[Ed25519Keyring::Alice, Ed25519Keyring::Bob]),
+				attested(9, 2, 0, &[Ed25519Keyring::Bob, Ed25519Keyring::Charlie]),
+			)
+			.unwrap();
+			assert_eq!(post.pays_fee, polkadot_sdk::frame_support::dispatch::Pays::No);
+			assert_eq!(Balances::balance(&ferdie), free_before);
+			assert_eq!(ChainRegistry::chain(CHAIN).unwrap().status, ChainStatus::Frozen);
+			System::assert_has_event(RuntimeEvent::ChainRegistry(
+				pallet_chain_registry::Event::ChainFrozen { chain_id: CHAIN, from: ChainStatus::Active },
+			));
+			assert_noop!(
+				ProofVerifier::submit_header(
+					relayer(),
+					CHAIN,
+					HeaderUpdate::Committee(attested(10, 1, 0, &[Ed25519Keyring::Alice, Ed25519Keyring::Bob]))
+				),
+				pallet_proof_verifier::Error::<Runtime>::ChainFrozen
+			);
+
+			let (hash, index, length) = propose(
+				Sr25519Keyring::Alice,
+				2,
+				RuntimeCall::ChainRegistry(pallet_chain_registry::Call::resume_chain { chain_id: CHAIN }),
+			);
+			for voter in [Sr25519Keyring::Alice, Sr25519Keyring::Bob] {
+				assert_ok!(Council::vote(RuntimeOrigin::signed(account(voter)), hash, index, true));
+			}
+			assert_ok!(close(hash, index, length));
+			assert_ok!(ProofVerifier::submit_header(
+				relayer(),
+				CHAIN,
+				HeaderUpdate::Committee(attested(10, 1, 0, &[Ed25519Keyring::Alice, Ed25519Keyring::Bob]))
+			));
+		});
+	}
+}

@@ -25,16 +25,22 @@ use polkadot_sdk::{
 	sp_core::{crypto::KeyTypeId, ed25519, H256},
 	sp_io::crypto,
 	sp_runtime::{
-		traits::{BlakeTwo256, Hash as _, Header as _},
+		traits::{BlakeTwo256, Hash as _},
 		Digest,
 	},
-	sp_trie::{LayoutV1, MemoryDB, TrieDBMutBuilder, TrieMut},
+	sp_trie::{LayoutV1, StorageProof, TrieDBMutBuilder, TrieMut},
 };
 
 const CHAIN_ID: ChainId = 1_000;
 const KEYS: KeyTypeId = KeyTypeId(*b"fhbk");
 /// Most ancestry headers benchmarked in a GRANDPA justification.
 const MAX_ANCESTRY: u32 = 32;
+
+/// A keystore seed given as a raw 32-byte hex secret: derivation paths like `//name` would cost
+/// a PBKDF2 of the dev phrase per key and make the setup of every step slow.
+fn raw_seed(i: u32) -> Vec<u8> {
+	alloc::format!("0x{:064x}", u64::from(i) + 1).into_bytes()
+}
 
 #[derive(Clone, Copy)]
 enum Scheme {
@@ -52,7 +58,7 @@ enum Signer {
 
 impl Signer {
 	fn generate(scheme: Scheme, i: u32) -> Self {
-		let seed = Some(alloc::format!("//member{i}").into_bytes());
+		let seed = Some(raw_seed(i));
 		match scheme {
 			Scheme::Ed25519 => Signer::Ed25519(crypto::ed25519_generate(KEYS, seed)),
 			Scheme::Sr25519 => Signer::Sr25519(crypto::sr25519_generate(KEYS, seed)),
@@ -183,13 +189,38 @@ fn record_header<T: Config>(message_root: H256, state_root: H256) {
 	);
 }
 
+/// A distinct sibling hash for level `i` of a Merkle proof.
+fn sibling(i: u32) -> H256 {
+	let mut raw = [0xffu8; 32];
+	raw[..4].copy_from_slice(&i.to_le_bytes());
+	H256(raw)
+}
+
+fn max_grandpa_authorities<T: Config>() -> u32 {
+	<T::Registry as ChainRegistry>::MaxGrandpaAuthorities::get()
+}
+
+/// GRANDPA's supermajority of `n` equal weights.
+fn required_precommits(n: u32) -> u32 {
+	n - n.saturating_sub(1) / 3
+}
+
+/// The largest authority set, within the registry's bound, whose supermajority is `p`.
+fn authorities_needing<T: Config>(p: u32) -> u32 {
+	let mut n = p;
+	while required_precommits(n) < p {
+		n += 1;
+	}
+	while n < max_grandpa_authorities::<T>() && required_precommits(n + 1) == p {
+		n += 1;
+	}
+	n
+}
+
 fn grandpa_authorities(count: u32) -> Vec<GrandpaAuthority> {
 	(0..count)
 		.map(|i| GrandpaAuthority {
-			id: crypto::ed25519_generate(
-				GRANDPA_KEY_TYPE,
-				Some(alloc::format!("//voter{i}").into_bytes()),
-			),
+			id: crypto::ed25519_generate(GRANDPA_KEY_TYPE, Some(raw_seed(1_000 + i))),
 			weight: 1,
 		})
 		.collect()
@@ -232,14 +263,15 @@ mod benchmarks {
 		assert_eq!(BestHeaders::<T>::get(CHAIN_ID).map(|header| header.number), Some(2));
 	}
 
-	/// `p` authorities, all of which precommit (GRANDPA's supermajority of equal weights is
-	/// never below `p - (p - 1) / 3`), for the tip of `v` ancestry headers above the target.
+	/// `p` precommits, exactly the supermajority of the largest authority set (up to
+	/// `MaxGrandpaAuthorities`) whose supermajority is `p` (a strict justification carries no
+	/// redundant vote), for the tip of `v` ancestry headers above the target.
 	#[benchmark]
 	fn submit_header_grandpa(
-		p: Linear<1, { <T::Registry as ChainRegistry>::MaxGrandpaAuthorities::get() }>,
+		p: Linear<1, { required_precommits(max_grandpa_authorities::<T>()) }>,
 		v: Linear<0, MAX_ANCESTRY>,
 	) {
-		let authorities = grandpa_authorities(p);
+		let authorities = grandpa_authorities(authorities_needing::<T>(p));
 		let trusted = testing::header(1, H256::repeat_byte(9), Digest::default());
 		assert_ok!(T::Registry::register_active_for_benchmarks(
 			CHAIN_ID,
@@ -264,7 +296,8 @@ mod benchmarks {
 			parent = header.hash();
 			ancestry.push(header);
 		}
-		let signers: Vec<ed25519::Public> = authorities.iter().map(|a| a.id).collect();
+		let signers: Vec<ed25519::Public> =
+			authorities.iter().take(p as usize).map(|a| a.id).collect();
 		let justification = testing::justification(&target, 0, &signers, ancestry);
 		let update = HeaderUpdate::Grandpa(GrandpaUpdate { header: target, justification });
 		let caller: T::AccountId = whitelisted_caller();
@@ -279,7 +312,7 @@ mod benchmarks {
 	/// a scheduled change does after its justification was checked.
 	#[benchmark]
 	fn enact_authority_set_change(
-		a: Linear<1, { <T::Registry as ChainRegistry>::MaxGrandpaAuthorities::get() }>,
+		a: Linear<1, { max_grandpa_authorities::<T>() }>,
 	) {
 		let current = grandpa_authorities(1);
 		let trusted = TrustedHeader {
@@ -373,7 +406,7 @@ mod benchmarks {
 	#[benchmark]
 	fn verify_keccak_proof(d: Linear<0, MAX_MERKLE_DEPTH>) {
 		let leaf = merkle::keccak_standard_leaf(b"leaf");
-		let siblings: Vec<H256> = (0..d).map(|i| H256::from_low_u64_be(i as u64 + 1)).collect();
+		let siblings: Vec<H256> = (0..d).map(|i| sibling(i)).collect();
 		let root = siblings.iter().fold(leaf, |node, sibling| merkle::keccak_sorted_pair(&node, sibling));
 		record_header::<T>(root, H256::zero());
 		let proof = InclusionProof::KeccakMerkle {
@@ -391,7 +424,7 @@ mod benchmarks {
 	#[benchmark]
 	fn verify_blake2_proof(d: Linear<0, { MAX_MERKLE_DEPTH - 1 }>, l: Linear<1, MAX_LEAF_LEN>) {
 		let leaf = vec![7u8; l as usize];
-		let siblings: Vec<H256> = (0..d).map(|i| H256::from_low_u64_be(i as u64 + 1)).collect();
+		let siblings: Vec<H256> = (0..d).map(|i| sibling(i)).collect();
 		let root = siblings.iter().fold(BlakeTwo256::hash(&leaf), |node, sibling| {
 			let mut pair = [0u8; 64];
 			pair[..32].copy_from_slice(node.as_bytes());
@@ -417,7 +450,7 @@ mod benchmarks {
 	/// among them.
 	#[benchmark]
 	fn verify_storage_proof(b: Linear<1, MAX_STORAGE_VALUE_LEN>) {
-		let mut db = MemoryDB::<BlakeTwo256>::default();
+		let mut db = StorageProof::empty().into_memory_db::<BlakeTwo256>();
 		let mut root = H256::zero();
 		let key = b"proven-key".to_vec();
 		let value = vec![9u8; b as usize];
@@ -455,7 +488,7 @@ mod benchmarks {
 		let payload = header_payload(CHAIN_ID, 0, &peer_header(2));
 		let signed: Vec<(ed25519::Public, ed25519::Signature)> = (0..s)
 			.map(|i| {
-				let public = crypto::ed25519_generate(KEYS, Some(alloc::format!("//bare{i}").into_bytes()));
+				let public = crypto::ed25519_generate(KEYS, Some(raw_seed(2_000 + i)));
 				let signature = crypto::ed25519_sign(KEYS, &public, &payload).expect("key in the keystore");
 				(public, signature)
 			})

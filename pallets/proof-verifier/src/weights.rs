@@ -20,7 +20,8 @@ pub trait WeightInfo {
 	fn submit_header_sr25519(s: u32) -> Weight;
 	/// `submit_header` of a committee chain, with `s` Ethereum-style ECDSA signatures.
 	fn submit_header_ecdsa(s: u32) -> Weight;
-	/// `submit_header` of a GRANDPA chain: `p` precommits, `v` ancestry headers.
+	/// `submit_header` of a GRANDPA chain: `p` precommits (the supermajority of the largest set
+	/// that needs `p`), `v` ancestry headers.
 	fn submit_header_grandpa(p: u32, v: u32) -> Weight;
 	/// Recording a new GRANDPA set of `a` authorities in the registry, on top of
 	/// `submit_header_grandpa`.

@@ -1,0 +1,261 @@
+// The hub trusts a peer only through proofs. Here an EVM peer whose committee signs with stock
+// Ethereum wallets (ethers) and one sr25519 key (Polkadot.js) is admitted by the Council; a
+// relayer submits a committee-signed header whose message root is an @openzeppelin/merkle-tree
+// root; the hub then verifies that tree's proofs through `fusion_verifyInclusion`, and a read
+// proof that the hub node's own `state_getReadProof` returns.
+//
+// Every payload and proof is encoded here by hand from docs/protocol.md, so this test also
+// checks that the document is enough to write a relayer in another language.
+
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { Keyring } from '@polkadot/keyring';
+import { cryptoWaitReady } from '@polkadot/util-crypto';
+import { compactToU8a, hexToU8a, u8aConcat, u8aToHex, stringToU8a } from '@polkadot/util';
+import { StandardMerkleTree } from '@openzeppelin/merkle-tree';
+import { Wallet, getBytes, keccak256 } from 'ethers';
+import { startDevNode, connect, submitInBlock } from '../lib/node.js';
+import { councilMotion } from '../lib/council.js';
+
+const CHAIN_ID = 9;
+const SET_ID = 0n;
+let node;
+let api;
+let keyring;
+let rpc;
+let relayer;
+let wallets;
+let srMember;
+
+before(async () => {
+  await cryptoWaitReady();
+  keyring = new Keyring({ type: 'sr25519', ss58Format: 42 });
+  node = await startDevNode({ name: 'proof-verifier', extraArgs: ['--dev-block-time', '1000'] });
+  api = await connect(node.url);
+  rpc = (method, params = []) => api._rpcCore.provider.send(method, params);
+  relayer = keyring.addFromUri('//Ferdie');
+  // Fixed keys: the same committee every run.
+  wallets = [
+    new Wallet('0x' + '11'.repeat(32)),
+    new Wallet('0x' + '22'.repeat(32)),
+  ];
+  srMember = keyring.addFromUri('//Fusion//committee//0');
+});
+
+after(async () => {
+  await api?.disconnect();
+  await node?.stop();
+});
+
+// ---------------------------------------------------------------- encoding (docs/protocol.md)
+
+function u32le(n) {
+  const bytes = new Uint8Array(4);
+  new DataView(bytes.buffer).setUint32(0, Number(n), true);
+  return bytes;
+}
+
+function u64le(n) {
+  const bytes = new Uint8Array(8);
+  new DataView(bytes.buffer).setBigUint64(0, BigInt(n), true);
+  return bytes;
+}
+
+/// `(HEADER_DOMAIN, chain_id, set_id, header)` in SCALE: 136 bytes.
+function headerPayload(chainId, setId, header) {
+  return u8aConcat(
+    stringToU8a('FUSION-HUB/HDR/1'),
+    u32le(chainId),
+    u64le(setId),
+    u32le(header.number),
+    hexToU8a(header.hash),
+    hexToU8a(header.stateRoot),
+    hexToU8a(header.messageRoot),
+    u64le(header.timestamp),
+  );
+}
+
+/// One signature per signer, in the scheme of each: Ethereum wallets `personal_sign` the
+/// keccak-256 of the payload; sr25519 keys sign the payload.
+async function attest(payload, { ecdsa = wallets, sr = [srMember] } = {}) {
+  const digest = getBytes(keccak256(payload));
+  const signatures = [];
+  for (const wallet of ecdsa) {
+    signatures.push({
+      signer: { Ecdsa: wallet.address },
+      signature: { Ecdsa: await wallet.signMessage(digest) },
+    });
+  }
+  for (const pair of sr) {
+    signatures.push({
+      signer: { Sr25519: pair.publicKey },
+      signature: { Sr25519: pair.sign(payload) },
+    });
+  }
+  return { signatures };
+}
+
+function bytesWithLength(bytes) {
+  return u8aConcat(compactToU8a(bytes.length), bytes);
+}
+
+/// `InclusionProof::KeccakMerkle { leaf, proof }`: variant 0, the leaf, the siblings.
+function keccakMerkleProof(leaf, siblings) {
+  return u8aToHex(u8aConcat(
+    new Uint8Array([0]),
+    hexToU8a(leaf),
+    compactToU8a(siblings.length),
+    ...siblings.map((sibling) => hexToU8a(sibling)),
+  ));
+}
+
+/// `InclusionProof::StorageValue { key, value, nodes }`: variant 2.
+function storageValueProof(key, value, nodes) {
+  return u8aToHex(u8aConcat(
+    new Uint8Array([2]),
+    bytesWithLength(hexToU8a(key)),
+    value === null ? new Uint8Array([0]) : u8aConcat(new Uint8Array([1]), bytesWithLength(hexToU8a(value))),
+    compactToU8a(nodes.length),
+    ...nodes.map((node) => bytesWithLength(hexToU8a(node))),
+  ));
+}
+
+// ---------------------------------------------------------------- the peer's data
+
+// What chain 9 sends out in block 100: transfers, as a Solidity contract would commit them.
+const transfers = [
+  ['0x1111111111111111111111111111111111111111', '5000000000000000000'],
+  ['0x2222222222222222222222222222222222222222', '2500000000000000000'],
+  ['0x3333333333333333333333333333333333333333', '42'],
+  ['0x4444444444444444444444444444444444444444', '7'],
+  ['0x5555555555555555555555555555555555555555', '1'],
+];
+const tree = StandardMerkleTree.of(transfers, ['address', 'uint256']);
+
+const header100 = {
+  number: 100,
+  hash: '0x' + 'ab'.repeat(32),
+  stateRoot: '0x' + 'cd'.repeat(32),
+  messageRoot: tree.root,
+  timestamp: 1_732_000_000_000n,
+};
+
+async function submitHeader(header, attestation) {
+  return submitInBlock(
+    api.tx.proofVerifier.submitHeader(CHAIN_ID, { Committee: { header, attestation } }),
+    relayer,
+  );
+}
+
+// ---------------------------------------------------------------- tests
+
+test('the Council admits an EVM chain whose committee uses Ethereum wallets and sr25519', async () => {
+  const dave = keyring.addFromUri('//Dave');
+  const committee = {
+    Committee: {
+      members: [...wallets.map((w) => ({ Ecdsa: w.address })), { Sr25519: srMember.publicKey }],
+      threshold: 2,
+      setId: SET_ID,
+    },
+  };
+  await submitInBlock(
+    api.tx.chainRegistry.proposeChain(CHAIN_ID, 'Ledger EVM', { EvmChain: { chainId: 1337 } }, committee),
+    dave,
+  );
+  const [alice, bob] = ['//Alice', '//Bob'].map((uri) => keyring.addFromUri(uri));
+  await councilMotion(api, api.tx.chainRegistry.approveChain(CHAIN_ID), alice, [alice, bob]);
+  assert.equal((await rpc('fusion_chain', [CHAIN_ID])).status, 'Active');
+  assert.equal(await rpc('fusion_latestHeader', [CHAIN_ID]), null);
+});
+
+test('an attestation below the threshold or with a forged signature is refused', async () => {
+  const payload = headerPayload(CHAIN_ID, SET_ID, header100);
+  await assert.rejects(
+    submitHeader(header100, await attest(payload, { ecdsa: wallets.slice(0, 1), sr: [] })),
+    /proofVerifier\.BelowThreshold/,
+  );
+  // The wallet signs another header's payload.
+  const other = headerPayload(CHAIN_ID, SET_ID, { ...header100, number: 101 });
+  const forged = await attest(payload);
+  forged.signatures[0] = (await attest(other)).signatures[0];
+  await assert.rejects(submitHeader(header100, forged), /proofVerifier\.BadSignature/);
+  // A wallet outside the committee.
+  const outsider = await attest(payload, { ecdsa: [wallets[0], new Wallet('0x' + '33'.repeat(32))], sr: [] });
+  await assert.rejects(submitHeader(header100, outsider), /proofVerifier\.UnknownSigner/);
+  assert.equal(await rpc('fusion_latestHeader', [CHAIN_ID]), null);
+});
+
+test('a header signed by two ethers wallets and an sr25519 key is verified', async () => {
+  const payload = headerPayload(CHAIN_ID, SET_ID, header100);
+  assert.equal(payload.length, 136);
+  const { events } = await submitHeader(header100, await attest(payload));
+  const verified = events.find(({ event }) => api.events.proofVerifier.HeaderVerified.is(event));
+  assert.ok(verified, 'HeaderVerified emitted');
+  assert.equal(verified.event.data.number.toNumber(), 100);
+
+  const latest = await rpc('fusion_latestHeader', [CHAIN_ID]);
+  assert.deepEqual(latest, {
+    number: 100,
+    hash: header100.hash,
+    stateRoot: header100.stateRoot,
+    messageRoot: tree.root,
+    timestamp: Number(header100.timestamp),
+    setId: 0,
+  });
+  // Heights only move forward.
+  await assert.rejects(submitHeader(header100, await attest(payload)), /proofVerifier\.StaleHeader/);
+});
+
+test('proofs made by @openzeppelin/merkle-tree verify through fusion_verifyInclusion', async () => {
+  for (const [index, value] of tree.entries()) {
+    const proof = tree.getProof(index);
+    assert.ok(StandardMerkleTree.verify(tree.root, ['address', 'uint256'], value, proof));
+    const verdict = await rpc('fusion_verifyInclusion', [CHAIN_ID, 100, keccakMerkleProof(tree.leafHash(value), proof)]);
+    assert.deepEqual(verdict, { verified: true, error: null }, `leaf ${index}`);
+  }
+  // A transfer that is not in the tree, with a real proof of another leaf.
+  const forged = tree.leafHash(['0x1111111111111111111111111111111111111111', '5000000000000000001']);
+  assert.deepEqual(
+    await rpc('fusion_verifyInclusion', [CHAIN_ID, 100, keccakMerkleProof(forged, tree.getProof(0))]),
+    { verified: false, error: 'NotIncluded' },
+  );
+  // A height the hub never verified, and bytes that are no proof.
+  assert.deepEqual(
+    await rpc('fusion_verifyInclusion', [CHAIN_ID, 99, keccakMerkleProof(tree.leafHash(transfers[0]), tree.getProof(0))]),
+    { verified: false, error: 'UnknownHeader' },
+  );
+  await assert.rejects(rpc('fusion_verifyInclusion', [CHAIN_ID, 100, '0x0907']), /not the SCALE encoding of an InclusionProof/);
+});
+
+test("a read proof from the hub node's own state_getReadProof verifies against that block's state root", async () => {
+  const alice = keyring.addFromUri('//Alice');
+  const at = await api.rpc.chain.getBlockHash();
+  const { stateRoot } = await api.rpc.chain.getHeader(at);
+  const key = api.query.system.account.key(alice.address);
+  const value = (await api.rpc.state.getStorage(key, at)).toHex();
+  const { proof } = await api.rpc.state.getReadProof([key], at);
+  const nodes = proof.map((node) => node.toHex());
+
+  // The committee attests a header of chain 9 whose state root is that block's.
+  const header = {
+    number: 101,
+    hash: at.toHex(),
+    stateRoot: stateRoot.toHex(),
+    messageRoot: '0x' + '00'.repeat(32),
+    timestamp: 1_732_000_006_000n,
+  };
+  await submitHeader(header, await attest(headerPayload(CHAIN_ID, SET_ID, header)));
+
+  assert.deepEqual(
+    await rpc('fusion_verifyInclusion', [CHAIN_ID, 101, storageValueProof(key, value, nodes)]),
+    { verified: true, error: null },
+  );
+  // Another value for the same key, or the proof without its first node, is refused.
+  assert.deepEqual(
+    await rpc('fusion_verifyInclusion', [CHAIN_ID, 101, storageValueProof(key, '0x00', nodes)]),
+    { verified: false, error: 'StorageValueMismatch' },
+  );
+  const missing = nodes.filter((node) => keccak256(node) !== keccak256(nodes[0]));
+  const verdict = await rpc('fusion_verifyInclusion', [CHAIN_ID, 101, storageValueProof(key, value, missing)]);
+  assert.equal(verdict.verified, false);
+});
