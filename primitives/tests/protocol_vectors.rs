@@ -38,55 +38,144 @@ fn alice_ed25519() -> ed25519::Pair {
 	ed25519::Pair::from_string("//Alice", None).unwrap()
 }
 
+const PAYLOAD: &str = concat!(
+	"0x465553494f4e2d4855422f4844522f31", // "FUSION-HUB/HDR/1"
+	"07000000",                           // chain id 7
+	"0100000000000000",                   // set id 1
+	"2a000000",                           // number 42
+	"1111111111111111111111111111111111111111111111111111111111111111", // hash
+	"2222222222222222222222222222222222222222222222222222222222222222", // state root
+	"3333333333333333333333333333333333333333333333333333333333333333", // message root
+	"0068e5cf8b010000",                   // timestamp 1_700_000_000_000
+);
+const ALICE_ED25519: &str = "0x88dc3417d5058ec4b4503e0c12ea1a0a89be200fe98922423d4334014fa6b0ee";
+const ALICE_SIGNATURE: &str = "0x0879023e5be900d5e79466a9e6f894595145f3dcd5334a5f1d69fbc65f3597331d3a6e6d9136f42be8b34a607eb76072b8ae15e70f076953c0e467825eb4c00d";
+const KECCAK_PAYLOAD: &str = "0xff745d7141113c53d543d971af31484a0c035917b49104a81f3d948d04942ada";
+const PERSONAL_DIGEST: &str = "0xd57ea433b72b15361b82a990944c3e6da890f0d5404a83fbf856208342b40370";
+const ETH_ADDRESS: &str = "0x9d8a62f656a8d1615c1294fd71e9cfb3e4855a4f";
+const ETH_SIGNATURE: &str = "0x3656afcd37f4dea3e5685f921c7f494f65599328b2c63236fdf258f27da6eb492d7ae520cf6db5133ca86bf57685936a9b384bf4ad59edd088ea572dcaa158d401";
+
+fn example_attestation() -> Attestation<ConstU32<8>> {
+	let payload = header_payload(7, 1, &example_header());
+	let digest = ethereum_personal_digest(&payload);
+	let eth_signature = ethereum_key().sign_prehashed(&digest);
+	Attestation {
+		signatures: BoundedVec::truncate_from(vec![
+			MemberSignature {
+				signer: CommitteeKey::Ed25519(alice_ed25519().public()),
+				signature: CommitteeSignature::Ed25519(alice_ed25519().sign(&payload)),
+			},
+			MemberSignature {
+				signer: CommitteeKey::Ecdsa(recover_ethereum_address(&eth_signature, &digest).unwrap()),
+				signature: CommitteeSignature::Ecdsa(eth_signature),
+			},
+		]),
+	}
+}
+
+fn example_committee() -> CommitteeConfig<ConstU32<8>> {
+	CommitteeConfig {
+		members: BoundedVec::truncate_from(
+			example_attestation().signatures.iter().map(|s| s.signer).collect(),
+		),
+		threshold: 2,
+		set_id: 1,
+	}
+}
+
 #[test]
-fn header_payload_example() {
+fn the_header_payload_is_136_bytes_in_field_order() {
 	let payload = header_payload(7, 1, &example_header());
 	assert_eq!(payload.len(), 136);
+	assert_eq!(hex(&payload), PAYLOAD);
+}
+
+#[test]
+fn ed25519_members_sign_the_payload_itself() {
+	let alice = alice_ed25519();
+	assert_eq!(hex(alice.public().as_ref()), ALICE_ED25519);
+	let payload = header_payload(7, 1, &example_header());
+	assert_eq!(hex(alice.sign(&payload).as_ref()), ALICE_SIGNATURE);
+}
+
+#[test]
+fn ethereum_members_personal_sign_the_keccak_of_the_payload() {
+	let payload = header_payload(7, 1, &example_header());
+	assert_eq!(hex(&polkadot_sdk::sp_io::hashing::keccak_256(&payload)), KECCAK_PAYLOAD);
+	let digest = ethereum_personal_digest(&payload);
+	assert_eq!(hex(&digest), PERSONAL_DIGEST);
+	// The key 0x4646…46 of EIP-155's example has this well-known address.
+	let signature = ethereum_key().sign_prehashed(&digest);
+	assert_eq!(hex(signature.as_ref()), ETH_SIGNATURE);
+	assert_eq!(hex(recover_ethereum_address(&signature, &digest).unwrap().as_bytes()), ETH_ADDRESS);
+	// Wallets put 27/28 in `v`; both forms verify.
+	let mut wallet_form = signature.0;
+	wallet_form[64] += 27;
 	assert_eq!(
-		hex(&payload),
-		concat!(
-			"0x4655534954e2d4855422f4844522f31",
+		hex(recover_ethereum_address(&ecdsa::Signature::from_raw(wallet_form), &digest).unwrap().as_bytes()),
+		ETH_ADDRESS
+	);
+}
+
+#[test]
+fn the_example_attestation_encodes_and_verifies() {
+	let attestation = example_attestation();
+	assert_eq!(
+		hex(&attestation.encode()),
+		format!(
+			"0x08{}{}{}{}{}{}",
+			"00".to_owned() + &ALICE_ED25519[2..],
+			"00",
+			&ALICE_SIGNATURE[2..],
+			"02".to_owned() + &ETH_ADDRESS[2..],
+			"02",
+			&ETH_SIGNATURE[2..],
+		)
+	);
+	let payload = header_payload(7, 1, &example_header());
+	assert_eq!(attestation.verify(&example_committee(), &payload), Ok(2));
+}
+
+#[test]
+fn the_example_handover_payload() {
+	let next = CommitteeConfig::<ConstU32<8>> { set_id: 2, ..example_committee() };
+	assert_eq!(
+		hex(&next.encode()),
+		format!("0x0800{}02{}0200000002{}", &ALICE_ED25519[2..], &ETH_ADDRESS[2..], "00000000000000"),
+	);
+	assert_eq!(
+		hex(&handover_payload(7, 1, &next)),
+		format!(
+			"0x{}{}{}{}",
+			"465553494f4e2d4855422f524f542f31", // "FUSION-HUB/ROT/1"
+			"07000000",
+			"0100000000000000",
+			&hex(&next.encode())[2..],
 		)
 	);
 }
 
 #[test]
-fn print_vectors() {
-	let header = example_header();
-	let payload = header_payload(7, 1, &header);
-	println!("payload {}", hex(&payload));
-	let ed = alice_ed25519();
-	println!("alice ed25519 public {}", hex(ed.public().as_ref()));
-	let ed_sig = ed.sign(&payload);
-	println!("alice ed25519 signature {}", hex(ed_sig.as_ref()));
-	let eth = ethereum_key();
-	let digest_inner = polkadot_sdk::sp_io::hashing::keccak_256(&payload);
-	println!("keccak(payload) {}", hex(&digest_inner));
-	let digest = ethereum_personal_digest(&payload);
-	println!("personal digest {}", hex(&digest));
-	let eth_sig = eth.sign_prehashed(&digest);
-	println!("eth signature {}", hex(eth_sig.as_ref()));
-	let address = recover_ethereum_address(&eth_sig, &digest).unwrap();
-	println!("eth address {}", hex(address.as_bytes()));
-	let attestation: Attestation<ConstU32<8>> = Attestation {
-		signatures: BoundedVec::truncate_from(vec![
-			MemberSignature { signer: CommitteeKey::Ed25519(ed.public()), signature: CommitteeSignature::Ed25519(ed_sig) },
-			MemberSignature { signer: CommitteeKey::Ecdsa(address), signature: CommitteeSignature::Ecdsa(eth_sig) },
-		]),
-	};
-	println!("attestation {}", hex(&attestation.encode()));
-	let committee: CommitteeConfig<ConstU32<8>> = CommitteeConfig {
-		members: BoundedVec::truncate_from(vec![CommitteeKey::Ed25519(ed.public()), CommitteeKey::Ecdsa(address)]),
-		threshold: 2,
-		set_id: 2,
-	};
-	println!("committee {}", hex(&committee.encode()));
-	println!("handover payload {}", hex(&handover_payload(7, 1, &committee)));
+fn the_example_keccak_tree_and_proof() {
 	let leaves: Vec<H256> = (1u8..=3).map(|i| merkle::keccak_standard_leaf(&[i; 64])).collect();
-	println!("leaves {:?}", leaves);
-	println!("root {:?}", merkle::keccak_merkle_root(&leaves));
+	let root = merkle::keccak_merkle_root(&leaves).unwrap();
+	assert_eq!(
+		format!("{root:?}"),
+		"0x16aafe43e9b4ffe0f572bb878d9636cd3350bf2046d9cdf5c53f27b6f859a58d"
+	);
 	let proof = merkle::keccak_merkle_proof(&leaves, 0).unwrap();
-	println!("proof {:?}", proof);
-	let inclusion = InclusionProof::KeccakMerkle { leaf: leaves[0], proof: MerkleSiblings::truncate_from(proof) };
-	println!("inclusion {}", hex(&inclusion.encode()));
+	assert_eq!(proof, vec![leaves[1], leaves[2]]);
+	assert!(merkle::verify_keccak_proof(&root, leaves[0], &proof));
+	let inclusion =
+		InclusionProof::KeccakMerkle { leaf: leaves[0], proof: MerkleSiblings::truncate_from(proof) };
+	assert_eq!(
+		hex(&inclusion.encode()),
+		concat!(
+			"0x00",
+			"fad88fcb71691ec350dd996fea1e2cc028da907c6df98ee370fff64bac1932bc",
+			"08",
+			"a4fcc9d3d460b169fd2a8bdc00da78c3d6ec737f5aeb6643777e51474a9554a1",
+			"39ade46d6d719c7b074847bc0d1fd0456b0536c8f7c849da29d4941a517fae59",
+		)
+	);
 }

@@ -8,5 +8,5 @@ impl pallet_proof_verifier::Config for Runtime {
 	// About 100 minutes of a 6-second chain: the window in which messages can be proven against
 	// a header after it was verified. A header is 130 bytes of state.
 	type HeadersToKeep = ConstU32<1024>;
-	type WeightInfo = ();
+	type WeightInfo = crate::weights::pallet_proof_verifier::WeightInfo<Runtime>;
 }

@@ -1,3 +1,4 @@
 //! Weights generated for this runtime by `scripts/benchmark.sh` (frame-omni-bencher).
 
 pub mod pallet_chain_registry;
+pub mod pallet_proof_verifier;
