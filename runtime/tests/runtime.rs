@@ -397,16 +397,17 @@ mod proof_verifier {
 				0
 			)),
 		));
-		let (hash, index, length) = propose(
-			Sr25519Keyring::Alice,
-			2,
-			RuntimeCall::ChainRegistry(pallet_chain_registry::Call::approve_chain { chain_id: CHAIN }),
-		);
+		majority_motion(pallet_chain_registry::Call::approve_chain { chain_id: CHAIN });
+		assert_eq!(ChainRegistry::chain(CHAIN).unwrap().status, ChainStatus::Active);
+	}
+
+	/// Passes `call` by a council motion with the ayes of Alice and Bob.
+	fn majority_motion(call: pallet_chain_registry::Call<Runtime>) {
+		let (hash, index, length) = propose(Sr25519Keyring::Alice, 2, RuntimeCall::ChainRegistry(call));
 		for voter in [Sr25519Keyring::Alice, Sr25519Keyring::Bob] {
 			assert_ok!(Council::vote(RuntimeOrigin::signed(account(voter)), hash, index, true));
 		}
 		assert_ok!(close(hash, index, length));
-		assert_eq!(ChainRegistry::chain(CHAIN).unwrap().status, ChainStatus::Active);
 	}
 
 	#[test]
@@ -497,15 +498,8 @@ mod proof_verifier {
 				pallet_proof_verifier::Error::<Runtime>::ChainFrozen
 			);
 
-			let (hash, index, length) = propose(
-				Sr25519Keyring::Alice,
-				2,
-				RuntimeCall::ChainRegistry(pallet_chain_registry::Call::resume_chain { chain_id: CHAIN }),
-			);
-			for voter in [Sr25519Keyring::Alice, Sr25519Keyring::Bob] {
-				assert_ok!(Council::vote(RuntimeOrigin::signed(account(voter)), hash, index, true));
-			}
-			assert_ok!(close(hash, index, length));
+			majority_motion(pallet_chain_registry::Call::resume_chain { chain_id: CHAIN });
+			assert_eq!(ChainRegistry::chain(CHAIN).unwrap().status, ChainStatus::Active);
 			assert_ok!(ProofVerifier::submit_header(
 				relayer(),
 				CHAIN,

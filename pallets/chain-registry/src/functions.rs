@@ -135,12 +135,9 @@ impl<T: Config> Pallet<T> {
 		chain_id: ChainId,
 		verifier: VerifierConfigOf<T>,
 	) -> DispatchResult {
-		Chains::<T>::try_mutate(chain_id, |maybe_record| -> DispatchResult {
-			let record = maybe_record.as_mut().ok_or(Error::<T>::ChainNotFound)?;
-			ensure!(record.status != ChainStatus::Retired, Error::<T>::ChainRetired);
-			verifier.validate_for(&record.kind).map_err(Error::<T>::from)?;
-			record.verifier = verifier;
-			Ok(())
+		Self::replace_verifier(chain_id, verifier, |status| match status {
+			ChainStatus::Retired => Err(Error::<T>::ChainRetired),
+			_ => Ok(()),
 		})?;
 		Self::deposit_event(Event::VerifierUpdated { chain_id });
 		Ok(())
@@ -150,15 +147,28 @@ impl<T: Config> Pallet<T> {
 		chain_id: ChainId,
 		verifier: VerifierConfigOf<T>,
 	) -> DispatchResult {
-		Chains::<T>::try_mutate(chain_id, |maybe_record| -> DispatchResult {
-			let record = maybe_record.as_mut().ok_or(Error::<T>::ChainNotFound)?;
-			ensure!(record.status == ChainStatus::Active, Error::<T>::NotActive);
-			verifier.validate_for(&record.kind).map_err(Error::<T>::from)?;
-			record.verifier = verifier;
-			Ok(())
+		Self::replace_verifier(chain_id, verifier, |status| match status {
+			ChainStatus::Active => Ok(()),
+			_ => Err(Error::<T>::NotActive),
 		})?;
 		Self::deposit_event(Event::VerifierRotated { chain_id });
 		Ok(())
+	}
+
+	/// Replaces the chain's verifier with `verifier` if `allowed` accepts the chain's status and
+	/// the configuration suits its kind. Writes nothing on failure.
+	fn replace_verifier(
+		chain_id: ChainId,
+		verifier: VerifierConfigOf<T>,
+		allowed: impl FnOnce(ChainStatus) -> Result<(), Error<T>>,
+	) -> DispatchResult {
+		Chains::<T>::try_mutate(chain_id, |maybe_record| -> DispatchResult {
+			let record = maybe_record.as_mut().ok_or(Error::<T>::ChainNotFound)?;
+			allowed(record.status)?;
+			verifier.validate_for(&record.kind).map_err(Error::<T>::from)?;
+			record.verifier = verifier;
+			Ok(())
+		})
 	}
 
 	/// Moves the chain to `to` if `allowed` accepts its current status, records the block, and

@@ -860,6 +860,47 @@ fn freeze_stops_an_active_or_suspended_chain() {
 }
 
 #[test]
+fn rotate_verifier_replaces_an_active_chains_verifier() {
+	build_and_execute(|| {
+		chain_in(1, ChainStatus::Active);
+		let next = committee_of(vec![ed(7), ed(8)], 2);
+		assert_ok!(<ChainRegistry as RegistryTrait>::rotate_verifier(1, next.clone()));
+		assert_eq!(Chains::<Test>::get(1).unwrap().verifier, next);
+		assert_eq!(status_of(1), Some(ChainStatus::Active));
+		System::assert_last_event(Event::VerifierRotated { chain_id: 1 }.into());
+	});
+}
+
+#[test]
+fn rotate_verifier_only_for_active_chains_and_valid_configurations() {
+	for status in [ChainStatus::Proposed, ChainStatus::Suspended, ChainStatus::Frozen, ChainStatus::Retired] {
+		build_and_execute(|| {
+			chain_in(1, status);
+			assert_noop!(
+				<ChainRegistry as RegistryTrait>::rotate_verifier(1, committee()),
+				Error::<Test>::NotActive
+			);
+		});
+	}
+	build_and_execute(|| {
+		assert_noop!(
+			<ChainRegistry as RegistryTrait>::rotate_verifier(1, committee()),
+			Error::<Test>::ChainNotFound
+		);
+		chain_in(1, ChainStatus::Active);
+		// An EVM chain cannot take a GRANDPA set, nor a committee with a duplicate member.
+		assert_noop!(
+			<ChainRegistry as RegistryTrait>::rotate_verifier(1, grandpa()),
+			Error::<Test>::VerifierKindMismatch
+		);
+		assert_noop!(
+			<ChainRegistry as RegistryTrait>::rotate_verifier(1, committee_of(vec![ed(7), ed(7)], 1)),
+			Error::<Test>::DuplicateCommitteeMember
+		);
+	});
+}
+
+#[test]
 fn freeze_only_from_active_or_suspended() {
 	for from in [ChainStatus::Proposed, ChainStatus::Frozen, ChainStatus::Retired] {
 		build_and_execute(|| {
