@@ -13,6 +13,7 @@
 //! - [`merkle`]: binary Merkle trees, keccak sorted-pair (OpenZeppelin) and blake2
 //!   (`binary-merkle-tree`).
 //! - [`inclusion`]: inclusion proofs against verified headers and the [`VerifyInclusion`] trait.
+//! - [`message`]: cross-chain messages and the Merkle leaf that commits to each.
 //! - [`runtime_api`]: runtime APIs the node exposes (also as `fusion_*` JSON-RPC methods).
 //!
 //! Every signed payload and proof encoding is specified byte for byte in `docs/protocol.md`.
@@ -26,6 +27,7 @@ pub mod grandpa;
 pub mod header;
 pub mod inclusion;
 pub mod merkle;
+pub mod message;
 pub mod registry;
 pub mod runtime_api;
 

@@ -179,3 +179,61 @@ fn the_example_keccak_tree_and_proof() {
 		)
 	);
 }
+
+#[test]
+fn messages_are_standard_merkle_tree_leaves() {
+	use fusion_hub_primitives::message::{Message, Timeout};
+	let first: Message<ConstU32<1024>> = Message {
+		source: 7,
+		destination: fusion_hub_primitives::message::HUB_CHAIN_ID,
+		nonce: 1,
+		sender: H256::repeat_byte(0x11),
+		app_id: 1,
+		payload: BoundedVec::truncate_from(vec![0xab; 33]),
+		timeout: Timeout { hub_block: 0, timestamp: 1_700_000_000_000 },
+		fee: 5_000_000_000_000_000_000,
+	};
+	let second: Message<ConstU32<1024>> = Message {
+		source: 0,
+		destination: 9,
+		nonce: 42,
+		sender: H256::repeat_byte(0x22),
+		app_id: 2,
+		payload: BoundedVec::default(),
+		timeout: Timeout { hub_block: 1_200, timestamp: 0 },
+		fee: 0,
+	};
+	// `AbiCoder.defaultAbiCoder().encode(MESSAGE_ABI_TYPES, fields)` in ethers 6.17.0.
+	assert_eq!(
+		hex(&first.abi_encode()),
+		concat!(
+			"0x",
+			"0000000000000000000000000000000000000000000000000000000000000007",
+			"0000000000000000000000000000000000000000000000000000000000000000",
+			"0000000000000000000000000000000000000000000000000000000000000001",
+			"1111111111111111111111111111111111111111111111111111111111111111",
+			"0000000000000000000000000000000000000000000000000000000000000001",
+			"0000000000000000000000000000000000000000000000000000000000000120",
+			"0000000000000000000000000000000000000000000000000000000000000000",
+			"0000000000000000000000000000000000000000000000000000018bcfe56800",
+			"0000000000000000000000000000000000000000000000004563918244f40000",
+			"0000000000000000000000000000000000000000000000000000000000000021",
+			"abababababababababababababababababababababababababababababababab",
+			"ab00000000000000000000000000000000000000000000000000000000000000",
+		)
+	);
+	// `StandardMerkleTree.of([first, second], MESSAGE_ABI_TYPES)` in @openzeppelin/merkle-tree
+	// 1.0.8: its leaf hashes and root.
+	assert_eq!(
+		format!("{:?}", first.leaf_hash()),
+		"0x7beb0e98b73829971d7ab153c365e10292f51b2e147818375b3b9e5facf7350e"
+	);
+	assert_eq!(
+		format!("{:?}", second.leaf_hash()),
+		"0x8fb871c234752254cf1435d0feef869713509b5364284d27cbd396230c72243c"
+	);
+	assert_eq!(
+		format!("{:?}", merkle::keccak_merkle_root(&[first.leaf_hash(), second.leaf_hash()]).unwrap()),
+		"0x2fa5d0f5f3cf7d10127ce3efe13493e4e77cadce4c8bee2d58e6961a7229e216"
+	);
+}

@@ -5,7 +5,7 @@ use crate::{
 	ChainNameOf, ChainRecord, Chains, Config, Error, Event, HoldReason, Pallet, VerifierConfigOf,
 };
 use alloc::vec::Vec;
-use fusion_hub_primitives::{ChainId, ChainKind, ChainStatus};
+use fusion_hub_primitives::{message::HUB_CHAIN_ID, ChainId, ChainKind, ChainStatus};
 use polkadot_sdk::{
 	frame_support::{
 		ensure,
@@ -27,6 +27,7 @@ impl<T: Config> Pallet<T> {
 		kind: ChainKind,
 		verifier: VerifierConfigOf<T>,
 	) -> DispatchResult {
+		ensure!(chain_id != HUB_CHAIN_ID, Error::<T>::ReservedChainId);
 		ensure!(!Chains::<T>::contains_key(chain_id), Error::<T>::ChainAlreadyExists);
 		ensure!(Chains::<T>::count() < T::MaxChains::get(), Error::<T>::TooManyChains);
 		ensure!(!name.is_empty(), Error::<T>::EmptyName);

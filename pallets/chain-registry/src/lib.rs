@@ -231,6 +231,8 @@ pub mod pallet {
 		AuthorityWeightOverflow,
 		/// A key appears twice in the GRANDPA authority set.
 		DuplicateAuthority,
+		/// The id is the hub's own on message channels (`HUB_CHAIN_ID`).
+		ReservedChainId,
 	}
 
 	#[pallet::hooks]

@@ -263,6 +263,23 @@ fn propose_chain_refuses_a_taken_id_in_any_status() {
 }
 
 #[test]
+fn propose_chain_refuses_the_hubs_own_id() {
+	build_and_execute(|| {
+		assert_noop!(
+			ChainRegistry::propose_chain(
+				RuntimeOrigin::signed(1),
+				fusion_hub_primitives::message::HUB_CHAIN_ID,
+				name("Hub"),
+				evm(),
+				committee()
+			),
+			Error::<Test>::ReservedChainId
+		);
+		assert_eq!(held(1), 0);
+	});
+}
+
+#[test]
 fn propose_chain_refuses_an_empty_name() {
 	build_and_execute(|| {
 		assert_noop!(
