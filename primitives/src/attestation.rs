@@ -172,7 +172,8 @@ impl<MaxSigners: Get<u32>> Attestation<MaxSigners> {
 			return Err(AttestationError::DuplicateSigner);
 		}
 
-		let ethereum_digest = ethereum_personal_digest(payload);
+		// Only ECDSA members need the digest: compute it once, and only for them.
+		let mut ethereum_digest = None;
 		for signed in self.signatures.iter() {
 			let valid = match (&signed.signer, &signed.signature) {
 				(CommitteeKey::Ed25519(public), CommitteeSignature::Ed25519(signature)) => {
@@ -182,7 +183,9 @@ impl<MaxSigners: Get<u32>> Attestation<MaxSigners> {
 					crypto::sr25519_verify(signature, payload, public)
 				}
 				(CommitteeKey::Ecdsa(address), CommitteeSignature::Ecdsa(signature)) => {
-					recover_ethereum_address(signature, &ethereum_digest).as_ref() == Some(address)
+					let digest =
+						ethereum_digest.get_or_insert_with(|| ethereum_personal_digest(payload));
+					recover_ethereum_address(signature, digest).as_ref() == Some(address)
 				}
 				// Ruled out by the scheme check above.
 				_ => false,

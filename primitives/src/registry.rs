@@ -434,6 +434,12 @@ pub trait ChainRegistry {
 		chain_id: ChainId,
 	) -> Option<VerifierConfig<Self::MaxCommitteeSize, Self::MaxGrandpaAuthorities>>;
 
+	/// The chain's status and verifier configuration, read together, or `None` if the registry has
+	/// no record of it: what the proof verifier needs for every header.
+	fn status_and_verifier(
+		chain_id: ChainId,
+	) -> Option<(ChainStatus, VerifierConfig<Self::MaxCommitteeSize, Self::MaxGrandpaAuthorities>)>;
+
 	/// Freezes the chain on evidence of misbehaviour, until governance resumes or retires it.
 	///
 	/// Reserved for the proof verifier. Fails, changing nothing, if the chain is unknown or is

@@ -384,6 +384,19 @@ mod proof_verifier {
 		RuntimeOrigin::signed(account(Sr25519Keyring::Ferdie))
 	}
 
+	/// //Ferdie relays header `number` (fork 1) attested by `signers` for committee `set_id`.
+	fn submit(
+		number: u32,
+		set_id: u64,
+		signers: &[Ed25519Keyring],
+	) -> polkadot_sdk::sp_runtime::DispatchResult {
+		ProofVerifier::submit_header(
+			relayer(),
+			CHAIN,
+			HeaderUpdate::Committee(attested(number, 1, set_id, signers)),
+		)
+	}
+
 	/// Dave applies for CHAIN with a 2-of-3 ed25519 committee (Alice, Bob, Charlie); the Council
 	/// approves it.
 	fn admit() {
@@ -414,13 +427,10 @@ mod proof_verifier {
 	fn an_admitted_chain_is_followed_and_its_proofs_checked() {
 		externalities(DEV_RUNTIME_PRESET).execute_with(|| {
 			// Before admission, the chain takes nothing.
-			let update = || HeaderUpdate::Committee(attested(5, 1, 0, &[Ed25519Keyring::Alice, Ed25519Keyring::Bob]));
-			assert_noop!(
-				ProofVerifier::submit_header(relayer(), CHAIN, update()),
-				pallet_proof_verifier::Error::<Runtime>::UnknownChain
-			);
+			let signers = [Ed25519Keyring::Alice, Ed25519Keyring::Bob];
+			assert_noop!(submit(5, 0, &signers), pallet_proof_verifier::Error::<Runtime>::UnknownChain);
 			admit();
-			assert_ok!(ProofVerifier::submit_header(relayer(), CHAIN, update()));
+			assert_ok!(submit(5, 0, &signers));
 			assert_eq!(ProofVerifier::latest_header(CHAIN).map(|h| h.number), Some(5));
 
 			// The runtime API answers as the messaging pallet will.
@@ -455,18 +465,10 @@ mod proof_verifier {
 			));
 			// The old committee is out.
 			assert_noop!(
-				ProofVerifier::submit_header(
-					relayer(),
-					CHAIN,
-					HeaderUpdate::Committee(attested(5, 1, 1, &[Ed25519Keyring::Alice, Ed25519Keyring::Bob]))
-				),
+				submit(5, 1, &[Ed25519Keyring::Alice, Ed25519Keyring::Bob]),
 				pallet_proof_verifier::Error::<Runtime>::UnknownSigner
 			);
-			assert_ok!(ProofVerifier::submit_header(
-				relayer(),
-				CHAIN,
-				HeaderUpdate::Committee(attested(5, 1, 1, &[Ed25519Keyring::Eve, Ed25519Keyring::Ferdie]))
-			));
+			assert_ok!(submit(5, 1, &[Ed25519Keyring::Eve, Ed25519Keyring::Ferdie]));
 		});
 	}
 
@@ -490,21 +492,13 @@ mod proof_verifier {
 				pallet_chain_registry::Event::ChainFrozen { chain_id: CHAIN, from: ChainStatus::Active },
 			));
 			assert_noop!(
-				ProofVerifier::submit_header(
-					relayer(),
-					CHAIN,
-					HeaderUpdate::Committee(attested(10, 1, 0, &[Ed25519Keyring::Alice, Ed25519Keyring::Bob]))
-				),
+				submit(10, 0, &[Ed25519Keyring::Alice, Ed25519Keyring::Bob]),
 				pallet_proof_verifier::Error::<Runtime>::ChainFrozen
 			);
 
 			majority_motion(pallet_chain_registry::Call::resume_chain { chain_id: CHAIN });
 			assert_eq!(ChainRegistry::chain(CHAIN).unwrap().status, ChainStatus::Active);
-			assert_ok!(ProofVerifier::submit_header(
-				relayer(),
-				CHAIN,
-				HeaderUpdate::Committee(attested(10, 1, 0, &[Ed25519Keyring::Alice, Ed25519Keyring::Bob]))
-			));
+			assert_ok!(submit(10, 0, &[Ed25519Keyring::Alice, Ed25519Keyring::Bob]));
 		});
 	}
 }

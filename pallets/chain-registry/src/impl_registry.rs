@@ -20,6 +20,10 @@ impl<T: Config> ChainRegistry for Pallet<T> {
 		Chains::<T>::get(chain_id).map(|record| record.verifier)
 	}
 
+	fn status_and_verifier(chain_id: ChainId) -> Option<(ChainStatus, VerifierConfigOf<T>)> {
+		Chains::<T>::get(chain_id).map(|record| (record.status, record.verifier))
+	}
+
 	/// Costs one read and one write: `WeightInfo::freeze`. The caller accounts for it.
 	fn freeze(chain_id: ChainId) -> DispatchResult {
 		Self::do_freeze(chain_id)

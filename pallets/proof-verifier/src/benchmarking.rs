@@ -139,7 +139,7 @@ fn fill_ring<T: Config>(chain_id: ChainId) {
 	Headers::<T>::insert(chain_id, 0, header(0));
 	Headers::<T>::insert(chain_id, 1, header(1));
 	HeaderRing::<T>::insert(chain_id, 1 % keep, 1);
-	BestHeaders::<T>::insert(chain_id, header(1));
+	BestNumbers::<T>::insert(chain_id, 1);
 	NextRingSlot::<T>::insert(chain_id, 0);
 }
 
@@ -238,7 +238,7 @@ mod benchmarks {
 		#[extrinsic_call]
 		submit_header(RawOrigin::Signed(caller), CHAIN_ID, update);
 
-		assert_eq!(BestHeaders::<T>::get(CHAIN_ID).map(|header| header.number), Some(2));
+		assert_eq!(BestNumbers::<T>::get(CHAIN_ID), Some(2));
 	}
 
 	#[benchmark]
@@ -249,7 +249,7 @@ mod benchmarks {
 		#[extrinsic_call]
 		submit_header(RawOrigin::Signed(caller), CHAIN_ID, update);
 
-		assert_eq!(BestHeaders::<T>::get(CHAIN_ID).map(|header| header.number), Some(2));
+		assert_eq!(BestNumbers::<T>::get(CHAIN_ID), Some(2));
 	}
 
 	#[benchmark]
@@ -260,7 +260,7 @@ mod benchmarks {
 		#[extrinsic_call]
 		submit_header(RawOrigin::Signed(caller), CHAIN_ID, update);
 
-		assert_eq!(BestHeaders::<T>::get(CHAIN_ID).map(|header| header.number), Some(2));
+		assert_eq!(BestNumbers::<T>::get(CHAIN_ID), Some(2));
 	}
 
 	/// `p` precommits, exactly the supermajority of the largest authority set (up to
@@ -305,7 +305,7 @@ mod benchmarks {
 		#[extrinsic_call]
 		submit_header(RawOrigin::Signed(caller), CHAIN_ID, update);
 
-		assert_eq!(BestHeaders::<T>::get(CHAIN_ID).map(|header| header.number), Some(2));
+		assert_eq!(BestNumbers::<T>::get(CHAIN_ID), Some(2));
 	}
 
 	/// Recording a next GRANDPA set of `a` authorities in the registry, as a header that enacts

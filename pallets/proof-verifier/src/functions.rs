@@ -1,7 +1,7 @@
 //! The calls' logic, their weights, and the queries behind the runtime API.
 
 use crate::{
-	AttestationOf, AttestedHeaderOf, BestHeaders, CommitteeHandoverOf, CommitteeOf, Config, Error,
+	AttestationOf, AttestedHeaderOf, BestNumbers, CommitteeHandoverOf, CommitteeOf, Config, Error,
 	Event, HeaderRing, HeaderUpdateOf, Headers, NextRingSlot, Pallet, WeightInfo,
 };
 use fusion_hub_primitives::{
@@ -13,7 +13,7 @@ use fusion_hub_primitives::{
 use polkadot_sdk::{
 	bp_header_chain::GrandpaConsensusLogReader,
 	frame_support::{ensure, traits::Get, weights::Weight, BoundedVec},
-	sp_runtime::{traits::Header as _, DispatchError, DispatchResult},
+	sp_runtime::{traits::Header as _, DispatchResult},
 };
 
 type VerifierOf<T> = VerifierConfig<
@@ -24,7 +24,7 @@ type VerifierOf<T> = VerifierConfig<
 impl<T: Config> Pallet<T> {
 	pub(crate) fn do_submit_header(chain_id: ChainId, update: HeaderUpdateOf<T>) -> DispatchResult {
 		let verifier = Self::active_verifier(chain_id)?;
-		let best = BestHeaders::<T>::get(chain_id).map(|header| header.number);
+		let best = BestNumbers::<T>::get(chain_id);
 		match (verifier, update) {
 			(VerifierConfig::Committee(committee), HeaderUpdate::Committee(attested)) => {
 				let header = attested.header;
@@ -123,17 +123,15 @@ impl<T: Config> Pallet<T> {
 		first: AttestedHeaderOf<T>,
 		second: AttestedHeaderOf<T>,
 	) -> DispatchResult {
-		match T::Registry::status(chain_id) {
-			None => return Err(Error::<T>::UnknownChain.into()),
-			Some(ChainStatus::Active | ChainStatus::Suspended) => {}
-			Some(ChainStatus::Frozen) => return Err(Error::<T>::AlreadyFrozen.into()),
-			Some(ChainStatus::Proposed | ChainStatus::Retired) => {
+		let (status, verifier) = Self::registered(chain_id)?;
+		match status {
+			ChainStatus::Active | ChainStatus::Suspended => {}
+			ChainStatus::Frozen => return Err(Error::<T>::AlreadyFrozen.into()),
+			ChainStatus::Proposed | ChainStatus::Retired => {
 				return Err(Error::<T>::ChainNotActive.into())
 			}
 		}
-		let VerifierConfig::Committee(committee) =
-			T::Registry::verifier(chain_id).ok_or(Error::<T>::UnknownChain)?
-		else {
+		let VerifierConfig::Committee(committee) = verifier else {
 			return Err(Error::<T>::NotCommitteeChain.into());
 		};
 		ensure!(
@@ -159,26 +157,26 @@ impl<T: Config> Pallet<T> {
 		Ok(())
 	}
 
+	/// The chain's status and verifier configuration, in one registry read.
+	fn registered(chain_id: ChainId) -> Result<(ChainStatus, VerifierOf<T>), Error<T>> {
+		T::Registry::status_and_verifier(chain_id).ok_or(Error::<T>::UnknownChain)
+	}
+
 	/// The verifier configuration of an active chain, or why there is none.
-	fn active_verifier(chain_id: ChainId) -> Result<VerifierOf<T>, DispatchError> {
-		match T::Registry::status(chain_id) {
-			None => Err(Error::<T>::UnknownChain.into()),
-			Some(ChainStatus::Active) => {
-				T::Registry::verifier(chain_id).ok_or_else(|| Error::<T>::UnknownChain.into())
-			}
-			Some(ChainStatus::Suspended) => Err(Error::<T>::ChainSuspended.into()),
-			Some(ChainStatus::Frozen) => Err(Error::<T>::ChainFrozen.into()),
-			Some(ChainStatus::Proposed | ChainStatus::Retired) => {
-				Err(Error::<T>::ChainNotActive.into())
-			}
+	fn active_verifier(chain_id: ChainId) -> Result<VerifierOf<T>, Error<T>> {
+		match Self::registered(chain_id)? {
+			(ChainStatus::Active, verifier) => Ok(verifier),
+			(ChainStatus::Suspended, _) => Err(Error::<T>::ChainSuspended),
+			(ChainStatus::Frozen, _) => Err(Error::<T>::ChainFrozen),
+			(ChainStatus::Proposed | ChainStatus::Retired, _) => Err(Error::<T>::ChainNotActive),
 		}
 	}
 
 	/// The committee of an active committee chain.
-	fn active_committee(chain_id: ChainId) -> Result<CommitteeOf<T>, DispatchError> {
+	fn active_committee(chain_id: ChainId) -> Result<CommitteeOf<T>, Error<T>> {
 		match Self::active_verifier(chain_id)? {
 			VerifierConfig::Committee(committee) => Ok(committee),
-			_ => Err(Error::<T>::NotCommitteeChain.into()),
+			_ => Err(Error::<T>::NotCommitteeChain),
 		}
 	}
 
@@ -191,7 +189,7 @@ impl<T: Config> Pallet<T> {
 	}
 
 	/// Records a verified header as the chain's best and puts it in the ring, pruning the header
-	/// whose slot it takes.
+	/// whose slot it takes. The best header is the newest: headers only move forward.
 	pub(crate) fn import(chain_id: ChainId, header: VerifiedHeader) {
 		let keep = T::HeadersToKeep::get().max(1);
 		let slot = NextRingSlot::<T>::get(chain_id) % keep;
@@ -201,7 +199,7 @@ impl<T: Config> Pallet<T> {
 		HeaderRing::<T>::insert(chain_id, slot, header.number);
 		Headers::<T>::insert(chain_id, header.number, header);
 		NextRingSlot::<T>::insert(chain_id, (slot + 1) % keep);
-		BestHeaders::<T>::insert(chain_id, header);
+		BestNumbers::<T>::insert(chain_id, header.number);
 		Self::deposit_event(Event::HeaderVerified {
 			chain_id,
 			number: header.number,
@@ -274,7 +272,7 @@ impl<T: Config> Pallet<T> {
 
 	/// The highest verified header of `chain_id`. Backs `ProofVerifierApi::latest_header`.
 	pub fn latest_header(chain_id: ChainId) -> Option<VerifiedHeader> {
-		BestHeaders::<T>::get(chain_id)
+		BestNumbers::<T>::get(chain_id).and_then(|number| Headers::<T>::get(chain_id, number))
 	}
 
 	/// The kept verified header of `chain_id` at `number`. Backs `ProofVerifierApi::header`.
@@ -301,13 +299,10 @@ impl<T: Config> Pallet<T> {
 			*slots.entry(chain_id).or_default() += 1;
 		}
 		ensure!(kept == slots, "kept headers and ring slots disagree");
-		for (chain_id, best) in BestHeaders::<T>::iter() {
+		for (chain_id, best) in BestNumbers::<T>::iter() {
+			ensure!(Headers::<T>::contains_key(chain_id, best), "the best header is not kept");
 			ensure!(
-				Headers::<T>::get(chain_id, best.number) == Some(best),
-				"the best header is not kept"
-			);
-			ensure!(
-				Headers::<T>::iter_prefix(chain_id).all(|(number, _)| number <= best.number),
+				Headers::<T>::iter_prefix(chain_id).all(|(number, _)| number <= best),
 				"a kept header is above the best"
 			);
 		}

@@ -1,6 +1,6 @@
 //! Inclusion checks as the messaging pallet sees them.
 
-use crate::{Config, Headers, Pallet, WeightInfo};
+use crate::{Config, Pallet, WeightInfo};
 use fusion_hub_primitives::{
 	inclusion::InclusionCost, ChainId, ChainRegistry, ChainStatus, InclusionError, InclusionProof,
 	VerifiedHeader, VerifyInclusion,
@@ -9,7 +9,7 @@ use polkadot_sdk::frame_support::weights::Weight;
 
 impl<T: Config> VerifyInclusion for Pallet<T> {
 	fn verified_header(chain_id: ChainId, number: u32) -> Option<VerifiedHeader> {
-		Headers::<T>::get(chain_id, number)
+		Self::header(chain_id, number)
 	}
 
 	/// Reads the chain's status and one header: two reads, plus the proof's own cost
@@ -24,7 +24,7 @@ impl<T: Config> VerifyInclusion for Pallet<T> {
 			Some(ChainStatus::Active) => {}
 			Some(_) => return Err(InclusionError::ChainNotActive),
 		}
-		let header = Headers::<T>::get(chain_id, number).ok_or(InclusionError::UnknownHeader)?;
+		let header = Self::header(chain_id, number).ok_or(InclusionError::UnknownHeader)?;
 		proof.verify(&header)
 	}
 }

@@ -87,9 +87,10 @@ pub mod pallet {
 		type WeightInfo: WeightInfo;
 	}
 
-	/// The highest verified header of each chain.
+	/// The number of the highest verified header of each chain; the header itself is the newest
+	/// entry of `Headers`.
 	#[pallet::storage]
-	pub type BestHeaders<T: Config> = StorageMap<_, Twox64Concat, ChainId, VerifiedHeader>;
+	pub type BestNumbers<T: Config> = StorageMap<_, Twox64Concat, ChainId, u32>;
 
 	/// The verified headers of each chain that are still kept, by number.
 	#[pallet::storage]

@@ -89,6 +89,10 @@ impl ChainRegistry for MockRegistry {
 		CHAINS.with(|chains| chains.borrow().get(&chain_id).map(|chain| chain.2.clone()))
 	}
 
+	fn status_and_verifier(chain_id: ChainId) -> Option<(ChainStatus, Verifier)> {
+		CHAINS.with(|chains| chains.borrow().get(&chain_id).map(|chain| (chain.1, chain.2.clone())))
+	}
+
 	fn freeze(chain_id: ChainId) -> DispatchResult {
 		CHAINS.with(|chains| {
 			let mut chains = chains.borrow_mut();
@@ -192,7 +196,7 @@ pub fn attestation(signers: &[Member], payload: &[u8]) -> Attestation<ConstU32<M
 pub fn peer_header(number: u32, fork: u8) -> PeerHeader {
 	PeerHeader {
 		number,
-		hash: H256::repeat_byte(fork).into(),
+		hash: H256::repeat_byte(fork),
 		state_root: H256::from_low_u64_be(number as u64 + 1_000),
 		message_root: H256::from_low_u64_be(number as u64 + 2_000),
 		timestamp: 1_700_000_000_000 + number as u64 * 6_000,
