@@ -43,8 +43,8 @@ pub struct WeightInfo<T>(PhantomData<T>);
 impl<T: polkadot_sdk::frame_system::Config> pallet_proof_verifier::WeightInfo for WeightInfo<T> {
 	/// Storage: `ChainRegistry::Chains` (r:1 w:0)
 	/// Proof: `ChainRegistry::Chains` (`max_values`: None, `max_size`: Some(10495), added: 12970, mode: `MaxEncodedLen`)
-	/// Storage: `ProofVerifier::BestHeaders` (r:1 w:1)
-	/// Proof: `ProofVerifier::BestHeaders` (`max_values`: None, `max_size`: Some(130), added: 2605, mode: `MaxEncodedLen`)
+	/// Storage: `ProofVerifier::BestNumbers` (r:1 w:1)
+	/// Proof: `ProofVerifier::BestNumbers` (`max_values`: None, `max_size`: Some(16), added: 2491, mode: `MaxEncodedLen`)
 	/// Storage: `ProofVerifier::NextRingSlot` (r:1 w:1)
 	/// Proof: `ProofVerifier::NextRingSlot` (`max_values`: None, `max_size`: Some(16), added: 2491, mode: `MaxEncodedLen`)
 	/// Storage: `ProofVerifier::HeaderRing` (r:1 w:1)
@@ -54,20 +54,20 @@ impl<T: polkadot_sdk::frame_system::Config> pallet_proof_verifier::WeightInfo fo
 	/// The range of component `s` is `[1, 128]`.
 	fn submit_header_ed25519(s: u32, ) -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `5791`
+		//  Measured:  `5674`
 		//  Estimated: `13960`
-		// Minimum execution time: 126_558_000 picoseconds.
-		Weight::from_parts(86_682_274, 0)
+		// Minimum execution time: 149_120_000 picoseconds.
+		Weight::from_parts(120_195_267, 0)
 			.saturating_add(Weight::from_parts(0, 13960))
-			// Standard Error: 10_248
-			.saturating_add(Weight::from_parts(45_638_438, 0).saturating_mul(s.into()))
+			// Standard Error: 35_918
+			.saturating_add(Weight::from_parts(47_779_263, 0).saturating_mul(s.into()))
 			.saturating_add(T::DbWeight::get().reads(4))
 			.saturating_add(T::DbWeight::get().writes(5))
 	}
 	/// Storage: `ChainRegistry::Chains` (r:1 w:0)
 	/// Proof: `ChainRegistry::Chains` (`max_values`: None, `max_size`: Some(10495), added: 12970, mode: `MaxEncodedLen`)
-	/// Storage: `ProofVerifier::BestHeaders` (r:1 w:1)
-	/// Proof: `ProofVerifier::BestHeaders` (`max_values`: None, `max_size`: Some(130), added: 2605, mode: `MaxEncodedLen`)
+	/// Storage: `ProofVerifier::BestNumbers` (r:1 w:1)
+	/// Proof: `ProofVerifier::BestNumbers` (`max_values`: None, `max_size`: Some(16), added: 2491, mode: `MaxEncodedLen`)
 	/// Storage: `ProofVerifier::NextRingSlot` (r:1 w:1)
 	/// Proof: `ProofVerifier::NextRingSlot` (`max_values`: None, `max_size`: Some(16), added: 2491, mode: `MaxEncodedLen`)
 	/// Storage: `ProofVerifier::HeaderRing` (r:1 w:1)
@@ -77,20 +77,20 @@ impl<T: polkadot_sdk::frame_system::Config> pallet_proof_verifier::WeightInfo fo
 	/// The range of component `s` is `[1, 128]`.
 	fn submit_header_sr25519(s: u32, ) -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `5791`
+		//  Measured:  `5674`
 		//  Estimated: `13960`
-		// Minimum execution time: 128_060_000 picoseconds.
-		Weight::from_parts(88_134_271, 0)
+		// Minimum execution time: 153_939_000 picoseconds.
+		Weight::from_parts(127_206_050, 0)
 			.saturating_add(Weight::from_parts(0, 13960))
-			// Standard Error: 9_951
-			.saturating_add(Weight::from_parts(47_446_129, 0).saturating_mul(s.into()))
+			// Standard Error: 34_414
+			.saturating_add(Weight::from_parts(48_373_737, 0).saturating_mul(s.into()))
 			.saturating_add(T::DbWeight::get().reads(4))
 			.saturating_add(T::DbWeight::get().writes(5))
 	}
 	/// Storage: `ChainRegistry::Chains` (r:1 w:0)
 	/// Proof: `ChainRegistry::Chains` (`max_values`: None, `max_size`: Some(10495), added: 12970, mode: `MaxEncodedLen`)
-	/// Storage: `ProofVerifier::BestHeaders` (r:1 w:1)
-	/// Proof: `ProofVerifier::BestHeaders` (`max_values`: None, `max_size`: Some(130), added: 2605, mode: `MaxEncodedLen`)
+	/// Storage: `ProofVerifier::BestNumbers` (r:1 w:1)
+	/// Proof: `ProofVerifier::BestNumbers` (`max_values`: None, `max_size`: Some(16), added: 2491, mode: `MaxEncodedLen`)
 	/// Storage: `ProofVerifier::NextRingSlot` (r:1 w:1)
 	/// Proof: `ProofVerifier::NextRingSlot` (`max_values`: None, `max_size`: Some(16), added: 2491, mode: `MaxEncodedLen`)
 	/// Storage: `ProofVerifier::HeaderRing` (r:1 w:1)
@@ -100,20 +100,20 @@ impl<T: polkadot_sdk::frame_system::Config> pallet_proof_verifier::WeightInfo fo
 	/// The range of component `s` is `[1, 128]`.
 	fn submit_header_ecdsa(s: u32, ) -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `4255`
+		//  Measured:  `4138`
 		//  Estimated: `13960`
-		// Minimum execution time: 125_946_000 picoseconds.
-		Weight::from_parts(85_337_514, 0)
+		// Minimum execution time: 147_406_000 picoseconds.
+		Weight::from_parts(143_800_136, 0)
 			.saturating_add(Weight::from_parts(0, 13960))
-			// Standard Error: 14_719
-			.saturating_add(Weight::from_parts(45_534_991, 0).saturating_mul(s.into()))
+			// Standard Error: 32_659
+			.saturating_add(Weight::from_parts(47_379_029, 0).saturating_mul(s.into()))
 			.saturating_add(T::DbWeight::get().reads(4))
 			.saturating_add(T::DbWeight::get().writes(5))
 	}
 	/// Storage: `ChainRegistry::Chains` (r:1 w:0)
 	/// Proof: `ChainRegistry::Chains` (`max_values`: None, `max_size`: Some(10495), added: 12970, mode: `MaxEncodedLen`)
-	/// Storage: `ProofVerifier::BestHeaders` (r:1 w:1)
-	/// Proof: `ProofVerifier::BestHeaders` (`max_values`: None, `max_size`: Some(130), added: 2605, mode: `MaxEncodedLen`)
+	/// Storage: `ProofVerifier::BestNumbers` (r:1 w:1)
+	/// Proof: `ProofVerifier::BestNumbers` (`max_values`: None, `max_size`: Some(16), added: 2491, mode: `MaxEncodedLen`)
 	/// Storage: `ProofVerifier::NextRingSlot` (r:1 w:1)
 	/// Proof: `ProofVerifier::NextRingSlot` (`max_values`: None, `max_size`: Some(16), added: 2491, mode: `MaxEncodedLen`)
 	/// Storage: `ProofVerifier::HeaderRing` (r:1 w:1)
@@ -124,15 +124,15 @@ impl<T: polkadot_sdk::frame_system::Config> pallet_proof_verifier::WeightInfo fo
 	/// The range of component `v` is `[0, 32]`.
 	fn submit_header_grandpa(p: u32, v: u32, ) -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `1634 + p * (60 ±0)`
+		//  Measured:  `1517 + p * (60 ±0)`
 		//  Estimated: `13960`
-		// Minimum execution time: 199_002_000 picoseconds.
-		Weight::from_parts(81_858_267, 0)
+		// Minimum execution time: 194_133_000 picoseconds.
+		Weight::from_parts(114_162_635, 0)
 			.saturating_add(Weight::from_parts(0, 13960))
-			// Standard Error: 20_936
-			.saturating_add(Weight::from_parts(47_147_088, 0).saturating_mul(p.into()))
-			// Standard Error: 109_499
-			.saturating_add(Weight::from_parts(2_263_603, 0).saturating_mul(v.into()))
+			// Standard Error: 24_329
+			.saturating_add(Weight::from_parts(47_230_057, 0).saturating_mul(p.into()))
+			// Standard Error: 127_244
+			.saturating_add(Weight::from_parts(1_715_785, 0).saturating_mul(v.into()))
 			.saturating_add(T::DbWeight::get().reads(4))
 			.saturating_add(T::DbWeight::get().writes(5))
 	}
@@ -143,11 +143,11 @@ impl<T: polkadot_sdk::frame_system::Config> pallet_proof_verifier::WeightInfo fo
 		// Proof Size summary in bytes:
 		//  Measured:  `331`
 		//  Estimated: `13960`
-		// Minimum execution time: 15_138_000 picoseconds.
-		Weight::from_parts(16_181_118, 0)
+		// Minimum execution time: 15_249_000 picoseconds.
+		Weight::from_parts(16_556_213, 0)
 			.saturating_add(Weight::from_parts(0, 13960))
-			// Standard Error: 33
-			.saturating_add(Weight::from_parts(18_645, 0).saturating_mul(a.into()))
+			// Standard Error: 44
+			.saturating_add(Weight::from_parts(20_485, 0).saturating_mul(a.into()))
 			.saturating_add(T::DbWeight::get().reads(1))
 			.saturating_add(T::DbWeight::get().writes(1))
 	}
@@ -158,11 +158,11 @@ impl<T: polkadot_sdk::frame_system::Config> pallet_proof_verifier::WeightInfo fo
 		// Proof Size summary in bytes:
 		//  Measured:  `236`
 		//  Estimated: `13960`
-		// Minimum execution time: 79_289_000 picoseconds.
-		Weight::from_parts(78_173_056, 0)
+		// Minimum execution time: 77_415_000 picoseconds.
+		Weight::from_parts(77_416_788, 0)
 			.saturating_add(Weight::from_parts(0, 13960))
-			// Standard Error: 3_239
-			.saturating_add(Weight::from_parts(464_063, 0).saturating_mul(n.into()))
+			// Standard Error: 5_196
+			.saturating_add(Weight::from_parts(365_041, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(1))
 			.saturating_add(T::DbWeight::get().writes(1))
 	}
@@ -172,8 +172,8 @@ impl<T: polkadot_sdk::frame_system::Config> pallet_proof_verifier::WeightInfo fo
 		// Proof Size summary in bytes:
 		//  Measured:  `4428`
 		//  Estimated: `13960`
-		// Minimum execution time: 142_177_000 picoseconds.
-		Weight::from_parts(165_901_000, 0)
+		// Minimum execution time: 134_022_000 picoseconds.
+		Weight::from_parts(148_729_000, 0)
 			.saturating_add(Weight::from_parts(0, 13960))
 			.saturating_add(T::DbWeight::get().reads(1))
 			.saturating_add(T::DbWeight::get().writes(1))
@@ -187,11 +187,11 @@ impl<T: polkadot_sdk::frame_system::Config> pallet_proof_verifier::WeightInfo fo
 		// Proof Size summary in bytes:
 		//  Measured:  `4774`
 		//  Estimated: `13960`
-		// Minimum execution time: 22_332_000 picoseconds.
-		Weight::from_parts(25_881_450, 0)
+		// Minimum execution time: 18_915_000 picoseconds.
+		Weight::from_parts(24_751_676, 0)
 			.saturating_add(Weight::from_parts(0, 13960))
-			// Standard Error: 4_576
-			.saturating_add(Weight::from_parts(657_048, 0).saturating_mul(d.into()))
+			// Standard Error: 13_355
+			.saturating_add(Weight::from_parts(638_422, 0).saturating_mul(d.into()))
 			.saturating_add(T::DbWeight::get().reads(2))
 	}
 	/// Storage: `ChainRegistry::Chains` (r:1 w:0)
@@ -204,13 +204,13 @@ impl<T: polkadot_sdk::frame_system::Config> pallet_proof_verifier::WeightInfo fo
 		// Proof Size summary in bytes:
 		//  Measured:  `4774`
 		//  Estimated: `13960`
-		// Minimum execution time: 35_125_000 picoseconds.
-		Weight::from_parts(26_976_952, 0)
+		// Minimum execution time: 33_664_000 picoseconds.
+		Weight::from_parts(25_953_921, 0)
 			.saturating_add(Weight::from_parts(0, 13960))
-			// Standard Error: 8_051
-			.saturating_add(Weight::from_parts(387_689, 0).saturating_mul(d.into()))
-			// Standard Error: 15
-			.saturating_add(Weight::from_parts(1_081, 0).saturating_mul(l.into()))
+			// Standard Error: 20_804
+			.saturating_add(Weight::from_parts(421_254, 0).saturating_mul(d.into()))
+			// Standard Error: 40
+			.saturating_add(Weight::from_parts(1_165, 0).saturating_mul(l.into()))
 			.saturating_add(T::DbWeight::get().reads(2))
 	}
 	/// Storage: `ChainRegistry::Chains` (r:1 w:0)
@@ -222,11 +222,11 @@ impl<T: polkadot_sdk::frame_system::Config> pallet_proof_verifier::WeightInfo fo
 		// Proof Size summary in bytes:
 		//  Measured:  `4774`
 		//  Estimated: `13960`
-		// Minimum execution time: 51_857_000 picoseconds.
-		Weight::from_parts(64_141_688, 0)
+		// Minimum execution time: 48_992_000 picoseconds.
+		Weight::from_parts(66_597_825, 0)
 			.saturating_add(Weight::from_parts(0, 13960))
-			// Standard Error: 32
-			.saturating_add(Weight::from_parts(2_768, 0).saturating_mul(b.into()))
+			// Standard Error: 52
+			.saturating_add(Weight::from_parts(2_297, 0).saturating_mul(b.into()))
 			.saturating_add(T::DbWeight::get().reads(2))
 	}
 	/// The range of component `s` is `[1, 128]`.
@@ -234,10 +234,10 @@ impl<T: polkadot_sdk::frame_system::Config> pallet_proof_verifier::WeightInfo fo
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 44_954_000 picoseconds.
-		Weight::from_parts(45_396_000, 0)
+		// Minimum execution time: 50_063_000 picoseconds.
+		Weight::from_parts(50_775_000, 0)
 			.saturating_add(Weight::from_parts(0, 0))
-			// Standard Error: 16_367
-			.saturating_add(Weight::from_parts(44_704_435, 0).saturating_mul(s.into()))
+			// Standard Error: 18_497
+			.saturating_add(Weight::from_parts(49_819_550, 0).saturating_mul(s.into()))
 	}
 }
