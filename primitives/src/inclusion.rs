@@ -6,6 +6,7 @@ use alloc::vec::Vec;
 use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
 use polkadot_sdk::{
 	sp_core::{ConstU32, H256},
+	frame_support::weights::Weight,
 	sp_runtime::{traits::BlakeTwo256, BoundedVec},
 	sp_trie::{read_trie_value, LayoutV1, StorageProof},
 };
@@ -214,4 +215,13 @@ pub trait VerifyInclusion {
 		number: u32,
 		proof: &InclusionProof,
 	) -> Result<(), InclusionError>;
+
+	/// The benchmarked weight of [`VerifyInclusion::verify_inclusion`] with `proof`: what a
+	/// pallet that checks inclusion adds to its own weight.
+	fn inclusion_weight(proof: &InclusionProof) -> Weight;
+
+	/// Records `header` as verified for `chain_id`, bypassing its finality proof: for the
+	/// benchmarks of the pallets that check inclusion.
+	#[cfg(feature = "runtime-benchmarks")]
+	fn insert_header_for_benchmarks(chain_id: ChainId, header: VerifiedHeader);
 }

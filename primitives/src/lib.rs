@@ -13,7 +13,8 @@
 //! - [`merkle`]: binary Merkle trees, keccak sorted-pair (OpenZeppelin) and blake2
 //!   (`binary-merkle-tree`).
 //! - [`inclusion`]: inclusion proofs against verified headers and the [`VerifyInclusion`] trait.
-//! - [`message`]: cross-chain messages and the Merkle leaf that commits to each.
+//! - [`message`]: cross-chain messages, receipts and transfer payloads, the Merkle leaves that
+//!   commit to them, and the traits between the messaging pallet and its applications.
 //! - [`runtime_api`]: runtime APIs the node exposes (also as `fusion_*` JSON-RPC methods).
 //!
 //! Every signed payload and proof encoding is specified byte for byte in `docs/protocol.md`.
@@ -35,6 +36,9 @@ pub use attestation::{Attestation, AttestedHeader, CommitteeHandover};
 pub use grandpa::GrandpaUpdate;
 pub use header::{HeaderUpdate, PeerHeader, VerifiedHeader};
 pub use inclusion::{InclusionError, InclusionProof, VerifyInclusion};
+pub use message::{
+	Message, MessageHandler, Receipt, ReceiptOutcome, SendMessage, Timeout, TokenRef, HUB_CHAIN_ID,
+};
 pub use registry::*;
 
 /// Identifier of a peer chain in the hub's registry, chosen by the applicant.

@@ -10,13 +10,13 @@
 //! leaf of the message's fields ABI-encoded as [`MESSAGE_ABI_TYPES`], so a Solidity contract or
 //! a script verifies a hub commitment with stock tooling, and builds its own the same way.
 
-use crate::{merkle::keccak_standard_leaf, ChainId};
+use crate::{merkle::keccak_standard_leaf, ChainId, InclusionProof};
 use alloc::vec::Vec;
 use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
 use polkadot_sdk::{
-	frame_support::{CloneNoBound, DebugNoBound, EqNoBound, PartialEqNoBound},
+	frame_support::{weights::Weight, CloneNoBound, DebugNoBound, EqNoBound, PartialEqNoBound},
 	sp_core::{Get, H256},
-	sp_runtime::BoundedVec,
+	sp_runtime::{BoundedVec, DispatchError, DispatchResult},
 };
 use scale_info::TypeInfo;
 
@@ -26,6 +26,35 @@ pub const HUB_CHAIN_ID: ChainId = 0;
 /// Identifies the application that handles a message at its destination (asset transfers,
 /// data records, ...).
 pub type AppId = u32;
+
+/// The asset-transfer application (`pallet-asset-lock`); its payload is a [`TransferPayload`].
+pub const ASSET_TRANSFER_APP: AppId = 1;
+/// The data-record application: the payload is stored as the sender's latest record.
+pub const DATA_RECORD_APP: AppId = 2;
+
+/// Storage proofs (Substrate peers) commit to a message or receipt leaf by holding a value under
+/// this prefix followed by the 32-byte leaf.
+pub const STORAGE_COMMITMENT_PREFIX: &[u8] = b":fusion-hub:leaf:";
+
+/// The storage key under which a Substrate peer commits to `leaf`.
+pub fn storage_commitment_key(leaf: &H256) -> Vec<u8> {
+	let mut key = STORAGE_COMMITMENT_PREFIX.to_vec();
+	key.extend_from_slice(leaf.as_bytes());
+	key
+}
+
+/// Whether `proof` is a claim about `leaf` (whose ABI encoding is `abi_encoded`), in the form
+/// each proof kind commits to leaves: the keccak leaf itself, the ABI bytes as a blake2 leaf, or
+/// a value under [`storage_commitment_key`].
+pub fn proof_commits_to(proof: &InclusionProof, leaf: &H256, abi_encoded: &[u8]) -> bool {
+	match proof {
+		InclusionProof::KeccakMerkle { leaf: proven, .. } => proven == leaf,
+		InclusionProof::Blake2Merkle { leaf: proven, .. } => proven.as_slice() == abi_encoded,
+		InclusionProof::StorageValue { key, value, .. } => {
+			value.is_some() && key.as_slice() == storage_commitment_key(leaf).as_slice()
+		}
+	}
+}
 
 /// The Solidity types of a message's fields, in order, as `StandardMerkleTree.of` takes them:
 /// source, destination, nonce, sender, app id, payload, timeout block, timeout timestamp, fee.
@@ -47,6 +76,8 @@ pub const MESSAGE_ABI_TYPES: [&str; 9] =
 	MaxEncodedLen,
 	TypeInfo,
 )]
+#[cfg_attr(feature = "std", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "std", serde(rename_all = "camelCase"))]
 pub struct Timeout {
 	/// The last hub block in which the message may be delivered; 0 for none.
 	pub hub_block: u32,
@@ -120,4 +151,240 @@ impl<MaxPayload: Get<u32>> Message<MaxPayload> {
 fn abi_word(out: &mut Vec<u8>, big_endian: &[u8]) {
 	out.resize(out.len() + 32 - big_endian.len(), 0);
 	out.extend_from_slice(big_endian);
+}
+
+impl Timeout {
+	/// Whether the timeout has passed at hub block `block` and hub time `now_ms`.
+	pub fn has_passed(&self, block: u32, now_ms: u64) -> bool {
+		(self.hub_block != 0 && block > self.hub_block) || (self.timestamp != 0 && now_ms > self.timestamp)
+	}
+
+	/// Whether any limit is set: every message must have one.
+	pub fn is_set(&self) -> bool {
+		self.hub_block != 0 || self.timestamp != 0
+	}
+}
+
+/// What happened to a message at its destination, as its receipt says.
+#[derive(
+	Clone,
+	Copy,
+	PartialEq,
+	Eq,
+	Debug,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	MaxEncodedLen,
+	TypeInfo,
+)]
+#[cfg_attr(feature = "std", derive(serde::Serialize))]
+pub enum ReceiptOutcome {
+	/// The destination's application executed it.
+	#[codec(index = 0)]
+	Delivered,
+	/// The destination refused or failed to execute it (unknown application, handler error,
+	/// destination not active, paused, over a limit, ...): nothing of it took effect there.
+	#[codec(index = 1)]
+	Failed,
+	/// It arrived after its timeout and was not executed.
+	#[codec(index = 2)]
+	Expired,
+}
+
+impl ReceiptOutcome {
+	/// The outcome's code in the receipt's ABI encoding.
+	pub fn code(self) -> u8 {
+		match self {
+			Self::Delivered => 0,
+			Self::Failed => 1,
+			Self::Expired => 2,
+		}
+	}
+
+	/// Whether a relayer carried the message to its destination (delivered or failed there):
+	/// the sender's fee is earned. An expired message earns nothing and its fee is refunded.
+	pub fn earns_fee(self) -> bool {
+		!matches!(self, Self::Expired)
+	}
+}
+
+/// The Solidity types of a receipt's fields, in order: source, destination, nonce, message leaf,
+/// outcome, relayer.
+pub const RECEIPT_ABI_TYPES: [&str; 6] = ["uint32", "uint32", "uint64", "bytes32", "uint8", "bytes32"];
+
+/// The destination's answer to one message, committed in the destination's outbound tree and
+/// proven back to the message's source (through the hub for routed messages).
+#[derive(
+	Clone,
+	Copy,
+	PartialEq,
+	Eq,
+	Debug,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	MaxEncodedLen,
+	TypeInfo,
+)]
+#[cfg_attr(feature = "std", derive(serde::Serialize))]
+#[cfg_attr(feature = "std", serde(rename_all = "camelCase"))]
+pub struct Receipt {
+	/// The message's source chain.
+	pub source: ChainId,
+	/// The message's destination: the chain that issues the receipt.
+	pub destination: ChainId,
+	/// The message's nonce on the channel (source, destination).
+	pub nonce: u64,
+	/// The message's leaf hash, which binds the receipt to exactly that message.
+	pub message_leaf: H256,
+	/// What happened to it.
+	pub outcome: ReceiptOutcome,
+	/// The account, on the message's source chain, of the relayer that delivered it: the one
+	/// the fee is paid to.
+	pub relayer: H256,
+}
+
+impl Receipt {
+	/// `abi.encode` of the fields as [`RECEIPT_ABI_TYPES`]: six 32-byte words. A message's
+	/// encoding is at least ten words, so no leaf is both a receipt and a message.
+	pub fn abi_encode(&self) -> Vec<u8> {
+		let mut out = Vec::with_capacity(32 * 6);
+		abi_word(&mut out, &self.source.to_be_bytes());
+		abi_word(&mut out, &self.destination.to_be_bytes());
+		abi_word(&mut out, &self.nonce.to_be_bytes());
+		out.extend_from_slice(self.message_leaf.as_bytes());
+		abi_word(&mut out, &[self.outcome.code()]);
+		out.extend_from_slice(self.relayer.as_bytes());
+		out
+	}
+
+	/// The receipt's Merkle leaf, a `StandardMerkleTree` leaf like a message's.
+	pub fn leaf_hash(&self) -> H256 {
+		keccak_standard_leaf(&self.abi_encode())
+	}
+}
+
+/// A token as messages name it: its home chain and its id there. The hub's native token is
+/// `(HUB_CHAIN_ID, 0x00..00)`.
+#[derive(
+	Clone,
+	Copy,
+	PartialEq,
+	Eq,
+	PartialOrd,
+	Ord,
+	Debug,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	MaxEncodedLen,
+	TypeInfo,
+)]
+#[cfg_attr(feature = "std", derive(serde::Serialize, serde::Deserialize))]
+pub struct TokenRef {
+	/// The chain where the token is native.
+	pub home: ChainId,
+	/// Its id on that chain (an ERC-20 address is left-padded).
+	pub id: H256,
+}
+
+impl TokenRef {
+	/// The hub's native token.
+	pub const HUB_NATIVE: TokenRef = TokenRef { home: HUB_CHAIN_ID, id: H256::zero() };
+}
+
+/// The Solidity types of an asset transfer's payload: token home, token id, amount,
+/// beneficiary, decimals.
+pub const TRANSFER_ABI_TYPES: [&str; 5] = ["uint32", "bytes32", "uint128", "bytes32", "uint8"];
+
+/// The payload of an [`ASSET_TRANSFER_APP`] message.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub struct TransferPayload {
+	/// The token moved.
+	pub token: TokenRef,
+	/// How much of it, in its smallest unit.
+	pub amount: u128,
+	/// Who receives it at the destination (an Ethereum address is left-padded).
+	pub beneficiary: H256,
+	/// The token's decimals at home, for the wrapped asset's metadata.
+	pub decimals: u8,
+}
+
+/// Length of an encoded [`TransferPayload`]: five ABI words.
+pub const TRANSFER_PAYLOAD_LEN: usize = 5 * 32;
+
+impl TransferPayload {
+	/// `abi.encode` of the fields as [`TRANSFER_ABI_TYPES`].
+	pub fn abi_encode(&self) -> Vec<u8> {
+		let mut out = Vec::with_capacity(TRANSFER_PAYLOAD_LEN);
+		abi_word(&mut out, &self.token.home.to_be_bytes());
+		out.extend_from_slice(self.token.id.as_bytes());
+		abi_word(&mut out, &self.amount.to_be_bytes());
+		out.extend_from_slice(self.beneficiary.as_bytes());
+		abi_word(&mut out, &[self.decimals]);
+		out
+	}
+
+	/// Decodes exactly five ABI words; `None` for any other length or a value out of its type's
+	/// range (a `uint32` word with high bytes set, ...).
+	pub fn abi_decode(bytes: &[u8]) -> Option<Self> {
+		if bytes.len() != TRANSFER_PAYLOAD_LEN {
+			return None;
+		}
+		let word = |index: usize| &bytes[index * 32..(index + 1) * 32];
+		let home = u32::from_be_bytes(abi_uint::<4>(word(0))?);
+		let id = H256::from_slice(word(1));
+		let amount = u128::from_be_bytes(abi_uint::<16>(word(2))?);
+		let beneficiary = H256::from_slice(word(3));
+		let [decimals] = abi_uint::<1>(word(4))?;
+		Some(Self { token: TokenRef { home, id }, amount, beneficiary, decimals })
+	}
+}
+
+/// The low `N` bytes of a 32-byte ABI word, if the high ones are zero.
+fn abi_uint<const N: usize>(word: &[u8]) -> Option<[u8; N]> {
+	let (high, low) = word.split_at(32 - N);
+	if high.iter().any(|byte| *byte != 0) {
+		return None;
+	}
+	low.try_into().ok()
+}
+
+/// An application that messages are delivered to, on the hub. `pallet-cross-chain-messages`
+/// calls it; each call runs in its own storage transaction, so an error leaves no trace.
+pub trait MessageHandler<MaxPayload: Get<u32>> {
+	/// Executes a message addressed to the hub. An error gives a `Failed` receipt.
+	fn on_receive(message: &Message<MaxPayload>) -> DispatchResult;
+
+	/// Accounts for a message the hub routes from its source to another peer. An error refuses
+	/// the route (a `Failed` receipt to the source).
+	fn on_route(message: &Message<MaxPayload>) -> DispatchResult;
+
+	/// A message the hub sent (or routed) came back with a receipt, or timed out. `delivered`
+	/// is true only for a `Delivered` receipt; otherwise the handler undoes what sending did
+	/// (refunds the sender, or reverses a route's accounting). Called once per message.
+	fn on_outcome(message: &Message<MaxPayload>, delivered: bool) -> DispatchResult;
+
+	/// Upper bound of the weight of any one of the calls above for `message`.
+	fn weight(message: &Message<MaxPayload>) -> Weight;
+}
+
+/// Sends messages from the hub: implemented by `pallet-cross-chain-messages`, used by the
+/// applications.
+pub trait SendMessage<AccountId, MaxPayload: Get<u32>> {
+	/// Queues a message from the hub to `destination` and takes `fee` from `payer` for the
+	/// relayer. Returns the message as queued (with its nonce).
+	fn send(
+		payer: &AccountId,
+		destination: ChainId,
+		app_id: AppId,
+		sender: H256,
+		payload: Vec<u8>,
+		timeout: Timeout,
+		fee: u128,
+	) -> Result<Message<MaxPayload>, DispatchError>;
+
+	/// Weight of [`SendMessage::send`].
+	fn send_weight() -> Weight;
 }

@@ -27,6 +27,15 @@ impl<T: Config> VerifyInclusion for Pallet<T> {
 		let header = Self::header(chain_id, number).ok_or(InclusionError::UnknownHeader)?;
 		proof.verify(&header)
 	}
+
+	fn inclusion_weight(proof: &InclusionProof) -> Weight {
+		Self::inclusion_weight(proof)
+	}
+
+	#[cfg(feature = "runtime-benchmarks")]
+	fn insert_header_for_benchmarks(chain_id: ChainId, header: VerifiedHeader) {
+		Self::import(chain_id, header)
+	}
 }
 
 impl<T: Config> Pallet<T> {

@@ -1,0 +1,87 @@
+//! The asset-transfer application as the messaging pallet calls it.
+
+use crate::{functions::HubAsset, pallet::*, WeightInfo};
+use fusion_hub_primitives::{
+	message::{Message, TransferPayload, HUB_CHAIN_ID},
+	MessageHandler, TokenRef,
+};
+use polkadot_sdk::{
+	frame_support::{ensure, weights::Weight},
+	sp_runtime::{DispatchError, DispatchResult},
+};
+
+impl<T: Config> Pallet<T> {
+	fn payload(message: &Message<T::MaxPayload>) -> Result<TransferPayload, DispatchError> {
+		let payload =
+			TransferPayload::abi_decode(&message.payload).ok_or(Error::<T>::InvalidPayload)?;
+		ensure!(payload.amount > 0, Error::<T>::ZeroAmount);
+		Ok(payload)
+	}
+}
+
+impl<T: Config> MessageHandler<T::MaxPayload> for Pallet<T> {
+	/// A transfer to an account of the hub: the sending chain's side is debited (its home lock
+	/// grows, or its claim shrinks), then the native token is released or the wrapped one
+	/// minted.
+	fn on_receive(message: &Message<T::MaxPayload>) -> DispatchResult {
+		let payload = Self::payload(message)?;
+		let (source, token, amount) = (message.source, payload.token, payload.amount);
+		Self::ensure_not_paused(source, &token)?;
+		let beneficiary = Self::h256_to_account(&payload.beneficiary)?;
+		Self::use_rate_limit(source, &token, amount)?;
+		Self::debit_peer(source, &token, amount)?;
+		// Past `debit_peer`, the value is backed: by the home chain's lock, or by the sender's
+		// claim (a peer token only ever routed so far gets its wrapped asset now).
+		let asset = if token == TokenRef::HUB_NATIVE {
+			HubAsset::Native
+		} else {
+			HubAsset::Wrapped(Self::wrapped_or_create(&token, payload.decimals)?)
+		};
+		Self::pay_to_account(&beneficiary, asset, amount)?;
+		Self::deposit_event(Event::TransferReceived { source, token, amount, beneficiary });
+		Ok(())
+	}
+
+	/// A transfer between two peers: the claim moves from the source's books to the
+	/// destination's.
+	fn on_route(message: &Message<T::MaxPayload>) -> DispatchResult {
+		let payload = Self::payload(message)?;
+		let (source, destination) = (message.source, message.destination);
+		let (token, amount) = (payload.token, payload.amount);
+		Self::ensure_not_paused(source, &token)?;
+		Self::ensure_not_paused(destination, &token)?;
+		Self::use_rate_limit(source, &token, amount)?;
+		Self::use_rate_limit(destination, &token, amount)?;
+		Self::debit_peer(source, &token, amount)?;
+		Self::credit_peer(destination, &token, amount)?;
+		Self::deposit_event(Event::TransferRouted { source, destination, token, amount });
+		Ok(())
+	}
+
+	/// A transfer the hub sent or routed was not delivered: undo it, once.
+	fn on_outcome(message: &Message<T::MaxPayload>, delivered: bool) -> DispatchResult {
+		if delivered {
+			return Ok(());
+		}
+		let payload = Self::payload(message)?;
+		let (source, destination) = (message.source, message.destination);
+		let (token, amount) = (payload.token, payload.amount);
+		Self::undo_credit_peer(destination, &token, amount)?;
+		if source == HUB_CHAIN_ID {
+			let sender = Self::h256_to_account(&message.sender)?;
+			Self::pay_to_account(&sender, Self::hub_asset(&token)?, amount)?;
+			Self::deposit_event(Event::TransferRefunded { sender, token, amount, destination });
+		} else {
+			Self::undo_debit_peer(source, &token, amount)?;
+			Self::deposit_event(Event::RouteReverted { source, destination, token, amount });
+		}
+		Ok(())
+	}
+
+	fn weight(_: &Message<T::MaxPayload>) -> Weight {
+		<T as Config>::WeightInfo::receive_transfer_new_asset()
+			.max(<T as Config>::WeightInfo::receive_transfer())
+			.max(<T as Config>::WeightInfo::route_transfer())
+			.max(<T as Config>::WeightInfo::refund_transfer())
+	}
+}

@@ -1,0 +1,466 @@
+//! # Cross-chain messages
+//!
+//! Ordered channels between the hub and its peers, and between peers through the hub.
+//!
+//! - **Inbound.** Any relayer calls [`Pallet::deliver_messages`] with messages of one source
+//!   chain and their inclusion proofs against a header of that chain that the proof verifier
+//!   holds ([`VerifyInclusion`]). Each channel (source, destination) takes nonces strictly in
+//!   order: a replayed or skipped nonce fails the call. A message past its timeout is not
+//!   executed. A message for the hub goes to the application its `app_id` names
+//!   ([`MessageHandler`]); one for another active peer is routed: queued for that peer
+//!   unchanged. Every message that is not routed gets a [`Receipt`] (delivered, failed with the
+//!   error in the event, or expired), committed back to its source: a failed application loses
+//!   nothing, its source learns of the failure and refunds.
+//! - **Outbound.** Messages and receipts for each destination are committed once per block in a
+//!   keccak sorted-pair tree of `StandardMerkleTree` leaves, the format EVM peers verify with
+//!   stock tooling. The roots are kept in [`OutboundRoots`] and in the block digest; the runtime
+//!   API gives each leaf's proof.
+//! - **Completion.** A destination's receipt, proven with [`Pallet::acknowledge`], completes a
+//!   message the hub sent or routed; [`Pallet::timeout_message`] completes one whose timeout has
+//!   passed on the hub's clock. Either way the application's `on_outcome` runs exactly once
+//!   (refunding when the message was not delivered), and the pending record is gone.
+//! - **Fees.** The sender's fee is held by the pallet and becomes the reward of the relayer the
+//!   destination's receipt names, claimable with [`Pallet::claim_rewards`]; an expired message's
+//!   fee goes back to its payer.
+//!
+//! The data-record application ([`DataRecordApp`]) lives here too: it keeps the latest payload
+//! each (source, sender) sent.
+
+#![cfg_attr(not(feature = "std"), no_std)]
+
+extern crate alloc;
+
+mod functions;
+pub mod weights;
+
+#[cfg(feature = "runtime-benchmarks")]
+mod benchmarking;
+#[cfg(test)]
+mod mock;
+#[cfg(test)]
+mod tests;
+
+pub use functions::DataRecordApp;
+pub use pallet::*;
+pub use weights::WeightInfo;
+
+use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
+use fusion_hub_primitives::{message::Message, Receipt};
+use polkadot_sdk::{frame_support, sp_core::Get};
+use scale_info::TypeInfo;
+
+/// A message with the pallet's payload bound.
+pub type MessageOf<T> = Message<<T as Config>::MaxPayload>;
+
+/// A message the hub sent or routed, waiting for its receipt or its timeout.
+#[derive(
+	Clone, PartialEq, Eq, Debug, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo,
+)]
+#[scale_info(skip_type_params(MaxPayload))]
+pub struct PendingMessage<AccountId, MaxPayload: Get<u32>> {
+	/// The message, as committed.
+	pub message: Message<MaxPayload>,
+	/// The hub block whose outbound commitment holds it.
+	pub block: u32,
+	/// Who paid its fee (held by the pallet); `None` for a routed message, whose fee was paid at
+	/// its source.
+	pub payer: Option<AccountId>,
+}
+
+/// A receipt the hub issued or forwarded, and the hub block whose commitment holds it.
+#[derive(
+	Clone, Copy, PartialEq, Eq, Debug, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo,
+)]
+pub struct ReceiptRecord {
+	/// The receipt.
+	pub receipt: Receipt,
+	/// The hub block whose outbound commitment (for the message's source) holds it.
+	pub block: u32,
+}
+
+/// The prefix of the digest item (`DigestItem::Other`) that carries a block's outbound roots:
+/// these four bytes, then the SCALE encoding of `Vec<(ChainId, H256)>`.
+pub const OUTBOUND_ROOTS_DIGEST_PREFIX: [u8; 4] = *b"fhmr";
+
+#[frame_support::pallet]
+pub mod pallet {
+	use super::*;
+	use fusion_hub_primitives::{
+		message::{Timeout, HUB_CHAIN_ID},
+		ChainId, ChainRegistry, InclusionProof, MessageHandler, ReceiptOutcome, VerifyInclusion,
+	};
+	use polkadot_sdk::{
+		frame_support::{
+			pallet_prelude::*,
+			traits::{fungible, UnixTime},
+			PalletId,
+		},
+		frame_system::pallet_prelude::*,
+		sp_core::H256,
+		sp_runtime::{traits::Zero, DispatchError},
+	};
+
+	#[pallet::pallet]
+	pub struct Pallet<T>(_);
+
+	#[pallet::config]
+	pub trait Config: polkadot_sdk::frame_system::Config<RuntimeEvent: From<Event<Self>>> {
+		/// The registry: which peers are active (routing destinations).
+		type Registry: ChainRegistry;
+
+		/// Inclusion checks against the headers the proof verifier holds.
+		type Verifier: VerifyInclusion;
+
+		/// The applications, chosen by a message's `app_id`.
+		type Applications: MessageHandler<Self::MaxPayload>;
+
+		/// The native currency, in which fees are paid.
+		type Currency: fungible::Mutate<Self::AccountId, Balance = u128>;
+
+		/// The hub's clock, for timestamp timeouts.
+		type Time: UnixTime;
+
+		/// The pallet's account holds fees until they are refunded or claimed.
+		#[pallet::constant]
+		type PalletId: Get<PalletId>;
+
+		/// Largest payload of a message.
+		#[pallet::constant]
+		type MaxPayload: Get<u32>;
+
+		/// Most messages or receipts in one `deliver_messages` or `acknowledge` call.
+		#[pallet::constant]
+		type MaxMessagesPerCall: Get<u32>;
+
+		/// Most leaves committed for one destination in one block.
+		#[pallet::constant]
+		type MaxLeavesPerBlock: Get<u32>;
+
+		/// Most destinations committed to in one block.
+		#[pallet::constant]
+		type MaxDestinationsPerBlock: Get<u32>;
+
+		/// Most messages pending (sent or routed, not yet completed) per destination.
+		#[pallet::constant]
+		type MaxPendingPerDestination: Get<u32>;
+
+		/// How many blocks outbound commitments are kept: the window in which proofs of them can
+		/// be had from the hub.
+		#[pallet::constant]
+		type CommitmentsToKeep: Get<u32>;
+
+		/// How many receipts are kept per channel.
+		#[pallet::constant]
+		type ReceiptsToKeep: Get<u32>;
+
+		/// Weights of the calls and hooks.
+		type WeightInfo: WeightInfo;
+	}
+
+	/// The last nonce delivered to the hub on each channel (source, destination).
+	#[pallet::storage]
+	pub type InboundNonces<T: Config> =
+		StorageDoubleMap<_, Twox64Concat, ChainId, Twox64Concat, ChainId, u64, ValueQuery>;
+
+	/// The last nonce the hub sent to each destination.
+	#[pallet::storage]
+	pub type OutboundNonces<T: Config> = StorageMap<_, Twox64Concat, ChainId, u64, ValueQuery>;
+
+	/// Messages the hub sent or routed that are waiting for a receipt or a timeout, by
+	/// (source, destination, nonce).
+	#[pallet::storage]
+	pub type PendingMessages<T: Config> = StorageNMap<
+		_,
+		(
+			NMapKey<Twox64Concat, ChainId>,
+			NMapKey<Twox64Concat, ChainId>,
+			NMapKey<Twox64Concat, u64>,
+		),
+		PendingMessage<T::AccountId, T::MaxPayload>,
+	>;
+
+	/// How many pending messages each destination has.
+	#[pallet::storage]
+	pub type PendingCount<T: Config> = StorageMap<_, Twox64Concat, ChainId, u32, ValueQuery>;
+
+	/// Receipts the hub issued or forwarded, by (source, destination, nonce) of their message;
+	/// the last `ReceiptsToKeep` of each channel.
+	#[pallet::storage]
+	pub type Receipts<T: Config> = StorageNMap<
+		_,
+		(
+			NMapKey<Twox64Concat, ChainId>,
+			NMapKey<Twox64Concat, ChainId>,
+			NMapKey<Twox64Concat, u64>,
+		),
+		ReceiptRecord,
+	>;
+
+	/// The leaves committed for each destination in each block, in order.
+	#[pallet::storage]
+	pub type OutboundLeaves<T: Config> = StorageDoubleMap<
+		_,
+		Twox64Concat,
+		ChainId,
+		Twox64Concat,
+		u32,
+		BoundedVec<H256, T::MaxLeavesPerBlock>,
+		ValueQuery,
+	>;
+
+	/// The root committed for each destination in each block.
+	#[pallet::storage]
+	pub type OutboundRoots<T: Config> =
+		StorageDoubleMap<_, Twox64Concat, ChainId, Twox64Concat, u32, H256>;
+
+	/// The destinations that have leaves in each block, in order of their first leaf.
+	#[pallet::storage]
+	pub type BlockDestinations<T: Config> = StorageMap<
+		_,
+		Twox64Concat,
+		u32,
+		BoundedVec<ChainId, T::MaxDestinationsPerBlock>,
+		ValueQuery,
+	>;
+
+	/// Fees earned by relayers and not yet claimed.
+	#[pallet::storage]
+	pub type RelayerRewards<T: Config> =
+		StorageMap<_, Blake2_128Concat, T::AccountId, u128, ValueQuery>;
+
+	/// The data-record application's records: the latest payload of each (source, sender).
+	#[pallet::storage]
+	pub type Records<T: Config> = StorageDoubleMap<
+		_,
+		Twox64Concat,
+		ChainId,
+		Blake2_128Concat,
+		H256,
+		BoundedVec<u8, T::MaxPayload>,
+	>;
+
+	#[pallet::genesis_config]
+	#[derive(frame_support::DefaultNoBound)]
+	pub struct GenesisConfig<T: Config> {
+		#[serde(skip)]
+		pub _config: core::marker::PhantomData<T>,
+	}
+
+	#[pallet::genesis_build]
+	impl<T: Config> BuildGenesisConfig for GenesisConfig<T> {
+		fn build(&self) {
+			Pallet::<T>::endow_fee_account();
+		}
+	}
+
+	#[pallet::event]
+	#[pallet::generate_deposit(pub(super) fn deposit_event)]
+	pub enum Event<T: Config> {
+		/// The hub queued a message for `destination`.
+		MessageSent { destination: ChainId, nonce: u64, app_id: u32, leaf: H256, fee: u128 },
+		/// A message for the hub was delivered: executed, failed (`error` says why) or expired.
+		/// A message refused for routing is reported here too, with its destination.
+		MessageDelivered {
+			source: ChainId,
+			destination: ChainId,
+			nonce: u64,
+			outcome: ReceiptOutcome,
+			error: Option<DispatchError>,
+			relayer: T::AccountId,
+		},
+		/// A message for another peer was accepted and queued for it.
+		MessageRouted { source: ChainId, destination: ChainId, nonce: u64 },
+		/// A pending message was completed by its destination's receipt.
+		MessageAcknowledged {
+			source: ChainId,
+			destination: ChainId,
+			nonce: u64,
+			outcome: ReceiptOutcome,
+		},
+		/// A pending message's timeout passed on the hub's clock: it was completed as expired.
+		MessageTimedOut { source: ChainId, destination: ChainId, nonce: u64 },
+		/// A block's leaves for `destination` were committed under `root`.
+		OutboundCommitted { destination: ChainId, block: u32, root: H256, leaves: u32 },
+		/// A relayer earned a fee.
+		RelayerRewarded { relayer: T::AccountId, amount: u128 },
+		/// A relayer claimed its rewards.
+		RewardsClaimed { relayer: T::AccountId, amount: u128 },
+		/// The data-record application stored a record.
+		RecordStored { source: ChainId, sender: H256, length: u32 },
+	}
+
+	#[pallet::error]
+	pub enum Error<T> {
+		/// The registry has no such chain.
+		UnknownChain,
+		/// The chain is not active: nothing it proves is accepted.
+		ChainNotActive,
+		/// The hub holds no verified header of the chain at that height.
+		UnknownHeader,
+		/// A Merkle proof against a header without a message root.
+		NoMessageRoot,
+		/// The proof does not lead to the header's root.
+		NotIncluded,
+		/// The storage proof lacks a node on the key's path.
+		IncompleteStorageProof,
+		/// The storage proof shows another value.
+		StorageValueMismatch,
+		/// A message's source, or a receipt's destination, is not the chain the call is for.
+		WrongChain,
+		/// The proof is about another leaf than this message's or receipt's.
+		ProofNotForMessage,
+		/// The nonce was already delivered on its channel.
+		NonceReplayed,
+		/// The nonce skips at least one undelivered nonce of its channel.
+		NonceGap,
+		/// No pending message has this (source, destination, nonce): never sent, or already
+		/// completed.
+		UnknownMessage,
+		/// The receipt is for another message than the one pending under its nonce.
+		ReceiptMismatch,
+		/// The message's timeout has not passed on the hub's clock (or it has none).
+		NotTimedOut,
+		/// The relayer has no rewards to claim.
+		NoRewards,
+		/// A message from the hub must go to a peer.
+		InvalidDestination,
+		/// The destination is not an active peer.
+		DestinationNotActive,
+		/// A message from the hub needs a hub block timeout after the current block and within
+		/// `CommitmentsToKeep` blocks (a timestamp, if also set, must not have passed).
+		InvalidTimeout,
+		/// The payload is larger than `MaxPayload`.
+		PayloadTooLarge,
+		/// The destination has `MaxPendingPerDestination` pending messages.
+		QueueFull,
+		/// This block's commitment capacity (leaves per destination, or destinations) is used up;
+		/// try in the next block.
+		BlockCapacityReached,
+		/// The channel's nonce would overflow.
+		NonceOverflow,
+		/// The message's application does not exist.
+		UnknownApplication,
+		/// The data-record payload is empty.
+		EmptyRecord,
+	}
+
+	#[pallet::hooks]
+	impl<T: Config> Hooks<BlockNumberFor<T>> for Pallet<T> {
+		fn on_initialize(now: BlockNumberFor<T>) -> Weight {
+			let pruned = Self::prune_commitments(Self::block_number_u32(now));
+			T::WeightInfo::prune_commitments(pruned).saturating_add(T::WeightInfo::commit_base())
+		}
+
+		fn on_finalize(now: BlockNumberFor<T>) {
+			Self::commit_block(Self::block_number_u32(now));
+		}
+
+		#[cfg(feature = "try-runtime")]
+		fn try_state(_: BlockNumberFor<T>) -> Result<(), polkadot_sdk::sp_runtime::TryRuntimeError> {
+			Self::do_try_state()
+		}
+	}
+
+	#[pallet::call]
+	impl<T: Config> Pallet<T> {
+		/// Delivers messages of `source`, each proven against the verified header of `source` at
+		/// `height`. Nonces must follow their channel's last delivered nonce without a gap.
+		/// Application failures do not fail the call: they are recorded in receipts.
+		#[pallet::call_index(0)]
+		#[pallet::weight(Pallet::<T>::deliver_weight(messages))]
+		pub fn deliver_messages(
+			origin: OriginFor<T>,
+			source: ChainId,
+			height: u32,
+			messages: BoundedVec<(MessageOf<T>, InclusionProof), T::MaxMessagesPerCall>,
+		) -> DispatchResult {
+			let relayer = ensure_signed(origin)?;
+			for (message, proof) in messages.iter() {
+				Self::deliver_one(&relayer, source, height, message, proof)?;
+			}
+			Ok(())
+		}
+
+		/// Completes messages sent to (or routed to) `destination` with receipts proven against
+		/// the verified header of `destination` at `height`.
+		#[pallet::call_index(1)]
+		#[pallet::weight(Pallet::<T>::acknowledge_weight(receipts))]
+		pub fn acknowledge(
+			origin: OriginFor<T>,
+			destination: ChainId,
+			height: u32,
+			receipts: BoundedVec<(Receipt, InclusionProof), T::MaxMessagesPerCall>,
+		) -> DispatchResult {
+			ensure_signed(origin)?;
+			for (receipt, proof) in receipts.iter() {
+				Self::acknowledge_one(destination, height, receipt, proof)?;
+			}
+			Ok(())
+		}
+
+		/// Completes a pending message whose timeout has passed on the hub's clock, as expired:
+		/// the application refunds, the fee goes back to its payer, and for a routed message an
+		/// `Expired` receipt goes to its source. Anyone may call it.
+		#[pallet::call_index(2)]
+		#[pallet::weight(Pallet::<T>::timeout_weight(*source, *destination, *nonce))]
+		pub fn timeout_message(
+			origin: OriginFor<T>,
+			source: ChainId,
+			destination: ChainId,
+			nonce: u64,
+		) -> DispatchResult {
+			ensure_signed(origin)?;
+			let pending = PendingMessages::<T>::get((source, destination, nonce))
+				.ok_or(Error::<T>::UnknownMessage)?;
+			ensure!(
+				pending.message.timeout.has_passed(Self::now_block(), Self::now_ms()),
+				Error::<T>::NotTimedOut
+			);
+			PendingMessages::<T>::remove((source, destination, nonce));
+			Self::complete(pending, ReceiptOutcome::Expired, H256::zero())?;
+			Self::deposit_event(Event::MessageTimedOut { source, destination, nonce });
+			Ok(())
+		}
+
+		/// Pays the caller the fees it earned as a relayer.
+		#[pallet::call_index(3)]
+		#[pallet::weight(T::WeightInfo::claim_rewards())]
+		pub fn claim_rewards(origin: OriginFor<T>) -> DispatchResult {
+			let relayer = ensure_signed(origin)?;
+			let amount = RelayerRewards::<T>::take(&relayer);
+			ensure!(!amount.is_zero(), Error::<T>::NoRewards);
+			Self::pay_from_fee_account(&relayer, amount)?;
+			Self::deposit_event(Event::RewardsClaimed { relayer, amount });
+			Ok(())
+		}
+
+		/// Sends a data record to `destination`'s data-record application.
+		#[pallet::call_index(4)]
+		#[pallet::weight(Pallet::<T>::send_weight_of(payload.len() as u32))]
+		pub fn send_data(
+			origin: OriginFor<T>,
+			destination: ChainId,
+			payload: BoundedVec<u8, T::MaxPayload>,
+			timeout: Timeout,
+			fee: u128,
+		) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			ensure!(!payload.is_empty(), Error::<T>::EmptyRecord);
+			Self::do_send(
+				&who,
+				destination,
+				fusion_hub_primitives::message::DATA_RECORD_APP,
+				Self::account_to_h256(&who),
+				payload,
+				timeout,
+				fee,
+			)?;
+			Ok(())
+		}
+	}
+
+	impl<T: Config> Pallet<T> {
+		/// The hub's chain id, as this pallet uses it.
+		pub const HUB: ChainId = HUB_CHAIN_ID;
+	}
+}

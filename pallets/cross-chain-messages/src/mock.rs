@@ -1,0 +1,371 @@
+//! A runtime with System, Balances, Timestamp and the messaging pallet over an in-memory
+//! registry and verifier (real inclusion checks against headers the tests set), with a test
+//! application that records what it is called with and fails on demand.
+
+use crate as pallet_cross_chain_messages;
+use crate::{DataRecordApp, MessageOf};
+use fusion_hub_primitives::{
+	merkle::{keccak_merkle_proof, keccak_merkle_root},
+	message::{AppId, Message, Timeout, DATA_RECORD_APP},
+	ChainId, ChainKind, ChainRegistry, ChainStatus, InclusionError, InclusionProof,
+	MessageHandler, VerifiedHeader, VerifierConfig, VerifyInclusion,
+};
+use polkadot_sdk::{
+	frame_support::{
+		derive_impl, parameter_types,
+		traits::{ConstU32, ConstU64, Hooks},
+		weights::Weight,
+		BoundedVec, PalletId,
+	},
+	sp_core::H256,
+	sp_io,
+	sp_runtime::{BuildStorage, DispatchResult, TokenError},
+	*,
+};
+use std::{cell::RefCell, collections::BTreeMap};
+
+type Block = frame_system::mocking::MockBlock<Test>;
+
+frame_support::construct_runtime!(
+	pub enum Test {
+		System: frame_system,
+		Balances: pallet_balances,
+		Timestamp: pallet_timestamp,
+		Messages: pallet_cross_chain_messages,
+	}
+);
+
+#[derive_impl(frame_system::config_preludes::TestDefaultConfig)]
+impl frame_system::Config for Test {
+	type Block = Block;
+	type AccountData = pallet_balances::AccountData<u128>;
+}
+
+#[derive_impl(pallet_balances::config_preludes::TestDefaultConfig)]
+impl pallet_balances::Config for Test {
+	type Balance = u128;
+	type AccountStore = System;
+	type ExistentialDeposit = ConstU128<ED>;
+}
+
+impl pallet_timestamp::Config for Test {
+	type Moment = u64;
+	type OnTimestampSet = ();
+	type MinimumPeriod = ConstU64<1>;
+	type WeightInfo = ();
+}
+
+use polkadot_sdk::frame_support::traits::ConstU128;
+
+/// Existential deposit.
+pub const ED: u128 = 10;
+/// What accounts 1 to 4 hold at genesis.
+pub const INITIAL_BALANCE: u128 = 1_000_000;
+/// Largest payload.
+pub const MAX_PAYLOAD: u32 = 64;
+/// Leaves per destination per block.
+pub const MAX_LEAVES: u32 = 4;
+/// Destinations per block.
+pub const MAX_DESTINATIONS: u32 = 3;
+/// Pending messages per destination.
+pub const MAX_PENDING: u32 = 5;
+/// Blocks a commitment is kept.
+pub const COMMITMENTS_TO_KEEP: u32 = 30;
+/// Receipts kept per channel.
+pub const RECEIPTS_TO_KEEP: u32 = 3;
+
+/// Peer chains: A, B and C are active, D is suspended.
+pub const A: ChainId = 1;
+pub const B: ChainId = 2;
+pub const C: ChainId = 3;
+pub const D: ChainId = 4;
+/// The test application's id.
+pub const TEST_APP: AppId = 7;
+
+parameter_types! {
+	pub const MessagesPalletId: PalletId = PalletId(*b"fh/msgs_");
+}
+
+impl pallet_cross_chain_messages::Config for Test {
+	type Registry = MockRegistry;
+	type Verifier = MockVerifier;
+	type Applications = Applications;
+	type Currency = Balances;
+	type Time = Timestamp;
+	type PalletId = MessagesPalletId;
+	type MaxPayload = ConstU32<MAX_PAYLOAD>;
+	type MaxMessagesPerCall = ConstU32<4>;
+	type MaxLeavesPerBlock = ConstU32<MAX_LEAVES>;
+	type MaxDestinationsPerBlock = ConstU32<MAX_DESTINATIONS>;
+	type MaxPendingPerDestination = ConstU32<MAX_PENDING>;
+	type CommitmentsToKeep = ConstU32<COMMITMENTS_TO_KEEP>;
+	type ReceiptsToKeep = ConstU32<RECEIPTS_TO_KEEP>;
+	type WeightInfo = ();
+}
+
+thread_local! {
+	static STATUSES: RefCell<BTreeMap<ChainId, ChainStatus>> = RefCell::new(BTreeMap::new());
+	static HEADERS: RefCell<BTreeMap<(ChainId, u32), VerifiedHeader>> = RefCell::new(BTreeMap::new());
+	static CALLS: RefCell<Vec<AppCall>> = RefCell::new(Vec::new());
+	static FAIL_APP: RefCell<bool> = RefCell::new(false);
+}
+
+/// The registry, in memory: only statuses matter to the messaging pallet.
+pub struct MockRegistry;
+
+impl MockRegistry {
+	pub fn set_status(chain_id: ChainId, status: ChainStatus) {
+		STATUSES.with(|statuses| statuses.borrow_mut().insert(chain_id, status));
+	}
+}
+
+impl ChainRegistry for MockRegistry {
+	type MaxCommitteeSize = ConstU32<4>;
+	type MaxGrandpaAuthorities = ConstU32<4>;
+
+	fn status(chain_id: ChainId) -> Option<ChainStatus> {
+		STATUSES.with(|statuses| statuses.borrow().get(&chain_id).copied())
+	}
+	fn kind(_: ChainId) -> Option<ChainKind> {
+		None
+	}
+	fn verifier(_: ChainId) -> Option<VerifierConfig<ConstU32<4>, ConstU32<4>>> {
+		None
+	}
+	fn status_and_verifier(
+		_: ChainId,
+	) -> Option<(ChainStatus, VerifierConfig<ConstU32<4>, ConstU32<4>>)> {
+		None
+	}
+	fn freeze(_: ChainId) -> DispatchResult {
+		Ok(())
+	}
+	fn rotate_verifier(_: ChainId, _: VerifierConfig<ConstU32<4>, ConstU32<4>>) -> DispatchResult {
+		Ok(())
+	}
+	#[cfg(feature = "runtime-benchmarks")]
+	fn register_active_for_benchmarks(
+		chain_id: ChainId,
+		_: ChainKind,
+		_: VerifierConfig<ConstU32<4>, ConstU32<4>>,
+	) -> DispatchResult {
+		Self::set_status(chain_id, ChainStatus::Active);
+		Ok(())
+	}
+}
+
+/// The proof verifier, in memory: headers the tests set, checked with the real proof code.
+pub struct MockVerifier;
+
+impl MockVerifier {
+	/// Records a verified header of `chain_id` with these roots.
+	pub fn set_header(chain_id: ChainId, number: u32, message_root: Option<H256>, state_root: H256) {
+		let header = VerifiedHeader {
+			number,
+			hash: H256::from_low_u64_be(number as u64),
+			state_root,
+			message_root,
+			timestamp: None,
+			set_id: 0,
+		};
+		HEADERS.with(|headers| headers.borrow_mut().insert((chain_id, number), header));
+	}
+}
+
+impl VerifyInclusion for MockVerifier {
+	fn verified_header(chain_id: ChainId, number: u32) -> Option<VerifiedHeader> {
+		HEADERS.with(|headers| headers.borrow().get(&(chain_id, number)).copied())
+	}
+
+	fn verify_inclusion(
+		chain_id: ChainId,
+		number: u32,
+		proof: &InclusionProof,
+	) -> Result<(), InclusionError> {
+		match MockRegistry::status(chain_id) {
+			None => return Err(InclusionError::UnknownChain),
+			Some(ChainStatus::Active) => {}
+			Some(_) => return Err(InclusionError::ChainNotActive),
+		}
+		let header = Self::verified_header(chain_id, number).ok_or(InclusionError::UnknownHeader)?;
+		proof.verify(&header)
+	}
+
+	fn inclusion_weight(_: &InclusionProof) -> Weight {
+		Weight::from_parts(1_000, 0)
+	}
+
+	#[cfg(feature = "runtime-benchmarks")]
+	fn insert_header_for_benchmarks(chain_id: ChainId, header: VerifiedHeader) {
+		HEADERS.with(|headers| headers.borrow_mut().insert((chain_id, header.number), header));
+	}
+}
+
+/// What the test application was called with.
+#[derive(Clone, PartialEq, Eq, Debug)]
+pub enum AppCall {
+	Receive(ChainId, u64),
+	Route(ChainId, ChainId, u64),
+	Outcome(ChainId, ChainId, u64, bool),
+}
+
+/// The test application's calls so far.
+pub fn app_calls() -> Vec<AppCall> {
+	CALLS.with(|calls| calls.borrow().clone())
+}
+
+/// Makes the test application fail (after writing to storage, which must be rolled back).
+pub fn fail_app(fail: bool) {
+	FAIL_APP.with(|flag| *flag.borrow_mut() = fail);
+}
+
+/// The test application: records its calls; fails when told to, after writing a record.
+pub struct TestApp;
+
+impl TestApp {
+	fn call(call: AppCall, message: &MessageOf<Test>) -> DispatchResult {
+		CALLS.with(|calls| calls.borrow_mut().push(call));
+		// A write the storage transaction must undo when the application fails.
+		crate::Records::<Test>::insert(message.source, H256::repeat_byte(0xee), message.payload.clone());
+		if FAIL_APP.with(|flag| *flag.borrow()) {
+			return Err(TokenError::FundsUnavailable.into());
+		}
+		Ok(())
+	}
+}
+
+impl MessageHandler<ConstU32<MAX_PAYLOAD>> for TestApp {
+	fn on_receive(message: &MessageOf<Test>) -> DispatchResult {
+		Self::call(AppCall::Receive(message.source, message.nonce), message)
+	}
+	fn on_route(message: &MessageOf<Test>) -> DispatchResult {
+		Self::call(AppCall::Route(message.source, message.destination, message.nonce), message)
+	}
+	fn on_outcome(message: &MessageOf<Test>, delivered: bool) -> DispatchResult {
+		CALLS.with(|calls| {
+			calls.borrow_mut().push(AppCall::Outcome(
+				message.source,
+				message.destination,
+				message.nonce,
+				delivered,
+			))
+		});
+		Ok(())
+	}
+	fn weight(_: &MessageOf<Test>) -> Weight {
+		Weight::from_parts(10_000, 0)
+	}
+}
+
+/// The router: data records, the test application, nothing else.
+pub struct Applications;
+
+impl MessageHandler<ConstU32<MAX_PAYLOAD>> for Applications {
+	fn on_receive(message: &MessageOf<Test>) -> DispatchResult {
+		match message.app_id {
+			DATA_RECORD_APP => DataRecordApp::<Test>::on_receive(message),
+			TEST_APP => TestApp::on_receive(message),
+			_ => Err(crate::Error::<Test>::UnknownApplication.into()),
+		}
+	}
+	fn on_route(message: &MessageOf<Test>) -> DispatchResult {
+		match message.app_id {
+			TEST_APP => TestApp::on_route(message),
+			_ => Ok(()),
+		}
+	}
+	fn on_outcome(message: &MessageOf<Test>, delivered: bool) -> DispatchResult {
+		match message.app_id {
+			TEST_APP => TestApp::on_outcome(message, delivered),
+			_ => Ok(()),
+		}
+	}
+	fn weight(message: &MessageOf<Test>) -> Weight {
+		match message.app_id {
+			DATA_RECORD_APP => DataRecordApp::<Test>::weight(message),
+			_ => TestApp::weight(message),
+		}
+	}
+}
+
+/// A message from `source` to `destination` with `nonce`, for `app_id`.
+pub fn message(source: ChainId, destination: ChainId, nonce: u64, app_id: AppId) -> MessageOf<Test> {
+	Message {
+		source,
+		destination,
+		nonce,
+		sender: H256::repeat_byte(0x5e),
+		app_id,
+		payload: BoundedVec::truncate_from(vec![nonce as u8; 8]),
+		timeout: Timeout { hub_block: 100, timestamp: 0 },
+		fee: 0,
+	}
+}
+
+/// Sets header `height` of `chain` with a keccak root over `leaves`; returns each leaf's proof.
+pub fn commit_leaves(chain: ChainId, height: u32, leaves: &[H256]) -> Vec<InclusionProof> {
+	MockVerifier::set_header(chain, height, keccak_merkle_root(leaves), H256::zero());
+	(0..leaves.len())
+		.map(|index| InclusionProof::KeccakMerkle {
+			leaf: leaves[index],
+			proof: BoundedVec::truncate_from(keccak_merkle_proof(leaves, index).unwrap()),
+		})
+		.collect()
+}
+
+/// Sets header `height` of `chain` committing to `messages`; returns them with their proofs,
+/// ready for `deliver_messages`.
+pub fn proven(
+	chain: ChainId,
+	height: u32,
+	messages: Vec<MessageOf<Test>>,
+) -> BoundedVec<(MessageOf<Test>, InclusionProof), ConstU32<4>> {
+	let leaves: Vec<H256> = messages.iter().map(|m| m.leaf_hash()).collect();
+	let proofs = commit_leaves(chain, height, &leaves);
+	BoundedVec::truncate_from(messages.into_iter().zip(proofs).collect())
+}
+
+/// Genesis: accounts 1 to 4 hold [`INITIAL_BALANCE`]; A, B, C active, D suspended; the fee
+/// account endowed by the pallet's genesis.
+pub fn new_test_ext() -> sp_io::TestExternalities {
+	let mut storage = frame_system::GenesisConfig::<Test>::default().build_storage().unwrap();
+	pallet_balances::GenesisConfig::<Test> {
+		balances: (1..=4).map(|who| (who, INITIAL_BALANCE)).collect(),
+		..Default::default()
+	}
+	.assimilate_storage(&mut storage)
+	.unwrap();
+	pallet_cross_chain_messages::GenesisConfig::<Test>::default()
+		.assimilate_storage(&mut storage)
+		.unwrap();
+	STATUSES.with(|statuses| statuses.borrow_mut().clear());
+	HEADERS.with(|headers| headers.borrow_mut().clear());
+	CALLS.with(|calls| calls.borrow_mut().clear());
+	fail_app(false);
+	for chain in [A, B, C] {
+		MockRegistry::set_status(chain, ChainStatus::Active);
+	}
+	MockRegistry::set_status(D, ChainStatus::Suspended);
+	let mut ext = sp_io::TestExternalities::new(storage);
+	ext.execute_with(|| {
+		System::set_block_number(1);
+		Timestamp::set_timestamp(1_000_000);
+	});
+	ext
+}
+
+/// Finishes the current block (committing its leaves) and starts the next.
+pub fn next_block() {
+	let now = System::block_number();
+	Messages::on_finalize(now);
+	System::set_block_number(now + 1);
+	Messages::on_initialize(now + 1);
+}
+
+/// Runs `test`, then checks the pallet's books.
+pub fn build_and_execute(test: impl FnOnce()) {
+	new_test_ext().execute_with(|| {
+		test();
+		Messages::do_try_state().expect("the messaging pallet's books balance");
+	});
+}
