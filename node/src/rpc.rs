@@ -1,13 +1,16 @@
 //! The node's RPC extensions: the standard account-nonce and fee RPCs plus the hub's `fusion_*`
 //! methods (`fusion_nodeInfo`, `fusion_chain`, `fusion_chains`, `fusion_latestHeader`,
-//! `fusion_header`, `fusion_verifyInclusion`).
+//! `fusion_header`, `fusion_verifyInclusion`, `fusion_messageProof`, `fusion_receiptProof`).
 
 use std::sync::Arc;
 
 use codec::DecodeLimit;
 use fusion_hub_primitives::{
-	runtime_api::{ChainRegistryApi, ProofVerifierApi},
-	ChainId, ChainStatus, InclusionError, InclusionProof, VerifiedHeader,
+	runtime_api::{
+		ChainRegistryApi, CrossChainMessagesApi, MessageView, OutboundProof, ProofVerifierApi,
+	},
+	ChainId, ChainStatus, InclusionError, InclusionProof, Receipt, VerifiedHeader,
+	HUB_CHAIN_ID,
 };
 use fusion_hub_runtime::{
 	opaque::Block, AccountId, Balance, ChainRecord, Nonce, TOKEN_DECIMALS, TOKEN_SYMBOL,
@@ -150,8 +153,28 @@ pub struct NodeInfo {
 	pub token_decimals: u8,
 }
 
+/// What `fusion_messageProof` returns: a pending message and its proof in the hub's outbound
+/// commitment for its destination.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct MessageProofView {
+	pub message: MessageView,
+	/// The message's leaf (`StandardMerkleTree` leaf of its ABI encoding).
+	pub leaf: polkadot_sdk::sp_core::H256,
+	pub proof: OutboundProof,
+}
+
+/// What `fusion_receiptProof` returns: a receipt the hub issued or forwarded, and its proof in
+/// the hub's outbound commitment for the message's source.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ReceiptProofView {
+	pub receipt: Receipt,
+	pub proof: OutboundProof,
+}
+
 mod api {
-	use super::{ChainView, InclusionVerdict, NodeInfo};
+	use super::{ChainView, InclusionVerdict, MessageProofView, NodeInfo, ReceiptProofView};
 	use fusion_hub_primitives::{ChainId, VerifiedHeader};
 	use jsonrpsee::{core::RpcResult, proc_macros::rpc};
 	use polkadot_sdk::sp_core::Bytes;
@@ -188,6 +211,27 @@ mod api {
 			number: u32,
 			proof: Bytes,
 		) -> RpcResult<InclusionVerdict>;
+
+		/// The message `nonce` on the channel (source, destination), still pending at the hub,
+		/// with its proof in the hub's outbound commitment; `source` defaults to the hub (0).
+		/// Null when the hub has no such pending message or no longer keeps its commitment.
+		#[method(name = "fusion_messageProof")]
+		fn message_proof(
+			&self,
+			destination: ChainId,
+			nonce: u64,
+			source: Option<ChainId>,
+		) -> RpcResult<Option<MessageProofView>>;
+
+		/// The receipt the hub issued or forwarded for message `nonce` of the channel
+		/// (source, destination), with its proof in the commitment for `source`, or null.
+		#[method(name = "fusion_receiptProof")]
+		fn receipt_proof(
+			&self,
+			source: ChainId,
+			destination: ChainId,
+			nonce: u64,
+		) -> RpcResult<Option<ReceiptProofView>>;
 	}
 }
 
@@ -251,8 +295,39 @@ where
 	C::Api: Core<Block>
 		+ GetParachainInfo<Block>
 		+ ChainRegistryApi<Block, ChainRecord>
-		+ ProofVerifierApi<Block>,
+		+ ProofVerifierApi<Block>
+		+ CrossChainMessagesApi<Block>,
 {
+	fn message_proof(
+		&self,
+		destination: ChainId,
+		nonce: u64,
+		source: Option<ChainId>,
+	) -> RpcResult<Option<MessageProofView>> {
+		let best = self.client.info().best_hash;
+		let found = self
+			.client
+			.runtime_api()
+			.message_proof(best, source.unwrap_or(HUB_CHAIN_ID), destination, nonce)
+			.map_err(|e| runtime_api_error("CrossChainMessagesApi_message_proof", e))?;
+		Ok(found.map(|(message, proof)| MessageProofView { message, leaf: proof.leaf, proof }))
+	}
+
+	fn receipt_proof(
+		&self,
+		source: ChainId,
+		destination: ChainId,
+		nonce: u64,
+	) -> RpcResult<Option<ReceiptProofView>> {
+		let best = self.client.info().best_hash;
+		let found = self
+			.client
+			.runtime_api()
+			.receipt_proof(best, source, destination, nonce)
+			.map_err(|e| runtime_api_error("CrossChainMessagesApi_receipt_proof", e))?;
+		Ok(found.map(|(receipt, proof)| ReceiptProofView { receipt, proof }))
+	}
+
 	fn latest_header(&self, chain_id: ChainId) -> RpcResult<Option<VerifiedHeader>> {
 		let best = self.client.info().best_hash;
 		self.client
@@ -370,7 +445,8 @@ where
 		+ Core<Block>
 		+ GetParachainInfo<Block>
 		+ ChainRegistryApi<Block, ChainRecord>
-		+ ProofVerifierApi<Block>,
+		+ ProofVerifierApi<Block>
+		+ CrossChainMessagesApi<Block>,
 	P: TransactionPool + Sync + Send + 'static,
 {
 	let FullDeps { client, pool, node } = deps;

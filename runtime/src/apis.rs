@@ -6,7 +6,7 @@ use crate::{
 	TransactionPayment, BLOCK_PROCESSING_VELOCITY, SLOT_DURATION, VERSION,
 };
 use alloc::vec::Vec;
-use crate::{ChainRecord, ChainRegistry, ProofVerifier};
+use crate::{ChainRecord, ChainRegistry, CrossChainMessages, ProofVerifier};
 use fusion_hub_primitives::{
 	ChainId, ChainStatus, InclusionError, InclusionProof, VerifiedHeader, VerifyInclusion,
 };
@@ -236,6 +236,39 @@ impl_runtime_apis! {
 			proof: InclusionProof,
 		) -> Result<(), InclusionError> {
 			<ProofVerifier as VerifyInclusion>::verify_inclusion(chain_id, number, &proof)
+		}
+	}
+
+	impl fusion_hub_primitives::runtime_api::CrossChainMessagesApi<Block> for Runtime {
+		fn message_proof(
+			source: ChainId,
+			destination: ChainId,
+			nonce: u64,
+		) -> Option<(
+			fusion_hub_primitives::runtime_api::MessageView,
+			fusion_hub_primitives::runtime_api::OutboundProof,
+		)> {
+			CrossChainMessages::message_proof(source, destination, nonce)
+		}
+
+		fn receipt_proof(
+			source: ChainId,
+			destination: ChainId,
+			nonce: u64,
+		) -> Option<(fusion_hub_primitives::Receipt, fusion_hub_primitives::runtime_api::OutboundProof)> {
+			CrossChainMessages::receipt_proof(source, destination, nonce)
+		}
+
+		fn outbound_root(destination: ChainId, block: u32) -> Option<sp_core::H256> {
+			pallet_cross_chain_messages::OutboundRoots::<Runtime>::get(destination, block)
+		}
+
+		fn inbound_nonce(source: ChainId, destination: ChainId) -> u64 {
+			pallet_cross_chain_messages::InboundNonces::<Runtime>::get(source, destination)
+		}
+
+		fn outbound_nonce(destination: ChainId) -> u64 {
+			pallet_cross_chain_messages::OutboundNonces::<Runtime>::get(destination)
 		}
 	}
 

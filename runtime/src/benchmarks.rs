@@ -3,4 +3,7 @@
 polkadot_sdk::frame_benchmarking::define_benchmarks!(
 	[pallet_chain_registry, ChainRegistry]
 	[pallet_proof_verifier, ProofVerifier]
+	[pallet_cross_chain_messages, CrossChainMessages]
+	[pallet_asset_lock, AssetLock]
+	[pallet_balances, Balances]
 );

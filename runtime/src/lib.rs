@@ -266,6 +266,10 @@ mod runtime {
 	pub type ChainRegistry = pallet_chain_registry;
 	#[runtime::pallet_index(51)]
 	pub type ProofVerifier = pallet_proof_verifier;
+	#[runtime::pallet_index(52)]
+	pub type CrossChainMessages = pallet_cross_chain_messages;
+	#[runtime::pallet_index(53)]
+	pub type AssetLock = pallet_asset_lock;
 }
 
 /// A peer chain's record in the registry, as runtime APIs return it.

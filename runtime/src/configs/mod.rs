@@ -3,6 +3,7 @@
 pub mod chain_registry;
 pub mod proof_verifier;
 pub mod governance;
+pub mod messages;
 pub mod xcm_config;
 
 use crate::{
@@ -23,7 +24,7 @@ use polkadot_sdk::{
 		dispatch::DispatchClass,
 		parameter_types,
 		traits::{
-			AsEnsureOriginWithArg, ConstBool, ConstU32, ConstU64, ConstU8,
+			ConstBool, ConstU32, ConstU64, ConstU8,
 			TransformOrigin,
 		},
 		weights::{
@@ -34,7 +35,7 @@ use polkadot_sdk::{
 	},
 	frame_system::{
 		limits::{BlockLength, BlockWeights},
-		EnsureRoot, EnsureSigned,
+		EnsureRoot,
 	},
 	sp_runtime::Perbill,
 	sp_version::RuntimeVersion,
@@ -162,7 +163,7 @@ impl pallet_assets::Config for Runtime {
 	type AssetIdParameter = codec::Compact<AssetId>;
 	type ReserveData = ();
 	type Currency = Balances;
-	type CreateOrigin = AsEnsureOriginWithArg<EnsureSigned<AccountId>>;
+	type CreateOrigin = messages::CreateBelowWrappedIds;
 	type ForceOrigin = GovernanceOrigin;
 	type AssetDeposit = AssetDeposit;
 	type AssetAccountDeposit = AssetAccountDeposit;

@@ -2,3 +2,5 @@
 
 pub mod pallet_chain_registry;
 pub mod pallet_proof_verifier;
+pub mod pallet_asset_lock;
+pub mod pallet_cross_chain_messages;

@@ -1,0 +1,129 @@
+//! Cross-chain messages and the applications they are delivered to: asset transfers
+//! (`AssetLock`) and data records.
+
+use super::governance::GovernanceOrigin;
+use crate::{
+	AccountId, AssetId, AssetLock, Balances, ChainRegistry, CrossChainMessages, ProofVerifier,
+	Runtime, RuntimeOrigin, Timestamp, TOKEN_DECIMALS,
+};
+use fusion_hub_primitives::{
+	message::{Message, ASSET_TRANSFER_APP, DATA_RECORD_APP},
+	MessageHandler,
+};
+use polkadot_sdk::{
+	frame_support::{
+		parameter_types,
+		traits::{ConstU32, ConstU8, EnsureOrigin, EnsureOriginWithArg},
+		weights::Weight,
+		PalletId,
+	},
+	frame_system::EnsureSigned,
+	sp_runtime::DispatchResult,
+};
+use pallet_cross_chain_messages::DataRecordApp;
+
+/// Largest message payload: a transfer takes 160 bytes; data records up to this.
+pub type MaxPayload = ConstU32<1024>;
+
+/// pallet-assets ids from here up are the hub's wrapped assets; accounts create theirs below.
+pub const FIRST_WRAPPED_ASSET_ID: AssetId = 0x8000_0000;
+
+parameter_types! {
+	pub const MessagesPalletId: PalletId = PalletId(*b"fh/msgs_");
+	pub const AssetLockPalletId: PalletId = PalletId(*b"fh/escrw");
+}
+
+impl pallet_cross_chain_messages::Config for Runtime {
+	type Registry = ChainRegistry;
+	type Verifier = ProofVerifier;
+	type Applications = HubApplications;
+	type Currency = Balances;
+	type Time = Timestamp;
+	type PalletId = MessagesPalletId;
+	type MaxPayload = MaxPayload;
+	type MaxMessagesPerCall = ConstU32<16>;
+	type MaxLeavesPerBlock = ConstU32<128>;
+	type MaxDestinationsPerBlock = ConstU32<16>;
+	type MaxPendingPerDestination = ConstU32<10_000>;
+	// A day of 6-second blocks: how long a message can wait for delivery, and its proof stays
+	// available.
+	type CommitmentsToKeep = ConstU32<14_400>;
+	type ReceiptsToKeep = ConstU32<1024>;
+	type WeightInfo = crate::weights::pallet_cross_chain_messages::WeightInfo<Runtime>;
+}
+
+impl pallet_asset_lock::Config for Runtime {
+	type NativeToken = Balances;
+	type NativeDecimals = ConstU8<TOKEN_DECIMALS>;
+	type Messenger = CrossChainMessages;
+	type MaxPayload = MaxPayload;
+	type AdminOrigin = GovernanceOrigin;
+	type PalletId = AssetLockPalletId;
+	type FirstWrappedAssetId = ConstU32<FIRST_WRAPPED_ASSET_ID>;
+	type MaxHtlcDuration = ConstU32<14_400>;
+	type WeightInfo = crate::weights::pallet_asset_lock::WeightInfo<Runtime>;
+}
+
+/// The hub's applications, by a message's app id. A message for an unknown application fails
+/// (its source is told by the receipt); one routed through the hub is the destination's
+/// business.
+pub struct HubApplications;
+
+impl MessageHandler<MaxPayload> for HubApplications {
+	fn on_receive(message: &Message<MaxPayload>) -> DispatchResult {
+		match message.app_id {
+			ASSET_TRANSFER_APP => AssetLock::on_receive(message),
+			DATA_RECORD_APP => DataRecordApp::<Runtime>::on_receive(message),
+			_ => Err(pallet_cross_chain_messages::Error::<Runtime>::UnknownApplication.into()),
+		}
+	}
+
+	fn on_route(message: &Message<MaxPayload>) -> DispatchResult {
+		match message.app_id {
+			ASSET_TRANSFER_APP => AssetLock::on_route(message),
+			_ => Ok(()),
+		}
+	}
+
+	fn on_outcome(message: &Message<MaxPayload>, delivered: bool) -> DispatchResult {
+		match message.app_id {
+			ASSET_TRANSFER_APP => AssetLock::on_outcome(message, delivered),
+			_ => Ok(()),
+		}
+	}
+
+	fn weight(message: &Message<MaxPayload>) -> Weight {
+		match message.app_id {
+			ASSET_TRANSFER_APP => AssetLock::weight(message),
+			DATA_RECORD_APP => DataRecordApp::<Runtime>::weight(message),
+			_ => Weight::zero(),
+		}
+	}
+}
+
+/// Who may create a pallet-assets asset: any signed account, for ids below
+/// [`FIRST_WRAPPED_ASSET_ID`]; the ids above are the asset-lock pallet's, so nobody can squat
+/// the id of a wrapped asset before it arrives.
+pub struct CreateBelowWrappedIds;
+
+impl EnsureOriginWithArg<RuntimeOrigin, AssetId> for CreateBelowWrappedIds {
+	type Success = AccountId;
+
+	fn try_origin(
+		origin: RuntimeOrigin,
+		id: &AssetId,
+	) -> Result<AccountId, RuntimeOrigin> {
+		if *id >= FIRST_WRAPPED_ASSET_ID {
+			return Err(origin);
+		}
+		<EnsureSigned<AccountId> as EnsureOrigin<RuntimeOrigin>>::try_origin(origin)
+	}
+
+	#[cfg(feature = "runtime-benchmarks")]
+	fn try_successful_origin(id: &AssetId) -> Result<RuntimeOrigin, ()> {
+		if *id >= FIRST_WRAPPED_ASSET_ID {
+			return Err(());
+		}
+		<EnsureSigned<AccountId> as EnsureOrigin<RuntimeOrigin>>::try_successful_origin()
+	}
+}
