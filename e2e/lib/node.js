@@ -131,3 +131,14 @@ export function submitInBlock(tx, signer) {
     }).then((u) => { unsub = u; }, reject);
   });
 }
+
+/// Resolves with the best block number once it is at least `number`.
+export async function waitForBlock(api, number, timeoutMs = 60_000) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const best = (await api.rpc.chain.getHeader()).number.toNumber();
+    if (best >= number) return best;
+    if (Date.now() > deadline) throw new Error(`best block still ${best} after ${timeoutMs} ms, waiting for ${number}`);
+    await sleep(250);
+  }
+}

@@ -4,18 +4,18 @@
 // root; the hub then verifies that tree's proofs through `fusion_verifyInclusion`, and a read
 // proof that the hub node's own `state_getReadProof` returns.
 //
-// Every payload and proof is encoded here by hand from docs/protocol.md, so this test also
-// checks that the document is enough to write a relayer in another language.
+// Every payload and proof is encoded by hand from docs/protocol.md (in e2e/lib/committee.js), so
+// this test also checks that the document is enough to write a relayer in another language.
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { Keyring } from '@polkadot/keyring';
 import { cryptoWaitReady } from '@polkadot/util-crypto';
-import { compactToU8a, hexToU8a, u8aConcat, u8aToHex, stringToU8a } from '@polkadot/util';
 import { StandardMerkleTree } from '@openzeppelin/merkle-tree';
-import { Wallet, getBytes, keccak256 } from 'ethers';
+import { Wallet, keccak256 } from 'ethers';
 import { startDevNode, connect, submitInBlock } from '../lib/node.js';
 import { councilMotion } from '../lib/council.js';
+import { headerPayload, attest as attestWith, keccakMerkleProof, storageValueProof } from '../lib/committee.js';
 
 const CHAIN_ID = 9;
 const SET_ID = 0n;
@@ -49,76 +49,8 @@ after(async () => {
 
 // ---------------------------------------------------------------- encoding (docs/protocol.md)
 
-function u32le(n) {
-  const bytes = new Uint8Array(4);
-  new DataView(bytes.buffer).setUint32(0, Number(n), true);
-  return bytes;
-}
-
-function u64le(n) {
-  const bytes = new Uint8Array(8);
-  new DataView(bytes.buffer).setBigUint64(0, BigInt(n), true);
-  return bytes;
-}
-
-/// `(HEADER_DOMAIN, chain_id, set_id, header)` in SCALE: 136 bytes.
-function headerPayload(chainId, setId, header) {
-  return u8aConcat(
-    stringToU8a('FUSION-HUB/HDR/1'),
-    u32le(chainId),
-    u64le(setId),
-    u32le(header.number),
-    hexToU8a(header.hash),
-    hexToU8a(header.stateRoot),
-    hexToU8a(header.messageRoot),
-    u64le(header.timestamp),
-  );
-}
-
-/// One signature per signer, in the scheme of each: Ethereum wallets `personal_sign` the
-/// keccak-256 of the payload; sr25519 keys sign the payload.
-async function attest(payload, { ecdsa = wallets, sr = [srMember] } = {}) {
-  const digest = getBytes(keccak256(payload));
-  const signatures = [];
-  for (const wallet of ecdsa) {
-    signatures.push({
-      signer: { Ecdsa: wallet.address },
-      signature: { Ecdsa: await wallet.signMessage(digest) },
-    });
-  }
-  for (const pair of sr) {
-    signatures.push({
-      signer: { Sr25519: pair.publicKey },
-      signature: { Sr25519: pair.sign(payload) },
-    });
-  }
-  return { signatures };
-}
-
-function bytesWithLength(bytes) {
-  return u8aConcat(compactToU8a(bytes.length), bytes);
-}
-
-/// `InclusionProof::KeccakMerkle { leaf, proof }`: variant 0, the leaf, the siblings.
-function keccakMerkleProof(leaf, siblings) {
-  return u8aToHex(u8aConcat(
-    new Uint8Array([0]),
-    hexToU8a(leaf),
-    compactToU8a(siblings.length),
-    ...siblings.map((sibling) => hexToU8a(sibling)),
-  ));
-}
-
-/// `InclusionProof::StorageValue { key, value, nodes }`: variant 2.
-function storageValueProof(key, value, nodes) {
-  return u8aToHex(u8aConcat(
-    new Uint8Array([2]),
-    bytesWithLength(hexToU8a(key)),
-    value === null ? new Uint8Array([0]) : u8aConcat(new Uint8Array([1]), bytesWithLength(hexToU8a(value))),
-    compactToU8a(nodes.length),
-    ...nodes.map((node) => bytesWithLength(hexToU8a(node))),
-  ));
-}
+/// The committee's signatures: both wallets and the sr25519 key unless told otherwise.
+const attest = (payload, { ecdsa = wallets, sr = [srMember] } = {}) => attestWith(payload, { ecdsa, sr });
 
 // ---------------------------------------------------------------- the peer's data
 

@@ -131,15 +131,14 @@ impl<T: Config> Pallet<T> {
 		}
 	}
 
-	/// Undoes [`Self::credit_peer`].
-	pub(crate) fn undo_credit_peer(chain: ChainId, token: &TokenRef, amount: u128) -> DispatchResult {
-		if token.home == chain {
-			LockedAtHome::<T>::try_mutate(token, |locked| add(locked, amount, Error::<T>::Overflow))
-		} else {
-			Escrowed::<T>::try_mutate(chain, token, |escrowed| {
-				subtract(escrowed, amount, Error::<T>::ExceedsEscrow)
-			})
-		}
+	pub(crate) fn add_in_flight(token: &TokenRef, amount: u128) -> DispatchResult {
+		InFlight::<T>::try_mutate(token, |in_flight| add(in_flight, amount, Error::<T>::Overflow))
+	}
+
+	pub(crate) fn remove_in_flight(token: &TokenRef, amount: u128) -> DispatchResult {
+		InFlight::<T>::try_mutate(token, |in_flight| {
+			subtract(in_flight, amount, Error::<T>::ExceedsInFlight)
+		})
 	}
 
 	/// Takes `amount` from `who` on the hub for a transfer out: the native token into escrow,
@@ -266,7 +265,7 @@ impl<T: Config> Pallet<T> {
 		let asset = Self::hub_asset(&token)?;
 		Self::use_rate_limit(destination, &token, amount)?;
 		Self::take_from_account(&sender, asset, amount)?;
-		Self::credit_peer(destination, &token, amount)?;
+		Self::add_in_flight(&token, amount)?;
 		let payload =
 			TransferPayload { token, amount, beneficiary, decimals: Self::decimals_of(asset) };
 		let message = T::Messenger::send(
@@ -383,12 +382,13 @@ impl<T: Config> Pallet<T> {
 	}
 
 	/// What the escrow account must hold of the native token: the existential deposit, every
-	/// native escrow and every native HTLC.
+	/// native escrow, every native HTLC and the native value in flight.
 	pub fn native_escrow_owed() -> u128 {
 		Escrowed::<T>::iter()
 			.filter(|(_, token, _)| *token == TokenRef::HUB_NATIVE)
 			.fold(T::NativeToken::minimum_balance(), |sum, (_, _, amount)| sum.saturating_add(amount))
 			.saturating_add(HtlcHeld::<T>::get(TokenRef::HUB_NATIVE))
+			.saturating_add(InFlight::<T>::get(TokenRef::HUB_NATIVE))
 	}
 
 	/// The pallet's invariants (see the crate docs).
@@ -399,13 +399,20 @@ impl<T: Config> Pallet<T> {
 			T::NativeToken::balance(&Self::escrow_account()) >= Self::native_escrow_owed(),
 			"the escrow account holds less native token than it owes"
 		);
-		// For every peer token: locked at home = wrapped supply + what other chains can redeem.
+		// For every peer token: locked at home = wrapped supply + what other chains can redeem +
+		// what is in flight.
 		let mut claims = BTreeMap::<TokenRef, u128>::new();
 		for (chain, token, amount) in Escrowed::<T>::iter() {
 			ensure!(chain != token.home, "a chain holds an escrow of its own token");
 			if token != TokenRef::HUB_NATIVE {
 				let claim = claims.entry(token).or_default();
 				*claim = claim.saturating_add(amount);
+			}
+		}
+		for (token, in_flight) in InFlight::<T>::iter() {
+			if token != TokenRef::HUB_NATIVE {
+				let claim = claims.entry(token).or_default();
+				*claim = claim.saturating_add(in_flight);
 			}
 		}
 		for token in LockedAtHome::<T>::iter_keys() {
@@ -420,7 +427,7 @@ impl<T: Config> Pallet<T> {
 				.unwrap_or(0);
 			ensure!(
 				LockedAtHome::<T>::get(token) == supply.saturating_add(claimed),
-				"locked at home differs from wrapped supply plus claims"
+				"locked at home differs from wrapped supply plus claims plus value in flight"
 			);
 		}
 		for (token, held) in HtlcHeld::<T>::iter() {

@@ -42,8 +42,8 @@ impl<T: Config> MessageHandler<T::MaxPayload> for Pallet<T> {
 		Ok(())
 	}
 
-	/// A transfer between two peers: the claim moves from the source's books to the
-	/// destination's.
+	/// A transfer between two peers: the source is debited now (it cannot spend the value
+	/// twice); the destination is credited once the transfer is delivered.
 	fn on_route(message: &Message<T::MaxPayload>) -> DispatchResult {
 		let payload = Self::payload(message)?;
 		let (source, destination) = (message.source, message.destination);
@@ -53,21 +53,21 @@ impl<T: Config> MessageHandler<T::MaxPayload> for Pallet<T> {
 		Self::use_rate_limit(source, &token, amount)?;
 		Self::use_rate_limit(destination, &token, amount)?;
 		Self::debit_peer(source, &token, amount)?;
-		Self::credit_peer(destination, &token, amount)?;
+		Self::add_in_flight(&token, amount)?;
 		Self::deposit_event(Event::TransferRouted { source, destination, token, amount });
 		Ok(())
 	}
 
-	/// A transfer the hub sent or routed was not delivered: undo it, once.
+	/// A transfer the hub sent or routed has its outcome, reported once: delivered, the
+	/// destination is credited; otherwise the transfer is undone.
 	fn on_outcome(message: &Message<T::MaxPayload>, delivered: bool) -> DispatchResult {
-		if delivered {
-			return Ok(());
-		}
 		let payload = Self::payload(message)?;
 		let (source, destination) = (message.source, message.destination);
 		let (token, amount) = (payload.token, payload.amount);
-		Self::undo_credit_peer(destination, &token, amount)?;
-		if source == HUB_CHAIN_ID {
+		Self::remove_in_flight(&token, amount)?;
+		if delivered {
+			Self::credit_peer(destination, &token, amount)?;
+		} else if source == HUB_CHAIN_ID {
 			let sender = Self::h256_to_account(&message.sender)?;
 			Self::pay_to_account(&sender, Self::hub_asset(&token)?, amount)?;
 			Self::deposit_event(Event::TransferRefunded { sender, token, amount, destination });

@@ -13,20 +13,23 @@
 //!   the hub.
 //!
 //! Moves:
-//! - [`Pallet::transfer_out`]: the native token is locked in escrow for the destination; a
-//!   wrapped token is burned (going home, or to a third chain, which then holds a claim).
+//! - [`Pallet::transfer_out`]: the native token is locked in escrow; a wrapped token is burned.
+//!   The value is in flight ([`InFlight`]) until the destination's receipt: delivered, it is
+//!   credited to the destination (its home unlocks it, or a third chain holds a claim);
+//!   otherwise it is refunded.
 //! - An inbound transfer: from the token's home, a wrapped asset is minted in pallet-assets
 //!   (created on first sight, its metadata naming the home chain and original id); from
 //!   elsewhere, the sending chain's escrow is debited (it cannot redeem more than it received)
 //!   and the native token is released or the wrapped one minted.
-//! - A routed transfer (peer to peer through the hub) moves the claim between the two chains'
-//!   books.
+//! - A routed transfer (peer to peer through the hub) debits the source at once and credits
+//!   the destination once delivered.
 //! - A transfer that fails at its destination or times out is undone exactly once, when the
 //!   messaging pallet reports its outcome.
 //!
 //! Invariants, checked by `try_state` and the tests: the escrow account holds the existential
-//! deposit plus every native escrow and HTLC; and for every peer token, what is locked at home
-//! equals the wrapped supply on the hub plus what other chains can redeem.
+//! deposit plus every native escrow, HTLC and native value in flight; and for every peer token,
+//! what is locked at home equals the wrapped supply on the hub plus what other chains can redeem
+//! plus what is in flight.
 //!
 //! HTLCs ([`Pallet::create_htlc`], [`Pallet::claim_htlc`], [`Pallet::refund_htlc`]) serve
 //! peers with no proofs: a SHA-256 hash lock and a time lock in hub blocks.
@@ -157,6 +160,12 @@ pub mod pallet {
 	#[pallet::storage]
 	pub type LockedAtHome<T: Config> = StorageMap<_, Blake2_128Concat, TokenRef, u128, ValueQuery>;
 
+	/// Value of each token in flight: sent or routed by the hub, its outcome not yet known. It
+	/// is credited to its destination only once delivered, so no chain can redeem value that
+	/// may still come back.
+	#[pallet::storage]
+	pub type InFlight<T: Config> = StorageMap<_, Blake2_128Concat, TokenRef, u128, ValueQuery>;
+
 	/// The token each wrapped asset stands for.
 	#[pallet::storage]
 	pub type WrappedAssets<T: Config> = StorageMap<_, Twox64Concat, u32, TokenRef>;
@@ -277,6 +286,8 @@ pub mod pallet {
 		ExceedsLocked,
 		/// An amount overflowed.
 		Overflow,
+		/// An outcome for more than is in flight: a message reported twice.
+		ExceedsInFlight,
 		/// The transfer payload does not decode.
 		InvalidPayload,
 		/// The beneficiary is not an account of the hub.
