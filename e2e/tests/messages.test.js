@@ -1,10 +1,11 @@
 // A token of an EVM peer crosses to the hub and back, as docs/transfer-walkthrough.md tells it:
 // the Council admits chain 11, whose committee (two ethers wallets and an sr25519 key) attests
 // headers whose message roots are @openzeppelin/merkle-tree roots; a relayer delivers a
-// transfer to //Bob with its proof, Bob sends part of it back, the relayer proves the hub's
-// commitment in JavaScript and brings chain 11's receipt back for its fee; a transfer nobody
-// delivers is refunded once on the hub's clock; and a transfer over a Council rate limit fails
-// with its receipt saying so.
+// transfer to //Bob with its proof, Bob sends part of it back (burned on the hub, in flight
+// until chain 11's receipt), the relayer proves the hub's commitment in JavaScript and brings
+// chain 11's receipt back for its fee; a transfer nobody delivers is refunded once on the hub's
+// clock; and a transfer over a Council rate limit fails with its receipt saying so. The
+// asset-lock books balance after every step.
 //
 // Messages, receipts and payloads are built with ethers and @openzeppelin/merkle-tree from
 // docs/protocol.md alone, as a relayer in another code base would.
@@ -80,6 +81,18 @@ async function wrappedBalance(who) {
 }
 const inboundNonce = async () => (await api.query.crossChainMessages.inboundNonces(CHAIN_A, HUB_CHAIN_ID)).toNumber();
 const lockedAtHome = async () => (await api.query.assetLock.lockedAtHome(TOKEN)).toBigInt();
+const inFlight = async () => (await api.query.assetLock.inFlight(TOKEN)).toBigInt();
+
+/// The asset-lock books of the token: what chain A locked, what is in flight (sent by the hub,
+/// no outcome yet), and the wrapped supply on the hub; and their invariant (no other chain holds
+/// a claim on it here): locked at home = wrapped supply + in flight.
+async function books() {
+  const asset = await api.query.assets.asset(FIRST_WRAPPED_ASSET);
+  const supply = asset.isSome ? asset.unwrap().supply.toBigInt() : 0n;
+  const state = { locked: await lockedAtHome(), inFlight: await inFlight(), supply };
+  assert.equal(state.locked, state.supply + state.inFlight, `books balance: ${JSON.stringify(state, (_, v) => (typeof v === 'bigint' ? v.toString() : v))}`);
+  return state;
+}
 const freeBalance = async (who) => (await api.query.system.account(who.address)).data.free.toBigInt();
 const bestNumber = async () => (await api.rpc.chain.getHeader()).number.toNumber();
 const blockNumberOf = async (hash) => (await api.rpc.chain.getHeader(hash)).number.toNumber();
@@ -210,7 +223,7 @@ test("a transfer to Bob committed in chain 11's message root is delivered: wrapp
   assert.equal(metadata.name.toUtf8(), `Wrapped chain ${CHAIN_A} asset`);
   assert.equal(metadata.symbol.toUtf8(), '0x5fbdb2315678afecb367f032d93f642f64180aa3');
   assert.equal(metadata.decimals.toNumber(), 18);
-  assert.equal(await lockedAtHome(), X);
+  assert.deepEqual(await books(), { locked: X, inFlight: 0n, supply: X });
   assert.equal(await inboundNonce(), 1);
 
   // The hub's receipt, committed for chain A in the same block, names Charlie.
@@ -234,7 +247,7 @@ test('delivering the same message again fails with NonceReplayed', async () => {
   const [, proofOfFirst] = withProof(transferToBob);
   await assert.rejects(deliver(100, [[message, proofOfFirst]]), /crossChainMessages\.ProofNotForMessage/);
   assert.equal(await wrappedBalance(bob), X);
-  assert.equal(await lockedAtHome(), X);
+  assert.deepEqual(await books(), { locked: X, inFlight: 0n, supply: X });
 });
 
 let outbound; // what fusion_messageProof returned for Bob's transfer back
@@ -251,8 +264,9 @@ test("Bob sends part back: burned, committed, and the hub's proof verifies with 
   assert.equal(sent.data.amount.toBigInt(), Y);
   assert.equal(sent.data.destination.toNumber(), CHAIN_A);
   assert.equal(sent.data.beneficiary.toHex(), USER);
+  // Burned on the hub, but still locked at home: in flight until chain A's receipt.
   assert.equal(await wrappedBalance(bob), X - Y);
-  assert.equal(await lockedAtHome(), X - Y);
+  assert.deepEqual(await books(), { locked: X, inFlight: Y, supply: X - Y });
   const sentAt = await blockNumberOf(blockHash);
 
   await waitForBlock(api, sentAt + 1);
@@ -316,8 +330,9 @@ test("chain 11's receipt of Bob's transfer completes it and pays the relayer's f
   // Complete: nothing pending, nothing refunded, and a second receipt finds nothing.
   assert.ok((await api.query.crossChainMessages.pendingMessages(HUB_CHAIN_ID, CHAIN_A, 1)).isNone);
   assert.equal(await rpc('fusion_messageProof', [CHAIN_A, 1]), null);
+  // Delivered: chain A released Y at home, so its lock falls by Y.
   assert.equal(await wrappedBalance(bob), X - Y);
-  assert.equal(await lockedAtHome(), X - Y);
+  assert.deepEqual(await books(), { locked: X - Y, inFlight: 0n, supply: X - Y });
   await assert.rejects(
     submitInBlock(api.tx.crossChainMessages.acknowledge(CHAIN_A, 101, [[receipt, proof]]), charlie),
     /crossChainMessages\.UnknownMessage/,
@@ -342,7 +357,7 @@ test('a transfer left undelivered past its timeout is refunded once, and only on
   );
   assert.equal(findEvent(api, events, 'assetLock', 'TransferSent').data.nonce.toNumber(), 2);
   assert.equal(await wrappedBalance(bob), X - Y - Z);
-  assert.equal(await lockedAtHome(), X - Y - Z);
+  assert.deepEqual(await books(), { locked: X - Y, inFlight: Z, supply: X - Y - Z });
   await assert.rejects(
     submitInBlock(api.tx.crossChainMessages.timeoutMessage(HUB_CHAIN_ID, CHAIN_A, 2), ferdie),
     /crossChainMessages\.NotTimedOut/,
@@ -358,7 +373,7 @@ test('a transfer left undelivered past its timeout is refunded once, and only on
   assert.equal(refunded.data.amount.toBigInt(), Z);
   assert.equal(refunded.data.destination.toNumber(), CHAIN_A);
   assert.equal(await wrappedBalance(bob), X - Y);
-  assert.equal(await lockedAtHome(), X - Y);
+  assert.deepEqual(await books(), { locked: X - Y, inFlight: 0n, supply: X - Y });
   // The fee goes back to Bob, no relayer having carried the message.
   assert.equal(findEvent(api, timedOut.events, 'crossChainMessages', 'RelayerRewarded'), undefined);
   assert.equal(await freeBalance(bob), bobNative + FEE);
@@ -369,7 +384,7 @@ test('a transfer left undelivered past its timeout is refunded once, and only on
     /crossChainMessages\.UnknownMessage/,
   );
   assert.equal(await wrappedBalance(bob), X - Y);
-  assert.equal(await lockedAtHome(), X - Y);
+  assert.deepEqual(await books(), { locked: X - Y, inFlight: 0n, supply: X - Y });
 });
 
 test('a transfer over a Council rate limit is delivered as Failed, and changes nothing', async () => {
@@ -391,7 +406,7 @@ test('a transfer over a Council rate limit is delivered as Failed, and changes n
   assert.equal(`${section}.${name}`, 'assetLock.RateLimitExceeded');
   assert.equal(findEvent(api, events, 'assetLock', 'TransferReceived'), undefined);
   assert.equal(await wrappedBalance(bob), X - Y);
-  assert.equal(await lockedAtHome(), X - Y);
+  assert.deepEqual(await books(), { locked: X - Y, inFlight: 0n, supply: X - Y });
 
   // The nonce is used, and chain A learns of the failure from the hub's receipt.
   assert.equal(await inboundNonce(), 2);

@@ -138,6 +138,9 @@ impl SendMessage<u64, ConstU32<256>> for MockMessenger {
 	fn send_weight() -> Weight {
 		Weight::zero()
 	}
+
+	#[cfg(feature = "runtime-benchmarks")]
+	fn open_destination_for_benchmarks(_: ChainId) {}
 }
 
 /// A token whose home is `home`, id `n`.

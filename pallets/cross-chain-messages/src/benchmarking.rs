@@ -1,0 +1,239 @@
+//! Benchmarks of every call and of the block-end commitment, with worst-case inputs: payloads
+//! of `MaxPayload` bytes, fees paid and refunded, full batches.
+
+use crate::*;
+use alloc::{vec, vec::Vec};
+use fusion_hub_primitives::{
+	merkle::{keccak_merkle_proof, keccak_merkle_root},
+	message::{Timeout, DATA_RECORD_APP, HUB_CHAIN_ID},
+	ChainId, InclusionProof, MessageHandler, Receipt, ReceiptOutcome, VerifiedHeader,
+	VerifyInclusion,
+};
+use polkadot_sdk::{
+	frame_benchmarking::v2::*,
+	frame_support::{
+		assert_ok,
+		traits::{
+			fungible::{Inspect, Mutate},
+			Get,
+		},
+		BoundedVec,
+	},
+	frame_system::RawOrigin,
+	sp_core::H256,
+};
+
+const PEER: ChainId = 1_000;
+const FEE: u128 = 1_000_000_000;
+
+/// A data record of `MaxPayload` bytes from [`PEER`] to the hub.
+fn inbound<T: Config>(nonce: u64) -> MessageOf<T> {
+	Message {
+		source: PEER,
+		destination: HUB_CHAIN_ID,
+		nonce,
+		sender: H256::repeat_byte(9),
+		app_id: DATA_RECORD_APP,
+		payload: BoundedVec::truncate_from(vec![1u8; T::MaxPayload::get() as usize]),
+		timeout: Timeout { hub_block: u32::MAX, timestamp: 0 },
+		fee: 0,
+	}
+}
+
+/// Records a verified header of [`PEER`] at `height` committing to `leaves`; returns each
+/// leaf's proof.
+fn commit<T: Config>(height: u32, leaves: &[H256]) -> Vec<InclusionProof> {
+	T::Verifier::insert_header_for_benchmarks(
+		PEER,
+		VerifiedHeader {
+			number: height,
+			hash: H256::repeat_byte(1),
+			state_root: H256::repeat_byte(2),
+			message_root: keccak_merkle_root(leaves),
+			timestamp: Some(0),
+			set_id: 0,
+		},
+	);
+	(0..leaves.len())
+		.map(|index| InclusionProof::KeccakMerkle {
+			leaf: leaves[index],
+			proof: BoundedVec::truncate_from(keccak_merkle_proof(leaves, index).unwrap()),
+		})
+		.collect()
+}
+
+/// A funded account that sends `count` data records of `MaxPayload` bytes to [`PEER`], each
+/// with a fee.
+fn send_records<T: Config>(count: u32) -> (T::AccountId, Vec<MessageOf<T>>) {
+	let payer: T::AccountId = account("payer", 0, 0);
+	T::Currency::set_balance(&payer, FEE * 1_000);
+	let now = Pallet::<T>::now_block();
+	let messages = (0..count)
+		.map(|_| {
+			Pallet::<T>::do_send(
+				&payer,
+				PEER,
+				DATA_RECORD_APP,
+				H256::repeat_byte(3),
+				BoundedVec::truncate_from(vec![2u8; T::MaxPayload::get() as usize]),
+				Timeout { hub_block: now + 2, timestamp: 0 },
+				FEE,
+			)
+			.expect("sent")
+		})
+		.collect();
+	(payer, messages)
+}
+
+#[benchmarks]
+mod benchmarks {
+	use super::*;
+
+	#[benchmark]
+	fn deliver_messages(n: Linear<1, { T::MaxMessagesPerCall::get() }>) {
+		Pallet::<T>::open_chain_for_benchmarks(PEER);
+		let messages: Vec<MessageOf<T>> = (1..=u64::from(n)).map(inbound::<T>).collect();
+		let leaves: Vec<H256> = messages.iter().map(|message| message.leaf_hash()).collect();
+		let proofs = commit::<T>(10, &leaves);
+		let batch = BoundedVec::truncate_from(messages.into_iter().zip(proofs).collect::<Vec<_>>());
+		let relayer: T::AccountId = whitelisted_caller();
+
+		#[extrinsic_call]
+		_(RawOrigin::Signed(relayer), PEER, 10, batch);
+
+		assert_eq!(InboundNonces::<T>::get(PEER, HUB_CHAIN_ID), u64::from(n));
+	}
+
+	#[benchmark]
+	fn acknowledge(n: Linear<1, { T::MaxMessagesPerCall::get() }>) {
+		Pallet::<T>::open_chain_for_benchmarks(PEER);
+		let (_, messages) = send_records::<T>(n);
+		let relayer: T::AccountId = whitelisted_caller();
+		let receipts: Vec<Receipt> = messages
+			.iter()
+			.map(|message| Receipt {
+				source: HUB_CHAIN_ID,
+				destination: PEER,
+				nonce: message.nonce,
+				message_leaf: message.leaf_hash(),
+				outcome: ReceiptOutcome::Delivered,
+				relayer: Pallet::<T>::account_to_h256(&relayer),
+			})
+			.collect();
+		let leaves: Vec<H256> = receipts.iter().map(Receipt::leaf_hash).collect();
+		let proofs = commit::<T>(11, &leaves);
+		let batch = BoundedVec::truncate_from(receipts.into_iter().zip(proofs).collect::<Vec<_>>());
+
+		#[extrinsic_call]
+		_(RawOrigin::Signed(relayer.clone()), PEER, 11, batch);
+
+		assert_eq!(PendingCount::<T>::get(PEER), 0);
+		assert_eq!(RelayerRewards::<T>::get(&relayer), FEE * u128::from(n));
+	}
+
+	#[benchmark]
+	fn timeout_message() {
+		Pallet::<T>::open_chain_for_benchmarks(PEER);
+		let (payer, _) = send_records::<T>(1);
+		let later = Pallet::<T>::now_block() + 3;
+		polkadot_sdk::frame_system::Pallet::<T>::set_block_number(later.into());
+		let caller: T::AccountId = whitelisted_caller();
+
+		#[extrinsic_call]
+		_(RawOrigin::Signed(caller), HUB_CHAIN_ID, PEER, 1);
+
+		assert_eq!(T::Currency::balance(&payer), FEE * 1_000);
+	}
+
+	#[benchmark]
+	fn claim_rewards() {
+		Pallet::<T>::open_chain_for_benchmarks(PEER);
+		let relayer: T::AccountId = whitelisted_caller();
+		T::Currency::mint_into(&Pallet::<T>::fee_account(), FEE).expect("minted");
+		RelayerRewards::<T>::insert(&relayer, FEE);
+
+		#[extrinsic_call]
+		_(RawOrigin::Signed(relayer.clone()));
+
+		assert_eq!(T::Currency::balance(&relayer), FEE);
+	}
+
+	#[benchmark]
+	fn send_data(l: Linear<1, { T::MaxPayload::get() }>) {
+		Pallet::<T>::open_chain_for_benchmarks(PEER);
+		let sender: T::AccountId = whitelisted_caller();
+		T::Currency::set_balance(&sender, FEE * 10);
+		let payload = BoundedVec::truncate_from(vec![3u8; l as usize]);
+		let timeout = Timeout { hub_block: Pallet::<T>::now_block() + 10, timestamp: 0 };
+
+		#[extrinsic_call]
+		_(RawOrigin::Signed(sender), PEER, payload, timeout, FEE);
+
+		assert_eq!(OutboundNonces::<T>::get(PEER), 1);
+	}
+
+	#[benchmark]
+	fn store_record(l: Linear<1, { T::MaxPayload::get() }>) {
+		let mut message = inbound::<T>(1);
+		message.payload = BoundedVec::truncate_from(vec![4u8; l as usize]);
+
+		#[block]
+		{
+			assert_ok!(DataRecordApp::<T>::on_receive(&message));
+		}
+
+		assert!(Records::<T>::contains_key(PEER, message.sender));
+	}
+
+	#[benchmark]
+	fn commit_leaves(l: Linear<1, { T::MaxLeavesPerBlock::get() }>) {
+		let block = Pallet::<T>::now_block();
+		let leaves: Vec<H256> = (0..l).map(|i| H256::from_slice(&[(i % 256) as u8 + 1; 32])).collect();
+		OutboundLeaves::<T>::insert(PEER, block, BoundedVec::truncate_from(leaves));
+		BlockDestinations::<T>::insert(block, BoundedVec::truncate_from(vec![PEER]));
+
+		#[block]
+		{
+			Pallet::<T>::commit_block(block);
+		}
+
+		assert!(OutboundRoots::<T>::contains_key(PEER, block));
+	}
+
+	#[benchmark]
+	fn commit_base() {
+		let block = Pallet::<T>::now_block();
+
+		#[block]
+		{
+			Pallet::<T>::commit_block(block);
+		}
+
+		assert!(BlockDestinations::<T>::get(block).is_empty());
+	}
+
+	#[benchmark]
+	fn prune_commitments(d: Linear<0, { T::MaxDestinationsPerBlock::get() }>) {
+		let old = 1u32;
+		let now = old + T::CommitmentsToKeep::get();
+		let destinations: Vec<ChainId> = (0..d).map(|i| PEER + i).collect();
+		for destination in &destinations {
+			OutboundLeaves::<T>::insert(
+				destination,
+				old,
+				BoundedVec::truncate_from(vec![H256::repeat_byte(5)]),
+			);
+			OutboundRoots::<T>::insert(destination, old, H256::repeat_byte(5));
+		}
+		BlockDestinations::<T>::insert(old, BoundedVec::truncate_from(destinations));
+
+		#[block]
+		{
+			Pallet::<T>::prune_commitments(now);
+		}
+
+		assert!(BlockDestinations::<T>::get(old).is_empty());
+	}
+
+	impl_benchmark_test_suite!(Pallet, crate::mock::new_test_ext(), crate::mock::Test);
+}
