@@ -32,6 +32,21 @@ pub const ASSET_TRANSFER_APP: AppId = 1;
 /// The data-record application: the payload is stored as the sender's latest record.
 pub const DATA_RECORD_APP: AppId = 2;
 
+/// An account as the 32 bytes messages carry (senders, beneficiaries, relayers): its SCALE
+/// encoding, zero-padded; an `AccountId32` is its own 32 bytes.
+pub fn account_to_bytes32<AccountId: Encode>(who: &AccountId) -> H256 {
+	let encoded = who.encode();
+	let mut bytes = [0u8; 32];
+	let length = encoded.len().min(32);
+	bytes[..length].copy_from_slice(&encoded[..length]);
+	H256(bytes)
+}
+
+/// The account whose 32-byte form [`account_to_bytes32`] gives `bytes`, if they decode as one.
+pub fn bytes32_to_account<AccountId: Decode>(bytes: &H256) -> Option<AccountId> {
+	AccountId::decode(&mut bytes.as_bytes()).ok()
+}
+
 /// Storage proofs (Substrate peers) commit to a message or receipt leaf by holding a value under
 /// this prefix followed by the 32-byte leaf.
 pub const STORAGE_COMMITMENT_PREFIX: &[u8] = b":fusion-hub:leaf:";

@@ -2,9 +2,11 @@
 
 use crate::{pallet::*, Htlc, RateUsage};
 use alloc::{format, vec::Vec};
-use codec::{Decode, Encode};
 use fusion_hub_primitives::{
-	message::{Timeout, TransferPayload, ASSET_TRANSFER_APP, HUB_CHAIN_ID},
+	message::{
+		account_to_bytes32, bytes32_to_account, Timeout, TransferPayload, ASSET_TRANSFER_APP,
+		HUB_CHAIN_ID,
+	},
 	ChainId, SendMessage, TokenRef,
 };
 use polkadot_sdk::{
@@ -56,17 +58,13 @@ impl<T: Config> Pallet<T> {
 		frame_system::Pallet::<T>::block_number().unique_saturated_into()
 	}
 
-	/// An account as 32 bytes (its SCALE encoding, zero-padded), as messages carry it.
+	/// An account as the 32 bytes messages carry.
 	pub fn account_to_h256(who: &T::AccountId) -> H256 {
-		let encoded = who.encode();
-		let mut bytes = [0u8; 32];
-		let length = encoded.len().min(32);
-		bytes[..length].copy_from_slice(&encoded[..length]);
-		H256(bytes)
+		account_to_bytes32(who)
 	}
 
 	pub(crate) fn h256_to_account(bytes: &H256) -> Result<T::AccountId, DispatchError> {
-		T::AccountId::decode(&mut bytes.as_bytes()).map_err(|_| Error::<T>::InvalidBeneficiary.into())
+		bytes32_to_account(bytes).ok_or(Error::<T>::InvalidBeneficiary.into())
 	}
 
 	/// The hub's form of a token it holds: native, or a wrapped asset it has seen.

@@ -5,11 +5,14 @@ use crate::{
 	pallet::*, MessageOf, PendingMessage, ReceiptRecord, WeightInfo, OUTBOUND_ROOTS_DIGEST_PREFIX,
 };
 use alloc::vec::Vec;
-use codec::{Decode, Encode};
+use codec::Encode;
 use core::marker::PhantomData;
 use fusion_hub_primitives::{
 	merkle::{keccak_merkle_proof, keccak_merkle_root},
-	message::{proof_commits_to, AppId, Message, Timeout, HUB_CHAIN_ID},
+	message::{
+		account_to_bytes32, bytes32_to_account, proof_commits_to, AppId, Message, Timeout,
+		HUB_CHAIN_ID,
+	},
 	runtime_api::{MessageView, OutboundProof},
 	ChainId, ChainRegistry, InclusionError, InclusionProof, MessageHandler, Receipt,
 	ReceiptOutcome, SendMessage, VerifyInclusion,
@@ -76,18 +79,14 @@ impl<T: Config> Pallet<T> {
 		T::Time::now().as_millis().unique_saturated_into()
 	}
 
-	/// An account as the 32 bytes receipts and senders carry (its SCALE encoding, zero-padded).
+	/// An account as the 32 bytes receipts and senders carry.
 	pub fn account_to_h256(who: &T::AccountId) -> H256 {
-		let encoded = who.encode();
-		let mut bytes = [0u8; 32];
-		let length = encoded.len().min(32);
-		bytes[..length].copy_from_slice(&encoded[..length]);
-		H256(bytes)
+		account_to_bytes32(who)
 	}
 
 	/// The account whose 32 bytes these are, if they decode as one.
 	pub fn h256_to_account(bytes: &H256) -> Option<T::AccountId> {
-		T::AccountId::decode(&mut bytes.as_bytes()).ok()
+		bytes32_to_account(bytes)
 	}
 
 	pub(crate) fn deliver_one(
