@@ -237,3 +237,165 @@ fn messages_are_standard_merkle_tree_leaves() {
 		"0x2fa5d0f5f3cf7d10127ce3efe13493e4e77cadce4c8bee2d58e6961a7229e216"
 	);
 }
+
+mod messages {
+	//! The message, receipt and transfer examples of `docs/protocol.md`.
+	use super::hex;
+	use codec::Encode;
+	use fusion_hub_primitives::{
+		merkle,
+		message::{storage_commitment_key, Message, Timeout, TransferPayload, ASSET_TRANSFER_APP},
+		Receipt, ReceiptOutcome, TokenRef,
+	};
+	use polkadot_sdk::{
+		sp_core::{ConstU32, H256},
+		sp_runtime::BoundedVec,
+	};
+
+	fn example_receipt() -> Receipt {
+		Receipt {
+			source: 7,
+			destination: 0,
+			nonce: 1,
+			message_leaf: H256::repeat_byte(0x11),
+			outcome: ReceiptOutcome::Delivered,
+			relayer: H256::repeat_byte(0x22),
+		}
+	}
+
+	fn padded_address() -> H256 {
+		let mut sender = [0u8; 32];
+		sender[12..].copy_from_slice(
+			&array_bytes_20("9d8a62f656a8d1615c1294fd71e9cfb3e4855a4f"),
+		);
+		H256(sender)
+	}
+
+	fn array_bytes_20(hex: &str) -> [u8; 20] {
+		let mut out = [0u8; 20];
+		for (i, byte) in out.iter_mut().enumerate() {
+			*byte = u8::from_str_radix(&hex[2 * i..2 * i + 2], 16).unwrap();
+		}
+		out
+	}
+
+	fn token() -> TokenRef {
+		TokenRef { home: 7, id: H256::from_low_u64_be(1) }
+	}
+
+	fn transfer_message() -> Message<ConstU32<1024>> {
+		let payload = TransferPayload {
+			token: token(),
+			amount: 1_000,
+			beneficiary: H256::repeat_byte(0x33),
+			decimals: 18,
+		};
+		Message {
+			source: 7,
+			destination: 0,
+			nonce: 1,
+			sender: padded_address(),
+			app_id: ASSET_TRANSFER_APP,
+			payload: BoundedVec::truncate_from(payload.abi_encode()),
+			timeout: Timeout { hub_block: 0, timestamp: 1_700_000_000_000 },
+			fee: 0,
+		}
+	}
+
+	#[test]
+	fn the_receipt_example_encodes_as_documented() {
+		let receipt = example_receipt();
+		assert_eq!(
+			hex(&receipt.abi_encode()),
+			concat!(
+				"0x0000000000000000000000000000000000000000000000000000000000000007",
+				"0000000000000000000000000000000000000000000000000000000000000000",
+				"0000000000000000000000000000000000000000000000000000000000000001",
+				"1111111111111111111111111111111111111111111111111111111111111111",
+				"0000000000000000000000000000000000000000000000000000000000000000",
+				"2222222222222222222222222222222222222222222222222222222222222222",
+			)
+		);
+		assert_eq!(
+			hex(receipt.leaf_hash().as_bytes()),
+			"0x00074f2ed0120ccbfd17938aa0269969a74c07213be254e21e23e6e7a84a08f9"
+		);
+		assert_eq!(
+			hex(&storage_commitment_key(&receipt.leaf_hash())),
+			"0x3a667573696f6e2d6875623a6c6561663a00074f2ed0120ccbfd17938aa0269969a74c07213be254e21e23e6e7a84a08f9"
+		);
+		let scale = receipt.encode();
+		assert_eq!(scale.len(), 81);
+		assert_eq!(hex(&scale[..16]), "0x07000000000000000100000000000000");
+	}
+
+	#[test]
+	fn the_transfer_example_encodes_as_documented() {
+		let message = transfer_message();
+		let payload = TransferPayload::abi_decode(&message.payload).expect("five words");
+		assert_eq!(payload.token, token());
+		assert_eq!(
+			hex(&message.payload),
+			concat!(
+				"0x0000000000000000000000000000000000000000000000000000000000000007",
+				"0000000000000000000000000000000000000000000000000000000000000001",
+				"00000000000000000000000000000000000000000000000000000000000003e8",
+				"3333333333333333333333333333333333333333333333333333333333333333",
+				"0000000000000000000000000000000000000000000000000000000000000012",
+			)
+		);
+		assert_eq!(message.abi_encode().len(), 15 * 32);
+		assert_eq!(
+			hex(message.leaf_hash().as_bytes()),
+			"0xac51da3cf252cc1a545a9d96d345e8a44971e754b4457c072a6fa4051c30df6f"
+		);
+		// A word out of its type's range does not decode.
+		let mut bad = message.payload.to_vec();
+		bad[0] = 1;
+		assert!(TransferPayload::abi_decode(&bad).is_none());
+		assert!(TransferPayload::abi_decode(&message.payload[..159]).is_none());
+	}
+
+	#[test]
+	fn the_commitment_example_has_the_documented_root() {
+		let receipt = Receipt {
+			source: 7,
+			destination: 0,
+			nonce: 1,
+			message_leaf: transfer_message().leaf_hash(),
+			outcome: ReceiptOutcome::Delivered,
+			relayer: H256::repeat_byte(0x22),
+		};
+		let back = Message::<ConstU32<1024>> {
+			source: 0,
+			destination: 7,
+			nonce: 1,
+			sender: H256::repeat_byte(0x33),
+			app_id: ASSET_TRANSFER_APP,
+			payload: BoundedVec::truncate_from(
+				TransferPayload { token: token(), amount: 400, beneficiary: padded_address(), decimals: 18 }
+					.abi_encode(),
+			),
+			timeout: Timeout { hub_block: 1_200, timestamp: 0 },
+			fee: 1_000_000_000,
+		};
+		let leaves = [receipt.leaf_hash(), back.leaf_hash()];
+		assert_eq!(
+			hex(leaves[0].as_bytes()),
+			"0x566ede03151fd82eb331d694e1c412050eb672f7adbef983d1339eef61fa93f5"
+		);
+		assert_eq!(
+			hex(leaves[1].as_bytes()),
+			"0xaab794a8fddd9975f590bbb7498a1b553c0dde467733ed1c746571b6286deac7"
+		);
+		let root = merkle::keccak_merkle_root(&leaves).unwrap();
+		assert_eq!(
+			hex(root.as_bytes()),
+			"0xa5912238e242684dd984313ab9eded219b7e5d33fd8643a2a850c4f750c4e370"
+		);
+		let mut digest = b"fhmr".to_vec();
+		vec![(7u32, root)].encode_to(&mut digest);
+		assert_eq!(hex(&digest[..9]), "0x66686d720407000000");
+		assert_eq!(digest.len(), 4 + 1 + 36);
+	}
+}
