@@ -230,6 +230,19 @@ mod benchmarks {
 	}
 
 	#[benchmark]
+	fn claim_refund() {
+		Pallet::<T>::endow_escrow_account();
+		T::NativeToken::mint_into(&Pallet::<T>::escrow_account(), AMOUNT).expect("minted");
+		let owner: T::AccountId = whitelisted_caller();
+		RefundsDue::<T>::insert(&owner, TokenRef::HUB_NATIVE, AMOUNT);
+
+		#[extrinsic_call]
+		_(RawOrigin::Signed(owner.clone()), TokenRef::HUB_NATIVE);
+
+		assert_eq!(T::NativeToken::balance(&owner), AMOUNT);
+	}
+
+	#[benchmark]
 	fn set_rate_limit() -> Result<(), BenchmarkError> {
 		let origin = <T::AdminOrigin as polkadot_sdk::frame_support::traits::EnsureOrigin<T::RuntimeOrigin>>::try_successful_origin().map_err(|_| BenchmarkError::Weightless)?;
 		let limit = Some(RateLimit { amount: AMOUNT, window: 100 });

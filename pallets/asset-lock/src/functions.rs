@@ -380,13 +380,21 @@ impl<T: Config> Pallet<T> {
 	}
 
 	/// What the escrow account must hold of the native token: the existential deposit, every
-	/// native escrow, every native HTLC and the native value in flight.
+	/// native escrow, every native HTLC, the native value in flight and deferred native refunds.
 	pub fn native_escrow_owed() -> u128 {
 		Escrowed::<T>::iter()
 			.filter(|(_, token, _)| *token == TokenRef::HUB_NATIVE)
 			.fold(T::NativeToken::minimum_balance(), |sum, (_, _, amount)| sum.saturating_add(amount))
 			.saturating_add(HtlcHeld::<T>::get(TokenRef::HUB_NATIVE))
 			.saturating_add(InFlight::<T>::get(TokenRef::HUB_NATIVE))
+			.saturating_add(Self::refunds_due(&TokenRef::HUB_NATIVE))
+	}
+
+	/// Deferred refunds of `token`, all owners together.
+	pub fn refunds_due(token: &TokenRef) -> u128 {
+		RefundsDue::<T>::iter()
+			.filter(|(_, due_token, _)| due_token == token)
+			.fold(0, |sum, (_, _, amount)| sum.saturating_add(amount))
 	}
 
 	/// The pallet's invariants (see the crate docs).
@@ -411,6 +419,13 @@ impl<T: Config> Pallet<T> {
 			if token != TokenRef::HUB_NATIVE {
 				let claim = claims.entry(token).or_default();
 				*claim = claim.saturating_add(in_flight);
+			}
+		}
+		// A deferred wrapped refund is supply not yet minted back.
+		for (_, token, due) in RefundsDue::<T>::iter() {
+			if token != TokenRef::HUB_NATIVE {
+				let claim = claims.entry(token).or_default();
+				*claim = claim.saturating_add(due);
 			}
 		}
 		for token in LockedAtHome::<T>::iter_keys() {

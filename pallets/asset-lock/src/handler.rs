@@ -6,7 +6,7 @@ use fusion_hub_primitives::{
 	MessageHandler, TokenRef,
 };
 use polkadot_sdk::{
-	frame_support::{ensure, weights::Weight},
+	frame_support::{ensure, storage::with_storage_layer, weights::Weight},
 	sp_runtime::{DispatchError, DispatchResult},
 };
 
@@ -69,7 +69,13 @@ impl<T: Config> MessageHandler<T::MaxPayload> for Pallet<T> {
 			Self::credit_peer(destination, &token, amount)?;
 		} else if source == HUB_CHAIN_ID {
 			let sender = Self::h256_to_account(&message.sender)?;
-			Self::pay_to_account(&sender, Self::hub_asset(&token)?, amount)?;
+			let asset = Self::hub_asset(&token)?;
+			if with_storage_layer(|| Self::pay_to_account(&sender, asset, amount)).is_err() {
+				RefundsDue::<T>::try_mutate(&sender, token, |due| {
+					due.checked_add(amount).map(|sum| *due = sum).ok_or(Error::<T>::Overflow)
+				})?;
+				Self::deposit_event(Event::RefundDeferred { owner: sender.clone(), token, amount });
+			}
 			Self::deposit_event(Event::TransferRefunded { sender, token, amount, destination });
 		} else {
 			Self::undo_debit_peer(source, &token, amount)?;

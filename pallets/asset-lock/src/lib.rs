@@ -34,6 +34,10 @@
 //! HTLCs ([`Pallet::create_htlc`], [`Pallet::claim_htlc`], [`Pallet::refund_htlc`]) serve
 //! peers with no proofs: a SHA-256 hash lock and a time lock in hub blocks.
 //!
+//! A refund that cannot be paid at once (a native amount below the existential deposit for an
+//! account that no longer exists) is kept for its owner ([`RefundsDue`], [`Pallet::claim_refund`]):
+//! an outcome never fails for want of a payee.
+//!
 //! Governance sets rate limits per (chain, token) over a window of blocks, and pause switches
 //! per chain and per token. Refunds are never paused.
 
@@ -204,6 +208,20 @@ pub mod pallet {
 	#[pallet::storage]
 	pub type NextHtlcId<T: Config> = StorageValue<_, u64, ValueQuery>;
 
+	/// Refunds that could not be paid when their transfer failed (a native amount below the
+	/// existential deposit for an account that no longer exists): the value stays in escrow
+	/// until its owner claims it with [`Pallet::claim_refund`].
+	#[pallet::storage]
+	pub type RefundsDue<T: Config> = StorageDoubleMap<
+		_,
+		Blake2_128Concat,
+		T::AccountId,
+		Blake2_128Concat,
+		TokenRef,
+		u128,
+		ValueQuery,
+	>;
+
 	/// What open HTLCs hold of each token, in the escrow account.
 	#[pallet::storage]
 	pub type HtlcHeld<T: Config> = StorageMap<_, Blake2_128Concat, TokenRef, u128, ValueQuery>;
@@ -240,6 +258,10 @@ pub mod pallet {
 		TransferRouted { source: ChainId, destination: ChainId, token: TokenRef, amount: u128 },
 		/// A transfer the hub sent failed or timed out: the sender got it back.
 		TransferRefunded { sender: T::AccountId, token: TokenRef, amount: u128, destination: ChainId },
+		/// A refund could not be paid now; its owner can claim it.
+		RefundDeferred { owner: T::AccountId, token: TokenRef, amount: u128 },
+		/// A deferred refund was claimed.
+		RefundClaimed { owner: T::AccountId, token: TokenRef, amount: u128 },
 		/// A routed transfer failed or timed out at its destination: its books were reversed.
 		RouteReverted { source: ChainId, destination: ChainId, token: TokenRef, amount: u128 },
 		/// A wrapped asset was created for a peer token on first sight.
@@ -308,6 +330,8 @@ pub mod pallet {
 		InvalidRateLimit,
 		/// A transfer must go to a peer chain.
 		InvalidDestination,
+		/// The caller has no deferred refund of this token.
+		NoRefundDue,
 	}
 
 	#[pallet::hooks]
@@ -390,6 +414,18 @@ pub mod pallet {
 			}
 			RateUsages::<T>::remove(chain, token);
 			Self::deposit_event(Event::RateLimitSet { chain, token, limit });
+			Ok(())
+		}
+
+		/// Pays the caller a refund that could not be paid when its transfer failed.
+		#[pallet::call_index(7)]
+		#[pallet::weight(<T as Config>::WeightInfo::claim_refund())]
+		pub fn claim_refund(origin: OriginFor<T>, token: TokenRef) -> DispatchResult {
+			let owner = ensure_signed(origin)?;
+			let amount = RefundsDue::<T>::take(&owner, token);
+			ensure!(amount > 0, Error::<T>::NoRefundDue);
+			Self::pay_to_account(&owner, Self::hub_asset(&token)?, amount)?;
+			Self::deposit_event(Event::RefundClaimed { owner, token, amount });
 			Ok(())
 		}
 

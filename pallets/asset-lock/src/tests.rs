@@ -246,6 +246,36 @@ fn a_transfer_that_was_not_delivered_is_refunded() {
 }
 
 #[test]
+fn a_refund_that_cannot_be_paid_is_kept_for_its_owner() {
+	build_and_execute(|| {
+		assert_ok!(transfer_out(ALICE, NATIVE, ED - 1, B));
+		// Alice empties her account: a refund below the existential deposit cannot recreate it.
+		assert_ok!(Balances::transfer_all(RuntimeOrigin::signed(ALICE), 3, false));
+		assert_eq!(Balances::balance(&ALICE), 0);
+		assert_ok!(AssetLock::on_outcome(&MockMessenger::sent()[0], false));
+		assert_eq!(RefundsDue::<Test>::get(ALICE, NATIVE), ED - 1);
+		System::assert_has_event(
+			Event::RefundDeferred { owner: ALICE, token: NATIVE, amount: ED - 1 }.into(),
+		);
+		assert_eq!(AssetLock::native_escrow_owed(), Balances::balance(&AssetLock::escrow_account()));
+		// Still too little to recreate the account: the claim fails and keeps the refund.
+		assert!(AssetLock::claim_refund(RuntimeOrigin::signed(ALICE), NATIVE).is_err());
+		assert_eq!(RefundsDue::<Test>::get(ALICE, NATIVE), ED - 1);
+		// Once the account exists again, the refund is paid, once.
+		assert_ok!(Balances::transfer_keep_alive(RuntimeOrigin::signed(BOB), ALICE, 100));
+		assert_ok!(AssetLock::claim_refund(RuntimeOrigin::signed(ALICE), NATIVE));
+		assert_eq!(Balances::balance(&ALICE), 100 + ED - 1);
+		System::assert_last_event(
+			Event::RefundClaimed { owner: ALICE, token: NATIVE, amount: ED - 1 }.into(),
+		);
+		assert_noop!(
+			AssetLock::claim_refund(RuntimeOrigin::signed(ALICE), NATIVE),
+			Error::<Test>::NoRefundDue
+		);
+	});
+}
+
+#[test]
 fn routed_transfers_move_claims_between_chains() {
 	build_and_execute(|| {
 		let route = |from, to, amount| {

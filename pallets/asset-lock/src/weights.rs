@@ -24,6 +24,8 @@ pub trait WeightInfo {
 	fn claim_htlc() -> Weight;
 	/// `refund_htlc`.
 	fn refund_htlc() -> Weight;
+	/// `claim_refund` of the native token.
+	fn claim_refund() -> Weight;
 	/// `set_rate_limit`.
 	fn set_rate_limit() -> Weight;
 	/// `set_chain_paused` or `set_token_paused`.
@@ -55,6 +57,9 @@ impl WeightInfo for () {
 	}
 	fn refund_htlc() -> Weight {
 		RocksDbWeight::get().reads_writes(4, 4)
+	}
+	fn claim_refund() -> Weight {
+		RocksDbWeight::get().reads_writes(3, 3)
 	}
 	fn set_rate_limit() -> Weight {
 		RocksDbWeight::get().writes(2)

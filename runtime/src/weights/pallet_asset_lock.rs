@@ -201,6 +201,11 @@ impl<T: polkadot_sdk::frame_system::Config> pallet_asset_lock::WeightInfo for We
 	/// Proof: `AssetLock::HtlcHeld` (`max_values`: None, `max_size`: Some(68), added: 2543, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:2 w:2)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
+	fn claim_refund() -> Weight {
+		Weight::from_parts(83_185_000, 0)
+			.saturating_add(T::DbWeight::get().reads(4))
+			.saturating_add(T::DbWeight::get().writes(4))
+	}
 	fn claim_htlc() -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `458`
