@@ -71,8 +71,8 @@ impl<T: polkadot_sdk::frame_system::Config> pallet_asset_lock::WeightInfo for We
 		// Proof Size summary in bytes:
 		//  Measured:  `729`
 		//  Estimated: `13960`
-		// Minimum execution time: 198_843_000 picoseconds.
-		Weight::from_parts(205_846_000, 0)
+		// Minimum execution time: 197_510_000 picoseconds.
+		Weight::from_parts(203_822_000, 0)
 			.saturating_add(Weight::from_parts(0, 13960))
 			.saturating_add(T::DbWeight::get().reads(14))
 			.saturating_add(T::DbWeight::get().writes(10))
@@ -105,8 +105,8 @@ impl<T: polkadot_sdk::frame_system::Config> pallet_asset_lock::WeightInfo for We
 		// Proof Size summary in bytes:
 		//  Measured:  `172`
 		//  Estimated: `3675`
-		// Minimum execution time: 93_947_000 picoseconds.
-		Weight::from_parts(97_553_000, 0)
+		// Minimum execution time: 94_948_000 picoseconds.
+		Weight::from_parts(98_164_000, 0)
 			.saturating_add(Weight::from_parts(0, 3675))
 			.saturating_add(T::DbWeight::get().reads(11))
 			.saturating_add(T::DbWeight::get().writes(9))
@@ -133,8 +133,8 @@ impl<T: polkadot_sdk::frame_system::Config> pallet_asset_lock::WeightInfo for We
 		// Proof Size summary in bytes:
 		//  Measured:  `862`
 		//  Estimated: `3675`
-		// Minimum execution time: 75_822_000 picoseconds.
-		Weight::from_parts(78_507_000, 0)
+		// Minimum execution time: 76_633_000 picoseconds.
+		Weight::from_parts(79_168_000, 0)
 			.saturating_add(Weight::from_parts(0, 3675))
 			.saturating_add(T::DbWeight::get().reads(9))
 			.saturating_add(T::DbWeight::get().writes(5))
@@ -155,8 +155,8 @@ impl<T: polkadot_sdk::frame_system::Config> pallet_asset_lock::WeightInfo for We
 		// Proof Size summary in bytes:
 		//  Measured:  `209`
 		//  Estimated: `6108`
-		// Minimum execution time: 49_994_000 picoseconds.
-		Weight::from_parts(52_188_000, 0)
+		// Minimum execution time: 50_174_000 picoseconds.
+		Weight::from_parts(51_987_000, 0)
 			.saturating_add(Weight::from_parts(0, 6108))
 			.saturating_add(T::DbWeight::get().reads(9))
 			.saturating_add(T::DbWeight::get().writes(4))
@@ -169,8 +169,8 @@ impl<T: polkadot_sdk::frame_system::Config> pallet_asset_lock::WeightInfo for We
 		// Proof Size summary in bytes:
 		//  Measured:  `341`
 		//  Estimated: `6196`
-		// Minimum execution time: 66_265_000 picoseconds.
-		Weight::from_parts(68_358_000, 0)
+		// Minimum execution time: 71_194_000 picoseconds.
+		Weight::from_parts(73_748_000, 0)
 			.saturating_add(Weight::from_parts(0, 6196))
 			.saturating_add(T::DbWeight::get().reads(3))
 			.saturating_add(T::DbWeight::get().writes(3))
@@ -189,8 +189,8 @@ impl<T: polkadot_sdk::frame_system::Config> pallet_asset_lock::WeightInfo for We
 		// Proof Size summary in bytes:
 		//  Measured:  `284`
 		//  Estimated: `6196`
-		// Minimum execution time: 78_938_000 picoseconds.
-		Weight::from_parts(81_713_000, 0)
+		// Minimum execution time: 78_146_000 picoseconds.
+		Weight::from_parts(80_972_000, 0)
 			.saturating_add(Weight::from_parts(0, 6196))
 			.saturating_add(T::DbWeight::get().reads(5))
 			.saturating_add(T::DbWeight::get().writes(5))
@@ -201,17 +201,12 @@ impl<T: polkadot_sdk::frame_system::Config> pallet_asset_lock::WeightInfo for We
 	/// Proof: `AssetLock::HtlcHeld` (`max_values`: None, `max_size`: Some(68), added: 2543, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:2 w:2)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
-	fn claim_refund() -> Weight {
-		Weight::from_parts(83_185_000, 0)
-			.saturating_add(T::DbWeight::get().reads(4))
-			.saturating_add(T::DbWeight::get().writes(4))
-	}
 	fn claim_htlc() -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `458`
 		//  Estimated: `6196`
-		// Minimum execution time: 80_451_000 picoseconds.
-		Weight::from_parts(83_185_000, 0)
+		// Minimum execution time: 80_190_000 picoseconds.
+		Weight::from_parts(83_086_000, 0)
 			.saturating_add(Weight::from_parts(0, 6196))
 			.saturating_add(T::DbWeight::get().reads(4))
 			.saturating_add(T::DbWeight::get().writes(4))
@@ -226,11 +221,25 @@ impl<T: polkadot_sdk::frame_system::Config> pallet_asset_lock::WeightInfo for We
 		// Proof Size summary in bytes:
 		//  Measured:  `598`
 		//  Estimated: `6196`
-		// Minimum execution time: 77_405_000 picoseconds.
-		Weight::from_parts(80_241_000, 0)
+		// Minimum execution time: 77_485_000 picoseconds.
+		Weight::from_parts(80_090_000, 0)
 			.saturating_add(Weight::from_parts(0, 6196))
 			.saturating_add(T::DbWeight::get().reads(4))
 			.saturating_add(T::DbWeight::get().writes(4))
+	}
+	/// Storage: `AssetLock::RefundsDue` (r:1 w:1)
+	/// Proof: `AssetLock::RefundsDue` (`max_values`: None, `max_size`: Some(116), added: 2591, mode: `MaxEncodedLen`)
+	/// Storage: `System::Account` (r:1 w:1)
+	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
+	fn claim_refund() -> Weight {
+		// Proof Size summary in bytes:
+		//  Measured:  `285`
+		//  Estimated: `3593`
+		// Minimum execution time: 72_546_000 picoseconds.
+		Weight::from_parts(75_101_000, 0)
+			.saturating_add(Weight::from_parts(0, 3593))
+			.saturating_add(T::DbWeight::get().reads(2))
+			.saturating_add(T::DbWeight::get().writes(2))
 	}
 	/// Storage: `AssetLock::RateLimits` (r:0 w:1)
 	/// Proof: `AssetLock::RateLimits` (`max_values`: None, `max_size`: Some(84), added: 2559, mode: `MaxEncodedLen`)
@@ -240,8 +249,8 @@ impl<T: polkadot_sdk::frame_system::Config> pallet_asset_lock::WeightInfo for We
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 15_709_000 picoseconds.
-		Weight::from_parts(16_952_000, 0)
+		// Minimum execution time: 15_730_000 picoseconds.
+		Weight::from_parts(16_902_000, 0)
 			.saturating_add(Weight::from_parts(0, 0))
 			.saturating_add(T::DbWeight::get().writes(2))
 	}
@@ -251,8 +260,8 @@ impl<T: polkadot_sdk::frame_system::Config> pallet_asset_lock::WeightInfo for We
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 10_590_000 picoseconds.
-		Weight::from_parts(11_542_000, 0)
+		// Minimum execution time: 10_329_000 picoseconds.
+		Weight::from_parts(11_342_000, 0)
 			.saturating_add(Weight::from_parts(0, 0))
 			.saturating_add(T::DbWeight::get().writes(1))
 	}
