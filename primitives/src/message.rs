@@ -406,5 +406,5 @@ pub trait SendMessage<AccountId, MaxPayload: Get<u32>> {
 
 	/// Makes `destination` a peer messages can be sent to: for the benchmarks of applications.
 	#[cfg(feature = "runtime-benchmarks")]
-	fn open_destination_for_benchmarks(destination: ChainId);
+	fn open_destination_for_benchmarks(destination: ChainId) -> DispatchResult;
 }

@@ -74,7 +74,7 @@ mod benchmarks {
 	#[benchmark]
 	fn transfer_out() {
 		Pallet::<T>::endow_escrow_account();
-		T::Messenger::open_destination_for_benchmarks(HOME);
+		assert_ok!(T::Messenger::open_destination_for_benchmarks(HOME));
 		limit::<T>(HOME, TokenRef::HUB_NATIVE);
 		let sender = funded::<T>("sender");
 
@@ -144,7 +144,7 @@ mod benchmarks {
 	#[benchmark]
 	fn refund_transfer() {
 		Pallet::<T>::endow_escrow_account();
-		T::Messenger::open_destination_for_benchmarks(HOME);
+		assert_ok!(T::Messenger::open_destination_for_benchmarks(HOME));
 		let sender = funded::<T>("sender");
 		assert_ok!(Pallet::<T>::do_transfer_out(
 			sender.clone(),

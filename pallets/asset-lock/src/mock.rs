@@ -140,7 +140,9 @@ impl SendMessage<u64, ConstU32<256>> for MockMessenger {
 	}
 
 	#[cfg(feature = "runtime-benchmarks")]
-	fn open_destination_for_benchmarks(_: ChainId) {}
+	fn open_destination_for_benchmarks(_: ChainId) -> polkadot_sdk::sp_runtime::DispatchResult {
+		Ok(())
+	}
 }
 
 /// A token whose home is `home`, id `n`.

@@ -91,7 +91,7 @@ mod benchmarks {
 
 	#[benchmark]
 	fn deliver_messages(n: Linear<1, { T::MaxMessagesPerCall::get() }>) {
-		Pallet::<T>::open_chain_for_benchmarks(PEER);
+		assert_ok!(Pallet::<T>::open_chain_for_benchmarks(PEER));
 		let messages: Vec<MessageOf<T>> = (1..=u64::from(n)).map(inbound::<T>).collect();
 		let leaves: Vec<H256> = messages.iter().map(|message| message.leaf_hash()).collect();
 		let proofs = commit::<T>(10, &leaves);
@@ -106,7 +106,7 @@ mod benchmarks {
 
 	#[benchmark]
 	fn acknowledge(n: Linear<1, { T::MaxMessagesPerCall::get() }>) {
-		Pallet::<T>::open_chain_for_benchmarks(PEER);
+		assert_ok!(Pallet::<T>::open_chain_for_benchmarks(PEER));
 		let (_, messages) = send_records::<T>(n);
 		let relayer: T::AccountId = whitelisted_caller();
 		let receipts: Vec<Receipt> = messages
@@ -133,7 +133,7 @@ mod benchmarks {
 
 	#[benchmark]
 	fn timeout_message() {
-		Pallet::<T>::open_chain_for_benchmarks(PEER);
+		assert_ok!(Pallet::<T>::open_chain_for_benchmarks(PEER));
 		let (payer, _) = send_records::<T>(1);
 		let later = Pallet::<T>::now_block() + 3;
 		polkadot_sdk::frame_system::Pallet::<T>::set_block_number(later.into());
@@ -147,7 +147,7 @@ mod benchmarks {
 
 	#[benchmark]
 	fn claim_rewards() {
-		Pallet::<T>::open_chain_for_benchmarks(PEER);
+		assert_ok!(Pallet::<T>::open_chain_for_benchmarks(PEER));
 		let relayer: T::AccountId = whitelisted_caller();
 		T::Currency::mint_into(&Pallet::<T>::fee_account(), FEE).expect("minted");
 		RelayerRewards::<T>::insert(&relayer, FEE);
@@ -160,7 +160,7 @@ mod benchmarks {
 
 	#[benchmark]
 	fn send_data(l: Linear<1, { T::MaxPayload::get() }>) {
-		Pallet::<T>::open_chain_for_benchmarks(PEER);
+		assert_ok!(Pallet::<T>::open_chain_for_benchmarks(PEER));
 		let sender: T::AccountId = whitelisted_caller();
 		T::Currency::set_balance(&sender, FEE * 10);
 		let payload = BoundedVec::truncate_from(vec![3u8; l as usize]);
