@@ -43,3 +43,16 @@ pub use registry::*;
 
 /// Identifier of a peer chain in the hub's registry, chosen by the applicant.
 pub type ChainId = u32;
+
+/// Tops `account` up to the currency's minimum balance. For pallet accounts that hold others'
+/// funds (fees, escrow): endowed at genesis, they are never reaped, whatever they pay out. A
+/// failed mint leaves the account as it was; its payouts then keep it alive or fail.
+pub fn endow_to_minimum<AccountId: Eq, Currency>(account: &AccountId)
+where
+	Currency: polkadot_sdk::frame_support::traits::fungible::Mutate<AccountId>,
+{
+	let minimum = Currency::minimum_balance();
+	if Currency::balance(account) < minimum {
+		let _ = Currency::mint_into(account, minimum);
+	}
+}

@@ -174,10 +174,6 @@ impl Timeout {
 		(self.hub_block != 0 && block > self.hub_block) || (self.timestamp != 0 && now_ms > self.timestamp)
 	}
 
-	/// Whether any limit is set: every message must have one.
-	pub fn is_set(&self) -> bool {
-		self.hub_block != 0 || self.timestamp != 0
-	}
 }
 
 /// What happened to a message at its destination, as its receipt says.
@@ -381,8 +377,12 @@ pub trait MessageHandler<MaxPayload: Get<u32>> {
 	/// (refunds the sender, or reverses a route's accounting). Called once per message.
 	fn on_outcome(message: &Message<MaxPayload>, delivered: bool) -> DispatchResult;
 
-	/// Upper bound of the weight of any one of the calls above for `message`.
+	/// Upper bound of the weight of `on_receive` or `on_route` for `message`.
 	fn weight(message: &Message<MaxPayload>) -> Weight;
+
+	/// Upper bound of the weight of `on_outcome`, for any message: the messaging pallet charges
+	/// it before it reads the pending message.
+	fn outcome_weight() -> Weight;
 }
 
 /// Sends messages from the hub: implemented by `pallet-cross-chain-messages`, used by the

@@ -47,11 +47,7 @@ impl<T: Config> Pallet<T> {
 	/// Gives the escrow account the existential deposit, so that any amount can be escrowed
 	/// and every escrowed unit released without the account being reaped.
 	pub(crate) fn endow_escrow_account() {
-		let account = Self::escrow_account();
-		let minimum = T::NativeToken::minimum_balance();
-		if T::NativeToken::balance(&account) < minimum {
-			let _ = T::NativeToken::mint_into(&account, minimum);
-		}
+		fusion_hub_primitives::endow_to_minimum::<_, T::NativeToken>(&Self::escrow_account());
 	}
 
 	pub(crate) fn now() -> u32 {
@@ -107,18 +103,8 @@ impl<T: Config> Pallet<T> {
 		}
 	}
 
-	/// Undoes [`Self::debit_peer`].
-	pub(crate) fn undo_debit_peer(chain: ChainId, token: &TokenRef, amount: u128) -> DispatchResult {
-		if token.home == chain {
-			LockedAtHome::<T>::try_mutate(token, |locked| {
-				subtract(locked, amount, Error::<T>::ExceedsLocked)
-			})
-		} else {
-			Escrowed::<T>::try_mutate(chain, token, |escrowed| add(escrowed, amount, Error::<T>::Overflow))
-		}
-	}
-
-	/// Value goes to `chain`: its home unlocks it, or another chain gains a claim.
+	/// Value goes to `chain`: its home unlocks it, or another chain gains a claim. Undoing a
+	/// debit of `chain` is exactly this.
 	pub(crate) fn credit_peer(chain: ChainId, token: &TokenRef, amount: u128) -> DispatchResult {
 		if token.home == chain {
 			LockedAtHome::<T>::try_mutate(token, |locked| {
@@ -139,48 +125,89 @@ impl<T: Config> Pallet<T> {
 		})
 	}
 
-	/// Takes `amount` from `who` on the hub for a transfer out: the native token into escrow,
-	/// a wrapped token burned.
-	pub(crate) fn take_from_account(who: &T::AccountId, asset: HubAsset, amount: u128) -> DispatchResult {
+	/// Fails with `InsufficientBalance` unless `who` can spend `amount` of `asset` (keeping its
+	/// account alive for the native token).
+	fn ensure_spendable(who: &T::AccountId, asset: HubAsset, amount: u128) -> DispatchResult {
+		let available = match asset {
+			HubAsset::Native => {
+				T::NativeToken::reducible_balance(who, Preservation::Preserve, Fortitude::Polite)
+			}
+			HubAsset::Wrapped(id) => pallet_assets::Pallet::<T>::reducible_balance(
+				id,
+				who,
+				Preservation::Expendable,
+				Fortitude::Polite,
+			),
+		};
+		ensure!(available >= amount, Error::<T>::InsufficientBalance);
+		Ok(())
+	}
+
+	/// Moves `amount` of `asset` from `who` into the escrow account.
+	fn move_to_escrow(who: &T::AccountId, asset: HubAsset, amount: u128) -> DispatchResult {
+		let escrow = Self::escrow_account();
 		match asset {
 			HubAsset::Native => {
-				let available = T::NativeToken::reducible_balance(who, Preservation::Preserve, Fortitude::Polite);
-				ensure!(available >= amount, Error::<T>::InsufficientBalance);
-				T::NativeToken::transfer(who, &Self::escrow_account(), amount, Preservation::Preserve)?;
+				T::NativeToken::transfer(who, &escrow, amount, Preservation::Preserve)?;
 			}
 			HubAsset::Wrapped(id) => {
-				let available = pallet_assets::Pallet::<T>::reducible_balance(
+				<pallet_assets::Pallet<T> as fungibles::Mutate<T::AccountId>>::transfer(
 					id,
 					who,
-					Preservation::Expendable,
-					Fortitude::Polite,
-				);
-				ensure!(available >= amount, Error::<T>::InsufficientBalance);
-				pallet_assets::Pallet::<T>::burn_from(
-					id,
-					who,
+					&escrow,
 					amount,
 					Preservation::Expendable,
-					Precision::Exact,
-					Fortitude::Polite,
 				)?;
 			}
 		}
 		Ok(())
 	}
 
+	/// Moves `amount` of `asset` out of the escrow account to `to`.
+	fn move_from_escrow(to: &T::AccountId, asset: HubAsset, amount: u128) -> DispatchResult {
+		let escrow = Self::escrow_account();
+		match asset {
+			HubAsset::Native => {
+				T::NativeToken::transfer(&escrow, to, amount, Preservation::Preserve)?;
+			}
+			HubAsset::Wrapped(id) => {
+				<pallet_assets::Pallet<T> as fungibles::Mutate<T::AccountId>>::transfer(
+					id,
+					&escrow,
+					to,
+					amount,
+					Preservation::Expendable,
+				)?;
+			}
+		}
+		Ok(())
+	}
+
+	/// Takes `amount` from `who` on the hub for a transfer out: the native token into escrow,
+	/// a wrapped token burned.
+	pub(crate) fn take_from_account(who: &T::AccountId, asset: HubAsset, amount: u128) -> DispatchResult {
+		Self::ensure_spendable(who, asset, amount)?;
+		match asset {
+			HubAsset::Native => Self::move_to_escrow(who, asset, amount),
+			HubAsset::Wrapped(id) => pallet_assets::Pallet::<T>::burn_from(
+				id,
+				who,
+				amount,
+				Preservation::Expendable,
+				Precision::Exact,
+				Fortitude::Polite,
+			)
+			.map(|_| ()),
+		}
+	}
+
 	/// Pays `amount` to `who` on the hub: the native token out of escrow, a wrapped token
 	/// minted.
 	pub(crate) fn pay_to_account(who: &T::AccountId, asset: HubAsset, amount: u128) -> DispatchResult {
 		match asset {
-			HubAsset::Native => {
-				T::NativeToken::transfer(&Self::escrow_account(), who, amount, Preservation::Preserve)?;
-			}
-			HubAsset::Wrapped(id) => {
-				pallet_assets::Pallet::<T>::mint_into(id, who, amount)?;
-			}
+			HubAsset::Native => Self::move_from_escrow(who, asset, amount),
+			HubAsset::Wrapped(id) => pallet_assets::Pallet::<T>::mint_into(id, who, amount).map(|_| ()),
 		}
-		Ok(())
 	}
 
 	/// The wrapped asset of a peer token, created on its first arrival from its home.
@@ -301,31 +328,8 @@ impl<T: Config> Pallet<T> {
 		);
 		ensure!(!PausedTokens::<T>::contains_key(token), Error::<T>::TokenPaused);
 		let asset = Self::hub_asset(&token)?;
-		let escrow = Self::escrow_account();
-		match asset {
-			HubAsset::Native => {
-				let available =
-					T::NativeToken::reducible_balance(&creator, Preservation::Preserve, Fortitude::Polite);
-				ensure!(available >= amount, Error::<T>::InsufficientBalance);
-				T::NativeToken::transfer(&creator, &escrow, amount, Preservation::Preserve)?;
-			}
-			HubAsset::Wrapped(id) => {
-				let available = pallet_assets::Pallet::<T>::reducible_balance(
-					id,
-					&creator,
-					Preservation::Expendable,
-					Fortitude::Polite,
-				);
-				ensure!(available >= amount, Error::<T>::InsufficientBalance);
-				<pallet_assets::Pallet<T> as fungibles::Mutate<T::AccountId>>::transfer(
-					id,
-					&creator,
-					&escrow,
-					amount,
-					Preservation::Expendable,
-				)?;
-			}
-		}
+		Self::ensure_spendable(&creator, asset, amount)?;
+		Self::move_to_escrow(&creator, asset, amount)?;
 		HtlcHeld::<T>::try_mutate(token, |held| add(held, amount, Error::<T>::Overflow))?;
 		let id = NextHtlcId::<T>::get();
 		NextHtlcId::<T>::put(id.checked_add(1).ok_or(Error::<T>::Overflow)?);
@@ -361,22 +365,7 @@ impl<T: Config> Pallet<T> {
 		HtlcHeld::<T>::try_mutate(htlc.token, |held| {
 			subtract(held, htlc.amount, Error::<T>::ExceedsEscrow)
 		})?;
-		let escrow = Self::escrow_account();
-		match Self::hub_asset(&htlc.token)? {
-			HubAsset::Native => {
-				T::NativeToken::transfer(&escrow, to, htlc.amount, Preservation::Preserve)?;
-			}
-			HubAsset::Wrapped(asset) => {
-				<pallet_assets::Pallet<T> as fungibles::Mutate<T::AccountId>>::transfer(
-					asset,
-					&escrow,
-					to,
-					htlc.amount,
-					Preservation::Expendable,
-				)?;
-			}
-		}
-		Ok(())
+		Self::move_from_escrow(to, Self::hub_asset(&htlc.token)?, htlc.amount)
 	}
 
 	/// What the escrow account must hold of the native token: the existential deposit, every

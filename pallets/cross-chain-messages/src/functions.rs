@@ -8,7 +8,7 @@ use alloc::vec::Vec;
 use codec::Encode;
 use core::marker::PhantomData;
 use fusion_hub_primitives::{
-	merkle::{keccak_merkle_proof, keccak_merkle_root},
+	merkle::{keccak_merkle_proof, keccak_merkle_root, keccak_standard_leaf},
 	message::{
 		account_to_bytes32, bytes32_to_account, proof_commits_to, AppId, Message, Timeout,
 		HUB_CHAIN_ID,
@@ -22,7 +22,7 @@ use polkadot_sdk::{
 		ensure,
 		storage::{with_transaction, TransactionOutcome},
 		traits::{
-			fungible::{Inspect, Mutate},
+			fungible::Mutate,
 			tokens::Preservation,
 			Get, UnixTime,
 		},
@@ -60,11 +60,7 @@ impl<T: Config> Pallet<T> {
 	/// Gives the fee account the existential deposit, so that fees below it can be held and
 	/// paid out without the account ever being reaped.
 	pub(crate) fn endow_fee_account() {
-		let account = Self::fee_account();
-		let minimum = T::Currency::minimum_balance();
-		if T::Currency::balance(&account) < minimum {
-			let _ = T::Currency::mint_into(&account, minimum);
-		}
+		fusion_hub_primitives::endow_to_minimum::<_, T::Currency>(&Self::fee_account());
 	}
 
 	pub(crate) fn block_number_u32(number: frame_system::pallet_prelude::BlockNumberFor<T>) -> u32 {
@@ -97,11 +93,9 @@ impl<T: Config> Pallet<T> {
 		proof: &InclusionProof,
 	) -> DispatchResult {
 		ensure!(message.source == source, Error::<T>::WrongChain);
-		let leaf = message.leaf_hash();
-		ensure!(
-			proof_commits_to(proof, &leaf, &message.abi_encode()),
-			Error::<T>::ProofNotForMessage
-		);
+		let encoded = message.abi_encode();
+		let leaf = keccak_standard_leaf(&encoded);
+		ensure!(proof_commits_to(proof, &leaf, &encoded), Error::<T>::ProofNotForMessage);
 		T::Verifier::verify_inclusion(source, height, proof).map_err(Error::<T>::from_inclusion)?;
 
 		let destination = message.destination;
@@ -121,7 +115,7 @@ impl<T: Config> Pallet<T> {
 			// together: a full queue refuses the route, it does not stall the channel.
 			let route = || {
 				T::Applications::on_route(message)?;
-				Self::queue_pending(message.clone(), None)
+				Self::queue_pending(message.clone(), leaf, None)
 			};
 			match Self::run_application(route) {
 				(ReceiptOutcome::Delivered, _) => {
@@ -181,18 +175,16 @@ impl<T: Config> Pallet<T> {
 		proof: &InclusionProof,
 	) -> DispatchResult {
 		ensure!(receipt.destination == destination, Error::<T>::WrongChain);
-		let leaf = receipt.leaf_hash();
-		ensure!(
-			proof_commits_to(proof, &leaf, &receipt.abi_encode()),
-			Error::<T>::ProofNotForMessage
-		);
+		let encoded = receipt.abi_encode();
+		let leaf = keccak_standard_leaf(&encoded);
+		ensure!(proof_commits_to(proof, &leaf, &encoded), Error::<T>::ProofNotForMessage);
 		T::Verifier::verify_inclusion(destination, height, proof)
 			.map_err(Error::<T>::from_inclusion)?;
 		let key = (receipt.source, destination, receipt.nonce);
 		let pending = PendingMessages::<T>::get(key).ok_or(Error::<T>::UnknownMessage)?;
 		ensure!(pending.message.leaf_hash() == receipt.message_leaf, Error::<T>::ReceiptMismatch);
 		PendingMessages::<T>::remove(key);
-		Self::complete(pending, receipt.outcome, receipt.relayer)?;
+		Self::complete(pending, receipt.message_leaf, receipt.outcome, receipt.relayer)?;
 		Self::deposit_event(Event::MessageAcknowledged {
 			source: receipt.source,
 			destination,
@@ -202,11 +194,12 @@ impl<T: Config> Pallet<T> {
 		Ok(())
 	}
 
-	/// Completes a pending message (already taken out of `PendingMessages`) with `outcome`: the
-	/// application's `on_outcome` once, the fee to the relayer or back to the payer, and for a
-	/// routed message the receipt forwarded to its source.
+	/// Completes a pending message (already taken out of `PendingMessages`; `message_leaf` is its
+	/// leaf) with `outcome`: the application's `on_outcome` once, the fee to the relayer or back
+	/// to the payer, and for a routed message the receipt forwarded to its source.
 	pub(crate) fn complete(
 		pending: PendingMessage<T::AccountId, T::MaxPayload>,
+		message_leaf: H256,
 		outcome: ReceiptOutcome,
 		relayer: H256,
 	) -> DispatchResult {
@@ -230,7 +223,7 @@ impl<T: Config> Pallet<T> {
 				source: message.source,
 				destination: message.destination,
 				nonce: message.nonce,
-				message_leaf: message.leaf_hash(),
+				message_leaf,
 				outcome,
 				relayer,
 			})?,
@@ -255,12 +248,16 @@ impl<T: Config> Pallet<T> {
 		Ok(())
 	}
 
-	/// Queues a message for its destination and records it as pending.
-	fn queue_pending(message: MessageOf<T>, payer: Option<T::AccountId>) -> DispatchResult {
+	/// Queues a message (whose leaf is `leaf`) for its destination and records it as pending.
+	fn queue_pending(
+		message: MessageOf<T>,
+		leaf: H256,
+		payer: Option<T::AccountId>,
+	) -> DispatchResult {
 		let destination = message.destination;
 		let pending = PendingCount::<T>::get(destination);
 		ensure!(pending < T::MaxPendingPerDestination::get(), Error::<T>::QueueFull);
-		let block = Self::queue_leaf(destination, message.leaf_hash())?;
+		let block = Self::queue_leaf(destination, leaf)?;
 		PendingCount::<T>::insert(destination, pending.saturating_add(1));
 		PendingMessages::<T>::insert(
 			(message.source, destination, message.nonce),
@@ -321,7 +318,7 @@ impl<T: Config> Pallet<T> {
 			fee,
 		};
 		let leaf = message.leaf_hash();
-		Self::queue_pending(message.clone(), Some(payer.clone()))?;
+		Self::queue_pending(message.clone(), leaf, Some(payer.clone()))?;
 		OutboundNonces::<T>::insert(destination, nonce);
 		Self::deposit_event(Event::MessageSent { destination, nonce, app_id, leaf, fee });
 		Ok(message)
@@ -407,13 +404,10 @@ impl<T: Config> Pallet<T> {
 	}
 
 	pub(crate) fn acknowledge_weight(receipts: &[(Receipt, InclusionProof)]) -> Weight {
-		receipts.iter().fold(T::WeightInfo::acknowledge(receipts.len() as u32), |total, (receipt, proof)| {
-			let application = PendingMessages::<T>::get((receipt.source, receipt.destination, receipt.nonce))
-				.map(|pending| T::Applications::weight(&pending.message))
-				.unwrap_or_default();
+		receipts.iter().fold(T::WeightInfo::acknowledge(receipts.len() as u32), |total, (_, proof)| {
 			total
 				.saturating_add(T::Verifier::inclusion_weight(proof))
-				.saturating_add(application)
+				.saturating_add(T::Applications::outcome_weight())
 				.saturating_add(T::WeightInfo::commit_leaves(1))
 		})
 	}
@@ -448,12 +442,9 @@ impl<T: Config> Pallet<T> {
 		T::WeightInfo::send_data(payload_len).saturating_add(T::WeightInfo::commit_leaves(1))
 	}
 
-	pub(crate) fn timeout_weight(source: ChainId, destination: ChainId, nonce: u64) -> Weight {
-		let application = PendingMessages::<T>::get((source, destination, nonce))
-			.map(|pending| T::Applications::weight(&pending.message))
-			.unwrap_or_default();
+	pub(crate) fn timeout_weight() -> Weight {
 		T::WeightInfo::timeout_message()
-			.saturating_add(application)
+			.saturating_add(T::Applications::outcome_weight())
 			.saturating_add(T::WeightInfo::commit_leaves(1))
 	}
 
@@ -461,6 +452,7 @@ impl<T: Config> Pallet<T> {
 	/// at least the existential deposit plus every held fee and unclaimed reward.
 	#[cfg(any(feature = "try-runtime", test))]
 	pub fn do_try_state() -> Result<(), polkadot_sdk::sp_runtime::TryRuntimeError> {
+		use polkadot_sdk::frame_support::traits::fungible::Inspect;
 		let mut counts = alloc::collections::BTreeMap::<ChainId, u32>::new();
 		let mut held: u128 = 0;
 		for ((_, destination, _), pending) in PendingMessages::<T>::iter() {
@@ -537,5 +529,9 @@ impl<T: Config> MessageHandler<T::MaxPayload> for DataRecordApp<T> {
 
 	fn weight(message: &MessageOf<T>) -> Weight {
 		T::WeightInfo::store_record(message.payload.len() as u32)
+	}
+
+	fn outcome_weight() -> Weight {
+		Weight::zero()
 	}
 }

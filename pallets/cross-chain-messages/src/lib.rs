@@ -86,7 +86,7 @@ pub const OUTBOUND_ROOTS_DIGEST_PREFIX: [u8; 4] = *b"fhmr";
 pub mod pallet {
 	use super::*;
 	use fusion_hub_primitives::{
-		message::{Timeout, HUB_CHAIN_ID},
+		message::Timeout,
 		ChainId, ChainRegistry, InclusionProof, MessageHandler, ReceiptOutcome, VerifyInclusion,
 	};
 	use polkadot_sdk::{
@@ -402,7 +402,7 @@ pub mod pallet {
 		/// the application refunds, the fee goes back to its payer, and for a routed message an
 		/// `Expired` receipt goes to its source. Anyone may call it.
 		#[pallet::call_index(2)]
-		#[pallet::weight(Pallet::<T>::timeout_weight(*source, *destination, *nonce))]
+		#[pallet::weight(Pallet::<T>::timeout_weight())]
 		pub fn timeout_message(
 			origin: OriginFor<T>,
 			source: ChainId,
@@ -417,7 +417,8 @@ pub mod pallet {
 				Error::<T>::NotTimedOut
 			);
 			PendingMessages::<T>::remove((source, destination, nonce));
-			Self::complete(pending, ReceiptOutcome::Expired, H256::zero())?;
+			let leaf = pending.message.leaf_hash();
+			Self::complete(pending, leaf, ReceiptOutcome::Expired, H256::zero())?;
 			Self::deposit_event(Event::MessageTimedOut { source, destination, nonce });
 			Ok(())
 		}
@@ -457,10 +458,5 @@ pub mod pallet {
 			)?;
 			Ok(())
 		}
-	}
-
-	impl<T: Config> Pallet<T> {
-		/// The hub's chain id, as this pallet uses it.
-		pub const HUB: ChainId = HUB_CHAIN_ID;
 	}
 }

@@ -255,6 +255,9 @@ impl MessageHandler<ConstU32<MAX_PAYLOAD>> for TestApp {
 	fn weight(_: &MessageOf<Test>) -> Weight {
 		Weight::from_parts(10_000, 0)
 	}
+	fn outcome_weight() -> Weight {
+		Weight::from_parts(10_000, 0)
+	}
 }
 
 /// The router: data records, the test application, nothing else.
@@ -285,6 +288,9 @@ impl MessageHandler<ConstU32<MAX_PAYLOAD>> for Applications {
 			DATA_RECORD_APP => DataRecordApp::<Test>::weight(message),
 			_ => TestApp::weight(message),
 		}
+	}
+	fn outcome_weight() -> Weight {
+		TestApp::outcome_weight()
 	}
 }
 

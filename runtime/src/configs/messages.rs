@@ -99,6 +99,10 @@ impl MessageHandler<MaxPayload> for HubApplications {
 			_ => Weight::zero(),
 		}
 	}
+
+	fn outcome_weight() -> Weight {
+		AssetLock::outcome_weight().max(DataRecordApp::<Runtime>::outcome_weight())
+	}
 }
 
 /// Who may create a pallet-assets asset: any signed account, for ids below
