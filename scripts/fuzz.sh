@@ -9,7 +9,7 @@ cd "$REPO_ROOT/fuzz"
 seconds="${1:-600}"
 shift || true
 targets=("$@")
-((${#targets[@]})) || targets=(verify_update verify_inclusion)
+((${#targets[@]})) || targets=(verify_update verify_inclusion verify_channel_state)
 
 rustup toolchain list | grep -q '^nightly' || rustup toolchain install nightly --profile minimal
 if ! cargo +nightly fuzz --version >/dev/null 2>&1; then

@@ -18,7 +18,7 @@ export const standardLeaf = (types, values) => keccak256(keccak256(abi.encode(ty
 /// A message, as Polkadot.js takes it or as `fusion_messageProof` returns it, as ABI values.
 export const messageValues = (m) => [
   Number(m.source), Number(m.destination), BigInt(m.nonce), m.sender, Number(m.appId), m.payload,
-  Number(m.timeout.hubBlock), BigInt(m.timeout.timestamp), BigInt(m.fee),
+  Number(m.timeout.height), BigInt(m.timeout.timestamp), BigInt(m.fee),
 ];
 
 /// A receipt (`outcome` by name, as Polkadot.js takes it and `fusion_receiptProof` returns it)

@@ -42,7 +42,7 @@ const committee = {
 test('an operator applies with a deposit held', async () => {
   const dave = keyring.addFromUri('//Dave');
   const { events } = await submitInBlock(
-    api.tx.chainRegistry.proposeChain(CHAIN_ID, 'Acme EVM', { EvmChain: { chainId: 1 } }, committee),
+    api.tx.chainRegistry.proposeChain(CHAIN_ID, 'Acme EVM', { EvmChain: { chainId: 1, gateway: '0x' + '9a'.repeat(20) } }, committee),
     dave,
   );
   const proposed = events.find(({ event }) => api.events.chainRegistry.ChainProposed.is(event));

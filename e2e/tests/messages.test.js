@@ -3,9 +3,11 @@
 // headers whose message roots are @openzeppelin/merkle-tree roots; a relayer delivers a
 // transfer to //Bob with its proof, Bob sends part of it back (burned on the hub, in flight
 // until chain 11's receipt), the relayer proves the hub's commitment in JavaScript and brings
-// chain 11's receipt back for its fee; a transfer nobody delivers is refunded once on the hub's
-// clock; and a transfer over a Council rate limit fails with its receipt saying so. The
-// asset-lock books balance after every step.
+// chain 11's receipt back for its fee; a transfer chain 11 never executed is refunded once, and
+// only on its proof of non-receipt: its gateway contract's storage slot (a fixture deployed on a
+// real EVM node, anvil) proven with `eth_getProof` against a state root its committee attests,
+// past the timeout on chain 11's clock; and a transfer over a Council rate limit fails with its
+// receipt saying so. The asset-lock books balance after every step.
 //
 // Messages, receipts and payloads are built with ethers and @openzeppelin/merkle-tree from
 // docs/protocol.md alone, as a relayer in another code base would.
@@ -16,10 +18,13 @@ import { Keyring } from '@polkadot/keyring';
 import { cryptoWaitReady, decodeAddress } from '@polkadot/util-crypto';
 import { u8aToHex } from '@polkadot/util';
 import { StandardMerkleTree, SimpleMerkleTree } from '@openzeppelin/merkle-tree';
-import { Wallet, zeroPadValue } from 'ethers';
+import { ContractFactory, JsonRpcProvider, Wallet, toBeHex, zeroPadValue } from 'ethers';
 import { startDevNode, connect, submitInBlock, waitForBlock } from '../lib/node.js';
 import { councilMotion } from '../lib/council.js';
 import { committeeVerifier, submitCommitteeHeader } from '../lib/committee.js';
+import {
+  ANVIL_CHAIN_ID, ANVIL_DEFAULT_KEY, compileContract, inboundSlot, rpc as evmRpc, startAnvil,
+} from '../lib/anvil.js';
 import {
   MESSAGE_ABI_TYPES, RECEIPT_ABI_TYPES, ASSET_TRANSFER_APP, HUB_CHAIN_ID, standardLeaf,
   messageValues, receiptValues, transferPayload, decodeTransferPayload, findEvent,
@@ -51,6 +56,9 @@ let ferdie;
 let committee;
 let BOB;
 let CHARLIE;
+let anvil; // chain 11's EVM node
+let gateway; // its gateway's inbound storage (the fixture contract)
+let GATEWAY; // the gateway's address
 
 before(async () => {
   await cryptoWaitReady();
@@ -66,11 +74,19 @@ before(async () => {
     ecdsa: [new Wallet('0x' + '44'.repeat(32)), new Wallet('0x' + '55'.repeat(32))],
     sr: [keyring.addFromUri('//Fusion//committee//11')],
   };
+  anvil = await startAnvil();
+  // No request cache: ethers would hand one nonce to transactions sent within 250 ms.
+  const provider = new JsonRpcProvider(anvil.url, ANVIL_CHAIN_ID, { staticNetwork: true, pollingInterval: 100, cacheTimeout: -1 });
+  const { abi, bytecode } = compileContract(['test/InboundNoncesFixture.sol'], 'InboundNoncesFixture');
+  gateway = await new ContractFactory(abi, bytecode, new Wallet(ANVIL_DEFAULT_KEY, provider)).deploy();
+  await gateway.waitForDeployment();
+  GATEWAY = await gateway.getAddress();
 });
 
 after(async () => {
   await api?.disconnect();
   await node?.stop();
+  await anvil?.stop();
 });
 
 // ---------------------------------------------------------------- helpers
@@ -94,8 +110,36 @@ async function books() {
   return state;
 }
 const freeBalance = async (who) => (await api.query.system.account(who.address)).data.free.toBigInt();
-const bestNumber = async () => (await api.rpc.chain.getHeader()).number.toNumber();
+const hubNow = async () => (await api.query.timestamp.now()).toBigInt();
 const blockNumberOf = async (hash) => (await api.rpc.chain.getHeader(hash)).number.toNumber();
+
+/// Chain 11's gateway's inbound channel state from the hub (`delivered[0]`) at its latest block:
+/// the block's state root, and the `NonReceiptProof` of `timeout_message` against chain 11's
+/// header `height` (which its committee attests with that state root), from `eth_getProof`.
+async function gatewayState(height) {
+  const block = await evmRpc(anvil.url, 'eth_getBlockByNumber', ['latest', false]);
+  const proof = await evmRpc(anvil.url, 'eth_getProof', [GATEWAY, [inboundSlot(HUB_CHAIN_ID)], block.number]);
+  const [slot] = proof.storageProof;
+  return {
+    stateRoot: block.stateRoot,
+    proof: {
+      height,
+      channelState: {
+        EvmStorage: {
+          account: {
+            nonce: BigInt(proof.nonce),
+            balance: toBeHex(BigInt(proof.balance), 32),
+            storageRoot: proof.storageHash,
+            codeHash: proof.codeHash,
+          },
+          accountProof: proof.accountProof,
+          delivered: BigInt(slot.value),
+          storageProof: slot.proof,
+        },
+      },
+    },
+  };
+}
 
 /// Chain A's committee attests `header` and Charlie, the relayer, submits it.
 const submitHeaderOfA = (header) => submitCommitteeHeader(api, CHAIN_A, SET_ID, header, committee, charlie);
@@ -136,7 +180,7 @@ const inbound = (nonce, amount) => ({
   sender: USER,
   appId: ASSET_TRANSFER_APP,
   payload: null, // set in before(): Bob's key is known then
-  timeout: { hubBlock: 0, timestamp: FAR_FUTURE_MS },
+  timeout: { height: 0, timestamp: FAR_FUTURE_MS },
   fee: 0n,
   amount,
 });
@@ -144,7 +188,7 @@ const transferToBob = inbound(1, X);
 const overTheLimit = inbound(2, OVER_LIMIT);
 const elsewhere = {
   source: CHAIN_A, destination: 99, nonce: 1, sender: USER, appId: 2, payload: '0x68656c6c6f',
-  timeout: { hubBlock: 0, timestamp: FAR_FUTURE_MS }, fee: 0n,
+  timeout: { height: 0, timestamp: FAR_FUTURE_MS }, fee: 0n,
 };
 let tree100;
 
@@ -168,7 +212,9 @@ const deliver = (height, pairs, relayer = charlie) =>
 test('the Council admits chain 11, an EVM chain with a committee of ethers wallets and sr25519', async () => {
   const dave = keyring.addFromUri('//Dave');
   await submitInBlock(
-    api.tx.chainRegistry.proposeChain(CHAIN_A, 'Gateway EVM', { EvmChain: { chainId: 31337 } }, committeeVerifier(committee, 2, SET_ID)),
+    api.tx.chainRegistry.proposeChain(
+      CHAIN_A, 'Gateway EVM', { EvmChain: { chainId: ANVIL_CHAIN_ID, gateway: GATEWAY } }, committeeVerifier(committee, 2, SET_ID),
+    ),
     dave,
   );
   await councilMotion(api, api.tx.chainRegistry.approveChain(CHAIN_A), alice, [alice, bob]);
@@ -253,7 +299,8 @@ test('delivering the same message again fails with NonceReplayed', async () => {
 let outbound; // what fusion_messageProof returned for Bob's transfer back
 
 test("Bob sends part back: burned, committed, and the hub's proof verifies with @openzeppelin/merkle-tree", async () => {
-  const timeout = { hubBlock: (await bestNumber()) + 100, timestamp: 0 };
+  // An hour on chain 11's clock (timestamps are Unix ms on every chain).
+  const timeout = { height: 0, timestamp: (await hubNow()) + 3_600_000n };
   const { blockHash, events } = await submitInBlock(
     api.tx.assetLock.transferOut(TOKEN, Y, CHAIN_A, USER, timeout, FEE),
     bob,
@@ -278,7 +325,7 @@ test("Bob sends part back: burned, committed, and the hub's proof verifies with 
   assert.equal(message.nonce, 1);
   assert.equal(message.sender, BOB);
   assert.equal(message.appId, ASSET_TRANSFER_APP);
-  assert.deepEqual(message.timeout, timeout);
+  assert.deepEqual(message.timeout, { height: 0, timestamp: Number(timeout.timestamp) });
   assert.equal(message.fee, FEE.toString());
   assert.deepEqual(decodeTransferPayload(message.payload), {
     home: CHAIN_A, id: TOKEN.id, amount: Y, beneficiary: USER, decimals: 18,
@@ -349,8 +396,8 @@ test("chain 11's receipt of Bob's transfer completes it and pays the relayer's f
   await assert.rejects(submitInBlock(api.tx.crossChainMessages.claimRewards(), charlie), /crossChainMessages\.NoRewards/);
 });
 
-test('a transfer left undelivered past its timeout is refunded once, and only once', async () => {
-  const timeout = { hubBlock: (await bestNumber()) + 6, timestamp: 0 };
+test("a transfer chain 11 never executed is refunded only on its gateway's proof, once", async () => {
+  const timeout = { height: 0, timestamp: (await hubNow()) + 60_000n };
   const { events } = await submitInBlock(
     api.tx.assetLock.transferOut(TOKEN, Z, CHAIN_A, USER, timeout, FEE),
     bob,
@@ -358,15 +405,36 @@ test('a transfer left undelivered past its timeout is refunded once, and only on
   assert.equal(findEvent(api, events, 'assetLock', 'TransferSent').data.nonce.toNumber(), 2);
   assert.equal(await wrappedBalance(bob), X - Y - Z);
   assert.deepEqual(await books(), { locked: X - Y, inFlight: Z, supply: X - Y - Z });
-  await assert.rejects(
-    submitInBlock(api.tx.crossChainMessages.timeoutMessage(HUB_CHAIN_ID, CHAIN_A, 2), ferdie),
-    /crossChainMessages\.NotTimedOut/,
-  );
+  const timeoutWith = (proof) => submitInBlock(api.tx.crossChainMessages.timeoutMessage(HUB_CHAIN_ID, CHAIN_A, 2, proof), ferdie);
+  const headerOfA = (number, stateRoot, timestamp) => submitHeaderOfA({
+    number, hash: '0x' + number.toString(16).padStart(64, '0'), stateRoot, messageRoot: '0x' + 'c3'.repeat(32), timestamp,
+  });
 
-  await waitForBlock(api, timeout.hubBlock + 1);
+  // The hub's clock proves nothing about chain 11: no proof, no refund.
+  await assert.rejects(timeoutWith(null), /crossChainMessages\.NonReceiptProofRequired/);
+
+  // Past the timeout, but chain 11's gateway says it delivered nonce 2: it executed the
+  // transfer, so no proof of its state can refund it.
+  await (await gateway.setDelivered(HUB_CHAIN_ID, 2)).wait();
+  const executed = await gatewayState(102);
+  assert.equal(executed.proof.channelState.EvmStorage.delivered, 2n);
+  await headerOfA(102, executed.stateRoot, timeout.timestamp + 1n);
+  await assert.rejects(timeoutWith(executed.proof), /crossChainMessages\.MessageWasReceived/);
+
+  // What chain 11 really did: it delivered nonce 1 (Bob's first transfer back) and no more.
+  await (await gateway.setDelivered(HUB_CHAIN_ID, 1)).wait();
+  const early = await gatewayState(103);
+  await headerOfA(103, early.stateRoot, timeout.timestamp); // the last instant it could execute
+  await assert.rejects(timeoutWith(early.proof), /crossChainMessages\.NotTimedOut/);
+  assert.deepEqual(await books(), { locked: X - Y, inFlight: Z, supply: X - Y - Z });
+
+  const past = await gatewayState(104);
+  await headerOfA(104, past.stateRoot, timeout.timestamp + 1n);
   const bobNative = await freeBalance(bob);
-  const timedOut = await submitInBlock(api.tx.crossChainMessages.timeoutMessage(HUB_CHAIN_ID, CHAIN_A, 2), ferdie);
-  assert.ok(findEvent(api, timedOut.events, 'crossChainMessages', 'MessageTimedOut'), 'MessageTimedOut emitted');
+  const timedOut = await timeoutWith(past.proof);
+  const event = findEvent(api, timedOut.events, 'crossChainMessages', 'MessageTimedOut');
+  assert.ok(event, 'MessageTimedOut emitted');
+  assert.equal(event.data.height.toNumber(), 104);
   const refunded = findEvent(api, timedOut.events, 'assetLock', 'TransferRefunded');
   assert.ok(refunded, 'TransferRefunded emitted');
   assert.equal(refunded.data.sender.toHex(), BOB);
@@ -379,10 +447,7 @@ test('a transfer left undelivered past its timeout is refunded once, and only on
   assert.equal(await freeBalance(bob), bobNative + FEE);
   assert.equal(await rpc('fusion_messageProof', [CHAIN_A, 2]), null);
 
-  await assert.rejects(
-    submitInBlock(api.tx.crossChainMessages.timeoutMessage(HUB_CHAIN_ID, CHAIN_A, 2), ferdie),
-    /crossChainMessages\.UnknownMessage/,
-  );
+  await assert.rejects(timeoutWith(past.proof), /crossChainMessages\.UnknownMessage/);
   assert.equal(await wrappedBalance(bob), X - Y);
   assert.deepEqual(await books(), { locked: X - Y, inFlight: 0n, supply: X - Y });
 });

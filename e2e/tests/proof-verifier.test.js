@@ -91,7 +91,7 @@ test('the Council admits an EVM chain whose committee uses Ethereum wallets and 
     },
   };
   await submitInBlock(
-    api.tx.chainRegistry.proposeChain(CHAIN_ID, 'Ledger EVM', { EvmChain: { chainId: 1337 } }, committee),
+    api.tx.chainRegistry.proposeChain(CHAIN_ID, 'Ledger EVM', { EvmChain: { chainId: 1337, gateway: '0x' + '9a'.repeat(20) } }, committee),
     dave,
   );
   const [alice, bob] = ['//Alice', '//Bob'].map((uri) => keyring.addFromUri(uri));
@@ -134,7 +134,7 @@ test('a header signed by two ethers wallets and an sr25519 key is verified', asy
     timestamp: Number(header100.timestamp),
     setId: 0,
   });
-  // Heights only move forward.
+  // A height the hub holds is stale (lower heights it does not hold are welcome).
   await assert.rejects(submitHeader(header100, await attest(payload)), /proofVerifier\.StaleHeader/);
 });
 

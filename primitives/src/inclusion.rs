@@ -1,7 +1,11 @@
 //! Inclusion proofs against a verified header, and the [`VerifyInclusion`] trait through which
 //! the messaging pallet asks the proof verifier.
 
-use crate::{header::VerifiedHeader, merkle, ChainId};
+use crate::{
+	channel::{ChannelState, ChannelStateProof},
+	header::VerifiedHeader,
+	merkle, ChainId,
+};
 use alloc::vec::Vec;
 use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
 use polkadot_sdk::{
@@ -118,6 +122,33 @@ pub enum InclusionError {
 	/// The storage proof is sound, but the key holds another value than the one claimed.
 	#[codec(index = 6)]
 	StorageValueMismatch,
+	/// The chain is frozen on evidence of misbehaviour: nothing it proves is accepted until
+	/// governance restores it.
+	#[codec(index = 7)]
+	ChainFrozen,
+	/// The proof is not of the form the chain's kind keeps its channel state in.
+	#[codec(index = 8)]
+	ProofKindMismatch,
+	/// The chain's kind cannot prove its channel state to the hub (a parachain).
+	#[codec(index = 9)]
+	NoChannelStateProof,
+	/// The proven channel state or clock value does not decode (a SCALE `u64`).
+	#[codec(index = 10)]
+	MalformedChannelState,
+	/// A Merkle-Patricia proof node is not valid RLP.
+	#[codec(index = 11)]
+	MalformedProofNode,
+}
+
+/// What a proof against a peer's header is for, which decides the statuses of the peer that
+/// may back it.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum ProofUse {
+	/// Something new from the peer (messages it sends): only an active peer.
+	Delivery,
+	/// Completing what the hub already sent to the peer (its receipts, its non-receipt): an
+	/// active or suspended peer, so a suspension does not strand value; never a frozen one.
+	Completion,
 }
 
 impl InclusionProof {
@@ -208,13 +239,37 @@ pub trait VerifyInclusion {
 	/// The verified header of `chain_id` at `number`, if the hub still holds it.
 	fn verified_header(chain_id: ChainId, number: u32) -> Option<VerifiedHeader>;
 
-	/// Checks `proof` against the verified header of `chain_id` at `number`. Fails for a chain
-	/// that is not active.
+	/// The verified header of `chain_id` at `number`, if the chain's status lets it back a proof
+	/// used for `purpose` ([`ProofUse`]).
+	fn proving_header(
+		chain_id: ChainId,
+		number: u32,
+		purpose: ProofUse,
+	) -> Result<VerifiedHeader, InclusionError>;
+
+	/// Checks `proof` against the verified header of `chain_id` at `number`, for something new
+	/// from the chain ([`ProofUse::Delivery`]): fails for a chain that is not active.
 	fn verify_inclusion(
 		chain_id: ChainId,
 		number: u32,
 		proof: &InclusionProof,
-	) -> Result<(), InclusionError>;
+	) -> Result<(), InclusionError> {
+		proof.verify(&Self::proving_header(chain_id, number, ProofUse::Delivery)?)
+	}
+
+	/// The inbound state of the channel (`source`, `chain_id`) at the verified header of
+	/// `chain_id` at `number`, from `proof` in the form the chain's kind keeps it
+	/// ([`ChannelStateProof::verify`]), for completing what was sent to the chain
+	/// ([`ProofUse::Completion`]).
+	fn verify_channel_state(
+		chain_id: ChainId,
+		number: u32,
+		source: ChainId,
+		proof: &ChannelStateProof,
+	) -> Result<ChannelState, InclusionError>;
+
+	/// The benchmarked weight of [`VerifyInclusion::verify_channel_state`] with `proof`.
+	fn channel_state_weight(proof: &ChannelStateProof) -> Weight;
 
 	/// The benchmarked weight of [`VerifyInclusion::verify_inclusion`] with `proof`: what a
 	/// pallet that checks inclusion adds to its own weight.

@@ -13,6 +13,8 @@
 //! - [`merkle`]: binary Merkle trees, keccak sorted-pair (OpenZeppelin) and blake2
 //!   (`binary-merkle-tree`).
 //! - [`inclusion`]: inclusion proofs against verified headers and the [`VerifyInclusion`] trait.
+//! - [`channel`]: timeouts on the destination's clock, channel state and the proofs of
+//!   non-receipt that let a source refund.
 //! - [`message`]: cross-chain messages, receipts and transfer payloads, the Merkle leaves that
 //!   commit to them, and the traits between the messaging pallet and its applications.
 //! - [`runtime_api`]: runtime APIs the node exposes (also as `fusion_*` JSON-RPC methods).
@@ -24,6 +26,7 @@
 extern crate alloc;
 
 pub mod attestation;
+pub mod channel;
 pub mod grandpa;
 pub mod header;
 pub mod inclusion;
@@ -35,7 +38,8 @@ pub mod runtime_api;
 pub use attestation::{Attestation, AttestedHeader, CommitteeHandover};
 pub use grandpa::GrandpaUpdate;
 pub use header::{HeaderUpdate, PeerHeader, VerifiedHeader};
-pub use inclusion::{InclusionError, InclusionProof, VerifyInclusion};
+pub use channel::{ChainClock, ChannelState, ChannelStateProof, NonReceiptProof};
+pub use inclusion::{InclusionError, InclusionProof, ProofUse, VerifyInclusion};
 pub use message::{
 	Message, MessageHandler, Receipt, ReceiptOutcome, SendMessage, Timeout, TokenRef, HUB_CHAIN_ID,
 };
@@ -43,6 +47,19 @@ pub use registry::*;
 
 /// Identifier of a peer chain in the hub's registry, chosen by the applicant.
 pub type ChainId = u32;
+
+/// What other pallets still hold for a chain: the registry retires no chain in use, so nothing
+/// pending to or through it is stranded.
+pub trait ChainUsage {
+	/// Whether anything still depends on the chain (messages pending to it or routed from it).
+	fn is_in_use(chain_id: ChainId) -> bool;
+}
+
+impl ChainUsage for () {
+	fn is_in_use(_: ChainId) -> bool {
+		false
+	}
+}
 
 /// Tops `account` up to the currency's minimum balance. For pallet accounts that hold others'
 /// funds (fees, escrow): endowed at genesis, they are never reaped, whatever they pay out. A

@@ -10,6 +10,7 @@
 //! leaf of the message's fields ABI-encoded as [`MESSAGE_ABI_TYPES`], so a Solidity contract or
 //! a script verifies a hub commitment with stock tooling, and builds its own the same way.
 
+pub use crate::channel::Timeout;
 use crate::{merkle::keccak_standard_leaf, ChainId, InclusionProof};
 use alloc::vec::Vec;
 use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
@@ -72,33 +73,10 @@ pub fn proof_commits_to(proof: &InclusionProof, leaf: &H256, abi_encoded: &[u8])
 }
 
 /// The Solidity types of a message's fields, in order, as `StandardMerkleTree.of` takes them:
-/// source, destination, nonce, sender, app id, payload, timeout block, timeout timestamp, fee.
+/// source, destination, nonce, sender, app id, payload, timeout height, timeout timestamp, fee
+/// (the timeout counts on the destination's clock: [`Timeout`]).
 pub const MESSAGE_ABI_TYPES: [&str; 9] =
 	["uint32", "uint32", "uint64", "bytes32", "uint32", "bytes", "uint32", "uint64", "uint128"];
-
-/// When a message stops being deliverable. Zero means no limit of that kind; with both set, the
-/// first reached counts.
-#[derive(
-	Clone,
-	Copy,
-	PartialEq,
-	Eq,
-	Debug,
-	Default,
-	Encode,
-	Decode,
-	DecodeWithMemTracking,
-	MaxEncodedLen,
-	TypeInfo,
-)]
-#[cfg_attr(feature = "std", derive(serde::Serialize, serde::Deserialize))]
-#[cfg_attr(feature = "std", serde(rename_all = "camelCase"))]
-pub struct Timeout {
-	/// The last hub block in which the message may be delivered; 0 for none.
-	pub hub_block: u32,
-	/// The last hub timestamp (ms since the Unix epoch) at which it may be delivered; 0 for none.
-	pub timestamp: u64,
-}
 
 /// A cross-chain message.
 #[derive(
@@ -127,7 +105,7 @@ pub struct Message<MaxPayload: Get<u32>> {
 	pub app_id: AppId,
 	/// The application's data.
 	pub payload: BoundedVec<u8, MaxPayload>,
-	/// When it stops being deliverable.
+	/// When it stops being executable, by its destination's clock.
 	pub timeout: Timeout,
 	/// What the sender pays the relayer that delivers it, in the hub's native units.
 	pub fee: u128,
@@ -146,7 +124,7 @@ impl<MaxPayload: Get<u32>> Message<MaxPayload> {
 		out.extend_from_slice(self.sender.as_bytes());
 		abi_word(&mut out, &self.app_id.to_be_bytes());
 		abi_word(&mut out, &(9u32 * 32).to_be_bytes());
-		abi_word(&mut out, &self.timeout.hub_block.to_be_bytes());
+		abi_word(&mut out, &self.timeout.height.to_be_bytes());
 		abi_word(&mut out, &self.timeout.timestamp.to_be_bytes());
 		abi_word(&mut out, &self.fee.to_be_bytes());
 		abi_word(&mut out, &(self.payload.len() as u64).to_be_bytes());
@@ -166,14 +144,6 @@ impl<MaxPayload: Get<u32>> Message<MaxPayload> {
 fn abi_word(out: &mut Vec<u8>, big_endian: &[u8]) {
 	out.resize(out.len() + 32 - big_endian.len(), 0);
 	out.extend_from_slice(big_endian);
-}
-
-impl Timeout {
-	/// Whether the timeout has passed at hub block `block` and hub time `now_ms`.
-	pub fn has_passed(&self, block: u32, now_ms: u64) -> bool {
-		(self.hub_block != 0 && block > self.hub_block) || (self.timestamp != 0 && now_ms > self.timestamp)
-	}
-
 }
 
 /// What happened to a message at its destination, as its receipt says.
@@ -407,4 +377,8 @@ pub trait SendMessage<AccountId, MaxPayload: Get<u32>> {
 	/// Makes `destination` a peer messages can be sent to: for the benchmarks of applications.
 	#[cfg(feature = "runtime-benchmarks")]
 	fn open_destination_for_benchmarks(destination: ChainId) -> DispatchResult;
+
+	/// A timeout that [`SendMessage::send`] accepts now: for the benchmarks of applications.
+	#[cfg(feature = "runtime-benchmarks")]
+	fn timeout_for_benchmarks() -> Timeout;
 }

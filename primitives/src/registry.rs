@@ -54,6 +54,9 @@ pub enum ChainKind {
 	EvmChain {
 		/// The chain id of EIP-155.
 		chain_id: u64,
+		/// The address of the hub's gateway contract on the chain: the account whose storage
+		/// proves the chain's channel state (`docs/protocol.md`, "Proof of non-receipt").
+		gateway: H160,
 	},
 	/// A permissioned ledger run by a consortium.
 	#[codec(index = 3)]

@@ -190,7 +190,7 @@ fn messages_are_standard_merkle_tree_leaves() {
 		sender: H256::repeat_byte(0x11),
 		app_id: 1,
 		payload: BoundedVec::truncate_from(vec![0xab; 33]),
-		timeout: Timeout { hub_block: 0, timestamp: 1_700_000_000_000 },
+		timeout: Timeout { height: 0, timestamp: 1_700_000_000_000 },
 		fee: 5_000_000_000_000_000_000,
 	};
 	let second: Message<ConstU32<1024>> = Message {
@@ -200,7 +200,7 @@ fn messages_are_standard_merkle_tree_leaves() {
 		sender: H256::repeat_byte(0x22),
 		app_id: 2,
 		payload: BoundedVec::default(),
-		timeout: Timeout { hub_block: 1_200, timestamp: 0 },
+		timeout: Timeout { height: 1_200, timestamp: 0 },
 		fee: 0,
 	};
 	// `AbiCoder.defaultAbiCoder().encode(MESSAGE_ABI_TYPES, fields)` in ethers 6.17.0.
@@ -297,7 +297,7 @@ mod messages {
 			sender: padded_address(),
 			app_id: ASSET_TRANSFER_APP,
 			payload: BoundedVec::truncate_from(payload.abi_encode()),
-			timeout: Timeout { hub_block: 0, timestamp: 1_700_000_000_000 },
+			timeout: Timeout { height: 0, timestamp: 1_700_000_000_000 },
 			fee: 0,
 		}
 	}
@@ -376,7 +376,7 @@ mod messages {
 				TransferPayload { token: token(), amount: 400, beneficiary: padded_address(), decimals: 18 }
 					.abi_encode(),
 			),
-			timeout: Timeout { hub_block: 1_200, timestamp: 0 },
+			timeout: Timeout { height: 1_200, timestamp: 0 },
 			fee: 1_000_000_000,
 		};
 		let leaves = [receipt.leaf_hash(), back.leaf_hash()];
@@ -397,5 +397,72 @@ mod messages {
 		vec![(7u32, root)].encode_to(&mut digest);
 		assert_eq!(hex(&digest[..9]), "0x66686d720407000000");
 		assert_eq!(digest.len(), 4 + 1 + 36);
+	}
+}
+
+/// "Proof of non-receipt": the channel-state key of a Substrate peer, its clock's key, the
+/// committee leaf, and the timeout's SCALE encoding, as docs/protocol.md gives them. The EVM
+/// form is checked against a real node's proofs in `evm_channel_state.rs`.
+mod non_receipt {
+	use super::*;
+	use fusion_hub_primitives::{
+		channel::{
+			channel_state_leaf, channel_state_storage_key, gateway_inbound_location,
+			gateway_inbound_slot, substrate_timestamp_key,
+		},
+		ChannelStateProof, NonReceiptProof, Timeout,
+	};
+
+	#[test]
+	fn the_substrate_keys_are_as_documented() {
+		// ":fusion-hub:inbound:" ++ source 1 (u32 LE) ++ destination 2 (u32 LE).
+		assert_eq!(
+			hex(&channel_state_storage_key(1, 2)),
+			"0x3a667573696f6e2d6875623a696e626f756e643a0100000002000000"
+		);
+		// pallet-timestamp's `Now`: twox128("Timestamp") ++ twox128("Now").
+		assert_eq!(
+			hex(&substrate_timestamp_key()),
+			"0xf0c365c3cf59d671eb72da0e7a4113c49f1f0515f462cdcf84e0f1d6045dfcbb"
+		);
+		// The value: the last delivered nonce as a SCALE u64.
+		assert_eq!(hex(&7u64.encode()), "0x0700000000000000");
+	}
+
+	#[test]
+	fn the_gateway_slot_and_the_committee_leaf_are_as_documented() {
+		assert_eq!(
+			hex(gateway_inbound_location().as_bytes()),
+			"0x802715ed4251621cbdb917d755785607591042ac07b04bf15b3ca70e6465ca00"
+		);
+		assert_eq!(
+			hex(gateway_inbound_slot(0).as_bytes()),
+			"0x4222bf33fc7bbed7cd85da10c06993732a016204d9eaccfe3081693703e08907"
+		);
+		// StandardMerkleTree.of([[0, 11, 1]], ["uint32", "uint32", "uint64"]).leafHash(...)
+		assert_eq!(
+			hex(channel_state_leaf(0, 11, 1).as_bytes()),
+			"0xb7ec10a6ebd4f3f05ad771cafdb5c99cadd0c6748ab8dd7ebdfd13f933df0581"
+		);
+	}
+
+	#[test]
+	fn the_timeout_and_the_proof_encode_as_documented() {
+		// height u32 LE, then timestamp u64 LE.
+		let timeout = Timeout { height: 1_200, timestamp: 1_700_000_000_000 };
+		assert_eq!(hex(&timeout.encode()), "0xb00400000068e5cf8b010000");
+		// NonReceiptProof { height: 5, CommitteeLeaf { delivered: 1, proof: [0x11..11] } }:
+		// height, variant 2, delivered (u64 LE), compact length 1, the sibling.
+		let proof = NonReceiptProof {
+			height: 5,
+			channel_state: ChannelStateProof::CommitteeLeaf {
+				delivered: 1,
+				proof: BoundedVec::truncate_from(vec![H256::repeat_byte(0x11)]),
+			},
+		};
+		let encoded = proof.encode();
+		assert_eq!(hex(&encoded[..13]), "0x05000000020100000000000000");
+		assert_eq!(encoded[13], 4);
+		assert_eq!(&encoded[14..], &[0x11; 32]);
 	}
 }

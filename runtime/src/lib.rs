@@ -136,10 +136,12 @@ pub const VERSION: RuntimeVersion = RuntimeVersion {
 	spec_name: alloc::borrow::Cow::Borrowed("fusion-hub"),
 	impl_name: alloc::borrow::Cow::Borrowed("fusion-hub"),
 	authoring_version: 1,
-	spec_version: 1,
+	// 2: timeouts on the destination's clock, `timeout_message` with a proof of non-receipt,
+	// `EvmChain` names its gateway (docs/protocol.md, "Protocol changes").
+	spec_version: 2,
 	impl_version: 0,
 	apis: apis::RUNTIME_API_VERSIONS,
-	transaction_version: 1,
+	transaction_version: 2,
 	system_version: 1,
 };
 

@@ -221,7 +221,7 @@ mod chain_registry {
 			RuntimeOrigin::signed(operator.clone()),
 			CHAIN,
 			b"Acme EVM".to_vec().try_into().unwrap(),
-			ChainKind::EvmChain { chain_id: 1 },
+			ChainKind::EvmChain { chain_id: 1, gateway: H160::repeat_byte(0x9a) },
 			verifier,
 		));
 	}
@@ -279,6 +279,47 @@ mod chain_registry {
 				proposal_hash: hash,
 			}));
 			assert_eq!(ChainRegistry::chain(CHAIN).unwrap().status, ChainStatus::Proposed);
+		});
+	}
+
+	#[test]
+	fn a_chain_with_pending_messages_retires_only_after_they_complete() {
+		use fusion_hub_primitives::{message::Timeout, ReceiptOutcome, HUB_CHAIN_ID};
+		use fusion_hub_runtime::CrossChainMessages;
+		externalities(DEV_RUNTIME_PRESET).execute_with(|| {
+			apply(&account(Sr25519Keyring::Dave));
+			assert_ok!(ChainRegistry::approve_chain(RuntimeOrigin::root(), CHAIN));
+			// The hub's time (set directly: Aura checks the slot of a timestamp inherent).
+			polkadot_sdk::pallet_timestamp::Now::<Runtime>::put(1_000_000);
+			assert_ok!(CrossChainMessages::send_data(
+				RuntimeOrigin::signed(account(Sr25519Keyring::Eve)),
+				CHAIN,
+				b"price=42".to_vec().try_into().unwrap(),
+				Timeout { height: 0, timestamp: 1_060_000 },
+				0,
+			));
+			assert_noop!(
+				ChainRegistry::retire_chain(RuntimeOrigin::root(), CHAIN),
+				pallet_chain_registry::Error::<Runtime>::ChainInUse
+			);
+			// Governance completes it only once the chain is no longer active.
+			let force = || {
+				CrossChainMessages::force_complete_message(
+					RuntimeOrigin::root(),
+					HUB_CHAIN_ID,
+					CHAIN,
+					1,
+					ReceiptOutcome::Failed,
+				)
+			};
+			assert_noop!(
+				force(),
+				pallet_cross_chain_messages::Error::<Runtime>::DestinationStillActive
+			);
+			assert_ok!(ChainRegistry::suspend_chain(RuntimeOrigin::root(), CHAIN));
+			assert_ok!(force());
+			assert_ok!(ChainRegistry::retire_chain(RuntimeOrigin::root(), CHAIN));
+			assert_eq!(ChainRegistry::chain(CHAIN).unwrap().status, ChainStatus::Retired);
 		});
 	}
 

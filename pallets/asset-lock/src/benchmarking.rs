@@ -30,8 +30,7 @@ fn peer_token() -> TokenRef {
 }
 
 fn timeout<T: Config>() -> Timeout {
-	let now = Pallet::<T>::now();
-	Timeout { hub_block: now + 10, timestamp: 0 }
+	T::Messenger::timeout_for_benchmarks()
 }
 
 /// Sets a generous rate limit on (chain, token), so the check does its reads and writes.
@@ -55,7 +54,7 @@ fn transfer<T: Config>(
 		payload: BoundedVec::truncate_from(
 			TransferPayload { token, amount: AMOUNT, beneficiary, decimals: 18 }.abi_encode(),
 		),
-		timeout: Timeout { hub_block: u32::MAX, timestamp: 0 },
+		timeout: Timeout { height: u32::MAX, timestamp: 0 },
 		fee: 0,
 	}
 }

@@ -143,6 +143,11 @@ impl SendMessage<u64, ConstU32<256>> for MockMessenger {
 	fn open_destination_for_benchmarks(_: ChainId) -> polkadot_sdk::sp_runtime::DispatchResult {
 		Ok(())
 	}
+
+	#[cfg(feature = "runtime-benchmarks")]
+	fn timeout_for_benchmarks() -> Timeout {
+		Timeout { height: 100, timestamp: 0 }
+	}
 }
 
 /// A token whose home is `home`, id `n`.
@@ -172,7 +177,7 @@ pub fn transfer(
 		payload: BoundedVec::truncate_from(
 			TransferPayload { token, amount, beneficiary, decimals: 6 }.abi_encode(),
 		),
-		timeout: Timeout { hub_block: 100, timestamp: 0 },
+		timeout: Timeout { height: 100, timestamp: 0 },
 		fee: 0,
 	}
 }

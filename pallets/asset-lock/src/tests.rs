@@ -21,7 +21,7 @@ const BOB: u64 = 2;
 const NATIVE: TokenRef = TokenRef::HUB_NATIVE;
 
 fn timeout() -> Timeout {
-	Timeout { hub_block: 50, timestamp: 0 }
+	Timeout { height: 50, timestamp: 0 }
 }
 
 fn transfer_out(who: u64, token: TokenRef, amount: u128, destination: u32) -> DispatchResult {

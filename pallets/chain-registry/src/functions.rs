@@ -5,7 +5,8 @@ use crate::{
 	ChainNameOf, ChainRecord, Chains, Config, Error, Event, HoldReason, Pallet, VerifierConfigOf,
 };
 use alloc::vec::Vec;
-use fusion_hub_primitives::{message::HUB_CHAIN_ID, ChainId, ChainKind, ChainStatus};
+use fusion_hub_primitives::{
+	ChainUsage,message::HUB_CHAIN_ID, ChainId, ChainKind, ChainStatus};
 use polkadot_sdk::{
 	frame_support::{
 		ensure,
@@ -116,6 +117,7 @@ impl<T: Config> Pallet<T> {
 			ChainStatus::Proposed => return Err(Error::<T>::NotAdmitted.into()),
 			ChainStatus::Retired => return Err(Error::<T>::ChainRetired.into()),
 		}
+		ensure!(!T::Usage::is_in_use(chain_id), Error::<T>::ChainInUse);
 
 		let released = T::Currency::release(
 			&HoldReason::ChainDeposit.into(),

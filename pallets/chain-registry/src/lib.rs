@@ -127,6 +127,10 @@ pub mod pallet {
 		/// Suspends an active chain in an emergency; nothing else.
 		type EmergencyOrigin: EnsureOrigin<Self::RuntimeOrigin>;
 
+		/// What other pallets still hold for a chain (messages pending to or routed from it): a
+		/// chain in use is not retired.
+		type Usage: fusion_hub_primitives::ChainUsage;
+
 		/// Maximum number of records, retired chains included. Bounds storage and the runtime
 		/// API's lists, which iterate over all records.
 		#[pallet::constant]
@@ -215,6 +219,9 @@ pub mod pallet {
 		NotAdmitted,
 		/// The chain is retired; its record is kept only so that its id is never reused.
 		ChainRetired,
+		/// Messages are still pending to the chain or routed from it: they must complete (by
+		/// proof, or by governance's decree) before it is retired.
+		ChainInUse,
 		/// The chain's kind cannot use this kind of verifier.
 		VerifierKindMismatch,
 		/// The committee has no member.
@@ -324,7 +331,7 @@ pub mod pallet {
 		///
 		/// The call fails if the origin is not `GovernanceOrigin`, the chain is unknown
 		/// (`ChainNotFound`), still `Proposed` (`NotAdmitted`) or already `Retired`
-		/// (`ChainRetired`).
+		/// (`ChainRetired`), or messages are still pending to or routed from it (`ChainInUse`).
 		#[pallet::call_index(5)]
 		#[pallet::weight(T::WeightInfo::retire_chain())]
 		pub fn retire_chain(origin: OriginFor<T>, chain_id: ChainId) -> DispatchResult {

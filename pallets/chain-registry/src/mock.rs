@@ -70,11 +70,39 @@ impl pallet_chain_registry::Config for Test {
 	type ChainDeposit = ChainDeposit;
 	type GovernanceOrigin = EnsureSignedBy<Governance, u64>;
 	type EmergencyOrigin = EnsureSignedBy<Emergency, u64>;
+	type Usage = MockUsage;
 	type MaxChains = ConstU32<MAX_CHAINS>;
 	type MaxNameLength = ConstU32<MAX_NAME_LENGTH>;
 	type MaxCommitteeSize = ConstU32<MAX_COMMITTEE_SIZE>;
 	type MaxGrandpaAuthorities = ConstU32<MAX_GRANDPA_AUTHORITIES>;
 	type WeightInfo = ();
+}
+
+std::thread_local! {
+	static IN_USE: core::cell::RefCell<std::collections::BTreeSet<fusion_hub_primitives::ChainId>> = Default::default();
+}
+
+/// What the messaging pallet would say: the chains the tests mark as in use.
+pub struct MockUsage;
+
+impl MockUsage {
+	/// Marks `chain_id` as having messages pending (or not).
+	pub fn set_in_use(chain_id: fusion_hub_primitives::ChainId, in_use: bool) {
+		IN_USE.with(|chains| {
+			let mut chains = chains.borrow_mut();
+			if in_use {
+				chains.insert(chain_id);
+			} else {
+				chains.remove(&chain_id);
+			}
+		});
+	}
+}
+
+impl fusion_hub_primitives::ChainUsage for MockUsage {
+	fn is_in_use(chain_id: fusion_hub_primitives::ChainId) -> bool {
+		IN_USE.with(|chains| chains.borrow().contains(&chain_id))
+	}
 }
 
 /// Genesis: accounts 1 to 5 hold [`INITIAL_BALANCE`], [`POOR`] holds half a deposit.
@@ -102,6 +130,7 @@ pub fn new_test_ext() -> sp_io::TestExternalities {
 /// Runs `test` at block 1, then checks the registry's invariants.
 pub fn build_and_execute(test: impl FnOnce()) {
 	new_test_ext().execute_with(|| {
+		IN_USE.with(|chains| chains.borrow_mut().clear());
 		ChainRegistry::integrity_test();
 		test();
 		ChainRegistry::do_try_state().expect("the registry's invariants hold");

@@ -71,7 +71,7 @@ fn grandpa() -> VerifierConfigOf<Test> {
 }
 
 fn evm() -> ChainKind {
-	ChainKind::EvmChain { chain_id: 1 }
+	ChainKind::EvmChain { chain_id: 1, gateway: H160::repeat_byte(0x9a) }
 }
 
 fn substrate() -> ChainKind {
@@ -724,6 +724,23 @@ fn resume_chain_only_from_suspended_or_frozen() {
 }
 
 // ---- retire_chain ----
+
+#[test]
+fn a_chain_with_pending_messages_is_not_retired() {
+	for from in [ChainStatus::Active, ChainStatus::Suspended, ChainStatus::Frozen] {
+		build_and_execute(|| {
+			chain_in(1, from);
+			MockUsage::set_in_use(1, true);
+			assert_noop!(ChainRegistry::retire_chain(governance(), 1), Error::<Test>::ChainInUse);
+			assert_eq!(held(1), DEPOSIT);
+
+			// Once what was pending has completed, it retires.
+			MockUsage::set_in_use(1, false);
+			assert_ok!(ChainRegistry::retire_chain(governance(), 1));
+			assert_eq!(Chains::<Test>::get(1).unwrap().status, ChainStatus::Retired);
+		});
+	}
+}
 
 #[test]
 fn retire_chain_releases_the_deposit_and_keeps_the_record_forever() {

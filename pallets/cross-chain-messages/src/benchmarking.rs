@@ -5,9 +5,10 @@ use crate::*;
 use alloc::{vec, vec::Vec};
 use fusion_hub_primitives::{
 	merkle::{keccak_merkle_proof, keccak_merkle_root},
+	channel::channel_state_leaf,
 	message::{Timeout, DATA_RECORD_APP, HUB_CHAIN_ID},
-	ChainId, InclusionProof, MessageHandler, Receipt, ReceiptOutcome, VerifiedHeader,
-	VerifyInclusion,
+	ChainId, ChainRegistry, ChannelStateProof, InclusionProof, MessageHandler, NonReceiptProof,
+	Receipt, ReceiptOutcome, VerifiedHeader, VerifyInclusion,
 };
 use polkadot_sdk::{
 	frame_benchmarking::v2::*,
@@ -15,7 +16,7 @@ use polkadot_sdk::{
 		assert_ok,
 		traits::{
 			fungible::{Inspect, Mutate},
-			Get,
+			EnsureOrigin, Get,
 		},
 		BoundedVec,
 	},
@@ -35,14 +36,18 @@ fn inbound<T: Config>(nonce: u64) -> MessageOf<T> {
 		sender: H256::repeat_byte(9),
 		app_id: DATA_RECORD_APP,
 		payload: BoundedVec::truncate_from(vec![1u8; T::MaxPayload::get() as usize]),
-		timeout: Timeout { hub_block: u32::MAX, timestamp: 0 },
+		timeout: Timeout { height: u32::MAX, timestamp: 0 },
 		fee: 0,
 	}
 }
 
-/// Records a verified header of [`PEER`] at `height` committing to `leaves`; returns each
-/// leaf's proof.
-fn commit<T: Config>(height: u32, leaves: &[H256]) -> Vec<InclusionProof> {
+/// The timeout of the benchmarks' hub messages: the earliest the pallet accepts.
+fn send_timeout<T: Config>() -> Timeout {
+	Timeout { height: 0, timestamp: Pallet::<T>::now_ms() + 1 }
+}
+
+/// Records a verified header of [`PEER`] at `height` and `timestamp` committing to `leaves`.
+fn insert_header<T: Config>(height: u32, timestamp: u64, leaves: &[H256]) {
 	T::Verifier::insert_header_for_benchmarks(
 		PEER,
 		VerifiedHeader {
@@ -50,10 +55,16 @@ fn commit<T: Config>(height: u32, leaves: &[H256]) -> Vec<InclusionProof> {
 			hash: H256::repeat_byte(1),
 			state_root: H256::repeat_byte(2),
 			message_root: keccak_merkle_root(leaves),
-			timestamp: Some(0),
+			timestamp: Some(timestamp),
 			set_id: 0,
 		},
 	);
+}
+
+/// Records a verified header of [`PEER`] at `height` committing to `leaves`; returns each
+/// leaf's proof.
+fn commit<T: Config>(height: u32, leaves: &[H256]) -> Vec<InclusionProof> {
+	insert_header::<T>(height, 0, leaves);
 	(0..leaves.len())
 		.map(|index| InclusionProof::KeccakMerkle {
 			leaf: leaves[index],
@@ -67,7 +78,6 @@ fn commit<T: Config>(height: u32, leaves: &[H256]) -> Vec<InclusionProof> {
 fn send_records<T: Config>(count: u32) -> (T::AccountId, Vec<MessageOf<T>>) {
 	let payer: T::AccountId = account("payer", 0, 0);
 	T::Currency::set_balance(&payer, FEE * 1_000);
-	let now = Pallet::<T>::now_block();
 	let messages = (0..count)
 		.map(|_| {
 			Pallet::<T>::do_send(
@@ -76,7 +86,7 @@ fn send_records<T: Config>(count: u32) -> (T::AccountId, Vec<MessageOf<T>>) {
 				DATA_RECORD_APP,
 				H256::repeat_byte(3),
 				BoundedVec::truncate_from(vec![2u8; T::MaxPayload::get() as usize]),
-				Timeout { hub_block: now + 2, timestamp: 0 },
+				send_timeout::<T>(),
 				FEE,
 			)
 			.expect("sent")
@@ -134,15 +144,36 @@ mod benchmarks {
 	#[benchmark]
 	fn timeout_message() {
 		assert_ok!(Pallet::<T>::open_chain_for_benchmarks(PEER));
-		let (payer, _) = send_records::<T>(1);
-		let later = Pallet::<T>::now_block() + 3;
-		polkadot_sdk::frame_system::Pallet::<T>::set_block_number(later.into());
+		let (payer, messages) = send_records::<T>(1);
+		// The peer's header past the timeout, whose message tree is the one channel-state leaf
+		// (delivered: 0): the cheapest proof; its own weight is added by the verifier's.
+		let past = messages[0].timeout.timestamp + 1;
+		insert_header::<T>(12, past, &[channel_state_leaf(HUB_CHAIN_ID, PEER, 0)]);
+		let proof = NonReceiptProof {
+			height: 12,
+			channel_state: ChannelStateProof::CommitteeLeaf { delivered: 0, proof: BoundedVec::new() },
+		};
 		let caller: T::AccountId = whitelisted_caller();
 
 		#[extrinsic_call]
-		_(RawOrigin::Signed(caller), HUB_CHAIN_ID, PEER, 1);
+		_(RawOrigin::Signed(caller), HUB_CHAIN_ID, PEER, 1, Some(proof));
 
 		assert_eq!(T::Currency::balance(&payer), FEE * 1_000);
+	}
+
+	#[benchmark]
+	fn force_complete_message() -> Result<(), BenchmarkError> {
+		assert_ok!(Pallet::<T>::open_chain_for_benchmarks(PEER));
+		let (payer, _) = send_records::<T>(1);
+		assert_ok!(T::Registry::freeze(PEER));
+		let origin =
+			T::GovernanceOrigin::try_successful_origin().map_err(|_| BenchmarkError::Weightless)?;
+
+		#[extrinsic_call]
+		_(origin as T::RuntimeOrigin, HUB_CHAIN_ID, PEER, 1, ReceiptOutcome::Failed);
+
+		assert_eq!(T::Currency::balance(&payer), FEE * 1_000);
+		Ok(())
 	}
 
 	#[benchmark]
@@ -164,7 +195,7 @@ mod benchmarks {
 		let sender: T::AccountId = whitelisted_caller();
 		T::Currency::set_balance(&sender, FEE * 10);
 		let payload = BoundedVec::truncate_from(vec![3u8; l as usize]);
-		let timeout = Timeout { hub_block: Pallet::<T>::now_block() + 10, timestamp: 0 };
+		let timeout = send_timeout::<T>();
 
 		#[extrinsic_call]
 		_(RawOrigin::Signed(sender), PEER, payload, timeout, FEE);

@@ -15,10 +15,16 @@
 //!   keccak sorted-pair tree of `StandardMerkleTree` leaves, the format EVM peers verify with
 //!   stock tooling. The roots are kept in [`OutboundRoots`] and in the block digest; the runtime
 //!   API gives each leaf's proof.
-//! - **Completion.** A destination's receipt, proven with [`Pallet::acknowledge`], completes a
-//!   message the hub sent or routed; [`Pallet::timeout_message`] completes one whose timeout has
-//!   passed on the hub's clock. Either way the application's `on_outcome` runs exactly once
-//!   (refunding when the message was not delivered), and the pending record is gone.
+//! - **Completion: value moves only on proof.** A message the hub sent or routed completes only on
+//!   its destination's proven word: its receipt, proven with [`Pallet::acknowledge`], or a proof
+//!   of non-receipt given to [`Pallet::timeout_message`] — a verified header of the destination
+//!   past the message's timeout by the destination's own clock, and its channel state there
+//!   showing the nonce undelivered ([`fusion_hub_primitives::channel`]). Either way the
+//!   application's `on_outcome` runs exactly once (refunding when the message was not
+//!   delivered), and the pending record is gone. A suspended destination still backs these
+//!   proofs; a frozen one backs none until governance restores it. As a last resort for a peer
+//!   gone for good, governance completes a named message with
+//!   [`Pallet::force_complete_message`], audited by an event.
 //! - **Fees.** The sender's fee is held by the pallet and becomes the reward of the relayer the
 //!   destination's receipt names, claimable with [`Pallet::claim_rewards`]; an expired message's
 //!   fee goes back to its payer.
@@ -30,7 +36,11 @@
 
 extern crate alloc;
 
+mod completion;
+mod data_record;
 mod functions;
+mod inbound;
+mod outbound;
 pub mod weights;
 
 #[cfg(feature = "runtime-benchmarks")]
@@ -38,15 +48,20 @@ mod benchmarking;
 #[cfg(test)]
 mod mock;
 #[cfg(test)]
+mod completion_tests;
+#[cfg(test)]
 mod tests;
 
-pub use functions::DataRecordApp;
+pub use data_record::DataRecordApp;
 pub use pallet::*;
 pub use weights::WeightInfo;
 
 use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
 use fusion_hub_primitives::{message::Message, Receipt};
-use polkadot_sdk::{frame_support, sp_core::Get};
+use polkadot_sdk::{
+	frame_support,
+	sp_core::{Get, H256},
+};
 use scale_info::TypeInfo;
 
 /// A message with the pallet's payload bound.
@@ -60,6 +75,8 @@ pub type MessageOf<T> = Message<<T as Config>::MaxPayload>;
 pub struct PendingMessage<AccountId, MaxPayload: Get<u32>> {
 	/// The message, as committed.
 	pub message: Message<MaxPayload>,
+	/// Its leaf, which receipts name.
+	pub leaf: H256,
 	/// The hub block whose outbound commitment holds it.
 	pub block: u32,
 	/// Who paid its fee (held by the pallet); `None` for a routed message, whose fee was paid at
@@ -86,8 +103,8 @@ pub const OUTBOUND_ROOTS_DIGEST_PREFIX: [u8; 4] = *b"fhmr";
 pub mod pallet {
 	use super::*;
 	use fusion_hub_primitives::{
-		message::Timeout,
-		ChainId, ChainRegistry, InclusionProof, MessageHandler, ReceiptOutcome, VerifyInclusion,
+		message::Timeout, ChainId, ChainRegistry, InclusionProof, MessageHandler, NonReceiptProof,
+		ReceiptOutcome, VerifyInclusion,
 	};
 	use polkadot_sdk::{
 		frame_support::{
@@ -96,7 +113,6 @@ pub mod pallet {
 			PalletId,
 		},
 		frame_system::pallet_prelude::*,
-		sp_core::H256,
 		sp_runtime::{traits::Zero, DispatchError},
 	};
 
@@ -117,8 +133,11 @@ pub mod pallet {
 		/// The native currency, in which fees are paid.
 		type Currency: fungible::Mutate<Self::AccountId, Balance = u128>;
 
-		/// The hub's clock, for timestamp timeouts.
+		/// The hub's clock: the timestamps of the hub's own timeouts.
 		type Time: UnixTime;
+
+		/// Who completes a pending message by decree, when its destination is gone for good.
+		type GovernanceOrigin: EnsureOrigin<Self::RuntimeOrigin>;
 
 		/// The pallet's account holds fees until they are refunded or claimed.
 		#[pallet::constant]
@@ -143,6 +162,11 @@ pub mod pallet {
 		/// Most messages pending (sent or routed, not yet completed) per destination.
 		#[pallet::constant]
 		type MaxPendingPerDestination: Get<u32>;
+
+		/// The latest timestamp timeout a message from the hub may set, in ms after the hub's
+		/// now: how long a sender's value can wait for its destination.
+		#[pallet::constant]
+		type MaxTimeoutMillis: Get<u64>;
 
 		/// How many blocks outbound commitments are kept: the window in which proofs of them can
 		/// be had from the hub.
@@ -182,6 +206,11 @@ pub mod pallet {
 	/// How many pending messages each destination has.
 	#[pallet::storage]
 	pub type PendingCount<T: Config> = StorageMap<_, Twox64Concat, ChainId, u32, ValueQuery>;
+
+	/// How many pending routed messages each source has: their receipts still go back to it.
+	#[pallet::storage]
+	pub type RoutedPendingFrom<T: Config> =
+		StorageMap<_, Twox64Concat, ChainId, u32, ValueQuery>;
 
 	/// Receipts the hub issued or forwarded, by (source, destination, nonce) of their message;
 	/// the last `ReceiptsToKeep` of each channel.
@@ -277,8 +306,18 @@ pub mod pallet {
 			nonce: u64,
 			outcome: ReceiptOutcome,
 		},
-		/// A pending message's timeout passed on the hub's clock: it was completed as expired.
-		MessageTimedOut { source: ChainId, destination: ChainId, nonce: u64 },
+		/// A pending message was completed as expired on a proof of non-receipt: the verified
+		/// header `height` of its destination is past its timeout and the destination had not
+		/// delivered it.
+		MessageTimedOut { source: ChainId, destination: ChainId, nonce: u64, height: u32 },
+		/// Governance completed a pending message with `outcome`, without a proof from its
+		/// destination.
+		MessageForceCompleted {
+			source: ChainId,
+			destination: ChainId,
+			nonce: u64,
+			outcome: ReceiptOutcome,
+		},
 		/// A block's leaves for `destination` were committed under `root`.
 		OutboundCommitted { destination: ChainId, block: u32, root: H256, leaves: u32 },
 		/// A relayer earned a fee.
@@ -305,6 +344,17 @@ pub mod pallet {
 		IncompleteStorageProof,
 		/// The storage proof shows another value.
 		StorageValueMismatch,
+		/// The chain is frozen: it backs no proof until governance restores it.
+		ChainFrozen,
+		/// The channel-state proof is not of the form the destination's kind keeps it in.
+		ProofKindMismatch,
+		/// The destination (a parachain) cannot prove receipts or channel state to the hub, so
+		/// nothing is sent to it that could only end by a blind timeout.
+		ReceiptsNotProvable,
+		/// The proven channel state or clock value does not decode.
+		MalformedChannelState,
+		/// A Merkle-Patricia proof node is not valid RLP.
+		MalformedProofNode,
 		/// A message's source, or a receipt's destination, is not the chain the call is for.
 		WrongChain,
 		/// The proof is about another leaf than this message's or receipt's.
@@ -318,16 +368,25 @@ pub mod pallet {
 		UnknownMessage,
 		/// The receipt is for another message than the one pending under its nonce.
 		ReceiptMismatch,
-		/// The message's timeout has not passed on the hub's clock (or it has none).
+		/// The destination's header is not past the message's timeout by the destination's clock.
 		NotTimedOut,
+		/// A message leaves the hub only on proof: `timeout_message` needs a proof of non-receipt.
+		NonReceiptProofRequired,
+		/// The destination's channel state shows the message delivered: its receipt completes it.
+		MessageWasReceived,
+		/// A routed message must carry a timeout on its destination's clock.
+		RouteWithoutTimeout,
+		/// Governance completes a message by decree only once its destination is no longer
+		/// active (suspended, frozen or retired).
+		DestinationStillActive,
 		/// The relayer has no rewards to claim.
 		NoRewards,
 		/// A message from the hub must go to a peer.
 		InvalidDestination,
 		/// The destination is not an active peer.
 		DestinationNotActive,
-		/// A message from the hub needs a hub block timeout after the current block and within
-		/// `CommitmentsToKeep` blocks (a timestamp, if also set, must not have passed).
+		/// A message from the hub needs a timestamp timeout (on the destination's clock) after the
+		/// hub's now and at most `MaxTimeoutMillis` later; a height, if set, is the destination's.
 		InvalidTimeout,
 		/// The payload is larger than `MaxPayload`.
 		PayloadTooLarge,
@@ -398,29 +457,24 @@ pub mod pallet {
 			Ok(())
 		}
 
-		/// Completes a pending message whose timeout has passed on the hub's clock, as expired:
-		/// the application refunds, the fee goes back to its payer, and for a routed message an
-		/// `Expired` receipt goes to its source. Anyone may call it.
+		/// Completes a pending message on a proof of non-receipt: a verified header of its
+		/// destination (`proof.height`) past the message's timeout by the destination's clock,
+		/// and the destination's channel state there showing the nonce undelivered. The
+		/// application refunds, the fee goes back to its payer, and for a routed message an
+		/// `Expired` receipt goes to its source. Anyone may call it; without a proof it is
+		/// refused (`NonReceiptProofRequired`).
 		#[pallet::call_index(2)]
-		#[pallet::weight(Pallet::<T>::timeout_weight())]
+		#[pallet::weight(Pallet::<T>::timeout_weight(proof.as_ref()))]
 		pub fn timeout_message(
 			origin: OriginFor<T>,
 			source: ChainId,
 			destination: ChainId,
 			nonce: u64,
+			proof: Option<NonReceiptProof>,
 		) -> DispatchResult {
 			ensure_signed(origin)?;
-			let pending = PendingMessages::<T>::get((source, destination, nonce))
-				.ok_or(Error::<T>::UnknownMessage)?;
-			ensure!(
-				pending.message.timeout.has_passed(Self::now_block(), Self::now_ms()),
-				Error::<T>::NotTimedOut
-			);
-			PendingMessages::<T>::remove((source, destination, nonce));
-			let leaf = pending.message.leaf_hash();
-			Self::complete(pending, leaf, ReceiptOutcome::Expired, H256::zero())?;
-			Self::deposit_event(Event::MessageTimedOut { source, destination, nonce });
-			Ok(())
+			let proof = proof.ok_or(Error::<T>::NonReceiptProofRequired)?;
+			Self::timeout_one(source, destination, nonce, &proof)
 		}
 
 		/// Pays the caller the fees it earned as a relayer.
@@ -457,6 +511,24 @@ pub mod pallet {
 				fee,
 			)?;
 			Ok(())
+		}
+
+		/// Completes a pending message with `outcome` by governance's decree: the last resort
+		/// when its destination is gone for good and can prove nothing more. The destination
+		/// must no longer be active. The application settles as for a receipt with that outcome;
+		/// no relayer earns the fee, which goes back to its payer. Audited by
+		/// `MessageForceCompleted`.
+		#[pallet::call_index(5)]
+		#[pallet::weight(Pallet::<T>::force_complete_weight())]
+		pub fn force_complete_message(
+			origin: OriginFor<T>,
+			source: ChainId,
+			destination: ChainId,
+			nonce: u64,
+			outcome: ReceiptOutcome,
+		) -> DispatchResult {
+			T::GovernanceOrigin::ensure_origin(origin)?;
+			Self::force_complete(source, destination, nonce, outcome)
 		}
 	}
 }

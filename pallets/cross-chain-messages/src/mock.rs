@@ -7,12 +7,14 @@ use crate::{DataRecordApp, MessageOf};
 use fusion_hub_primitives::{
 	merkle::{keccak_merkle_proof, keccak_merkle_root},
 	message::{AppId, Message, Timeout, DATA_RECORD_APP},
-	ChainId, ChainKind, ChainRegistry, ChainStatus, InclusionError, InclusionProof,
-	MessageHandler, VerifiedHeader, VerifierConfig, VerifyInclusion,
+	ChainId, ChainKind, ChainRegistry, ChainStatus, ChannelState, ChannelStateProof,
+	InclusionError, InclusionProof, LedgerPlatform, MessageHandler, ProofUse, VerifiedHeader,
+	VerifierConfig, VerifyInclusion,
 };
 use polkadot_sdk::{
 	frame_support::{
 		derive_impl, parameter_types,
+		ord_parameter_types,
 		traits::{ConstU32, ConstU64, Hooks},
 		weights::Weight,
 		BoundedVec, PalletId,
@@ -74,16 +76,28 @@ pub const COMMITMENTS_TO_KEEP: u32 = 30;
 /// Receipts kept per channel.
 pub const RECEIPTS_TO_KEEP: u32 = 3;
 
-/// Peer chains: A, B and C are active, D is suspended.
+/// Peer chains: A, B and C are active, D is suspended; A, C and D are committee ledgers
+/// (channel state by committee leaf), B a Substrate chain (by storage proof); P is an active
+/// parachain, F a frozen ledger.
 pub const A: ChainId = 1;
 pub const B: ChainId = 2;
 pub const C: ChainId = 3;
 pub const D: ChainId = 4;
+pub const P: ChainId = 5;
+pub const F: ChainId = 6;
+/// The longest timestamp timeout from now, ms.
+pub const MAX_TIMEOUT_MS: u64 = 100_000;
+/// The governance account.
+pub const GOVERNANCE: u64 = 99;
 /// The test application's id.
 pub const TEST_APP: AppId = 7;
 
 parameter_types! {
 	pub const MessagesPalletId: PalletId = PalletId(*b"fh/msgs_");
+}
+
+ord_parameter_types! {
+	pub const Governance: u64 = GOVERNANCE;
 }
 
 impl pallet_cross_chain_messages::Config for Test {
@@ -92,12 +106,14 @@ impl pallet_cross_chain_messages::Config for Test {
 	type Applications = Applications;
 	type Currency = Balances;
 	type Time = Timestamp;
+	type GovernanceOrigin = frame_system::EnsureSignedBy<Governance, u64>;
 	type PalletId = MessagesPalletId;
 	type MaxPayload = ConstU32<MAX_PAYLOAD>;
 	type MaxMessagesPerCall = ConstU32<4>;
 	type MaxLeavesPerBlock = ConstU32<MAX_LEAVES>;
 	type MaxDestinationsPerBlock = ConstU32<MAX_DESTINATIONS>;
 	type MaxPendingPerDestination = ConstU32<MAX_PENDING>;
+	type MaxTimeoutMillis = ConstU64<MAX_TIMEOUT_MS>;
 	type CommitmentsToKeep = ConstU32<COMMITMENTS_TO_KEEP>;
 	type ReceiptsToKeep = ConstU32<RECEIPTS_TO_KEEP>;
 	type WeightInfo = ();
@@ -126,8 +142,13 @@ impl ChainRegistry for MockRegistry {
 	fn status(chain_id: ChainId) -> Option<ChainStatus> {
 		STATUSES.with(|statuses| statuses.borrow().get(&chain_id).copied())
 	}
-	fn kind(_: ChainId) -> Option<ChainKind> {
-		None
+	fn kind(chain_id: ChainId) -> Option<ChainKind> {
+		Self::status(chain_id)?;
+		Some(match chain_id {
+			B => ChainKind::SubstrateChain { genesis_hash: H256::repeat_byte(2) },
+			P => ChainKind::PolkadotParachain { para_id: 2001 },
+			_ => ChainKind::PermissionedLedger { platform: LedgerPlatform::Fabric },
+		})
 	}
 	fn verifier(_: ChainId) -> Option<VerifierConfig<ConstU32<4>, ConstU32<4>>> {
 		None
@@ -137,7 +158,8 @@ impl ChainRegistry for MockRegistry {
 	) -> Option<(ChainStatus, VerifierConfig<ConstU32<4>, ConstU32<4>>)> {
 		None
 	}
-	fn freeze(_: ChainId) -> DispatchResult {
+	fn freeze(chain_id: ChainId) -> DispatchResult {
+		Self::set_status(chain_id, ChainStatus::Frozen);
 		Ok(())
 	}
 	fn rotate_verifier(_: ChainId, _: VerifierConfig<ConstU32<4>, ConstU32<4>>) -> DispatchResult {
@@ -158,14 +180,25 @@ impl ChainRegistry for MockRegistry {
 pub struct MockVerifier;
 
 impl MockVerifier {
-	/// Records a verified header of `chain_id` with these roots.
+	/// Records a verified header of `chain_id` with these roots, without a timestamp.
 	pub fn set_header(chain_id: ChainId, number: u32, message_root: Option<H256>, state_root: H256) {
+		Self::set_header_at(chain_id, number, message_root, state_root, None)
+	}
+
+	/// Records a verified header of `chain_id` with these roots and timestamp.
+	pub fn set_header_at(
+		chain_id: ChainId,
+		number: u32,
+		message_root: Option<H256>,
+		state_root: H256,
+		timestamp: Option<u64>,
+	) {
 		let header = VerifiedHeader {
 			number,
 			hash: H256::from_low_u64_be(number as u64),
 			state_root,
 			message_root,
-			timestamp: None,
+			timestamp,
 			set_id: 0,
 		};
 		HEADERS.with(|headers| headers.borrow_mut().insert((chain_id, number), header));
@@ -177,18 +210,36 @@ impl VerifyInclusion for MockVerifier {
 		HEADERS.with(|headers| headers.borrow().get(&(chain_id, number)).copied())
 	}
 
-	fn verify_inclusion(
+	/// The proof verifier's rule: active chains back every proof, suspended ones only
+	/// completions, frozen ones none.
+	fn proving_header(
 		chain_id: ChainId,
 		number: u32,
-		proof: &InclusionProof,
-	) -> Result<(), InclusionError> {
-		match MockRegistry::status(chain_id) {
-			None => return Err(InclusionError::UnknownChain),
-			Some(ChainStatus::Active) => {}
-			Some(_) => return Err(InclusionError::ChainNotActive),
+		purpose: ProofUse,
+	) -> Result<VerifiedHeader, InclusionError> {
+		match (MockRegistry::status(chain_id), purpose) {
+			(None, _) => return Err(InclusionError::UnknownChain),
+			(Some(ChainStatus::Active), _) |
+			(Some(ChainStatus::Suspended), ProofUse::Completion) => {}
+			(Some(ChainStatus::Frozen), _) => return Err(InclusionError::ChainFrozen),
+			(Some(_), _) => return Err(InclusionError::ChainNotActive),
 		}
-		let header = Self::verified_header(chain_id, number).ok_or(InclusionError::UnknownHeader)?;
-		proof.verify(&header)
+		Self::verified_header(chain_id, number).ok_or(InclusionError::UnknownHeader)
+	}
+
+	fn verify_channel_state(
+		chain_id: ChainId,
+		number: u32,
+		source: ChainId,
+		proof: &ChannelStateProof,
+	) -> Result<ChannelState, InclusionError> {
+		let header = Self::proving_header(chain_id, number, ProofUse::Completion)?;
+		let kind = MockRegistry::kind(chain_id).ok_or(InclusionError::UnknownChain)?;
+		proof.verify(&kind, &header, source, chain_id)
+	}
+
+	fn channel_state_weight(_: &ChannelStateProof) -> Weight {
+		Weight::from_parts(2_000, 0)
 	}
 
 	fn inclusion_weight(_: &InclusionProof) -> Weight {
@@ -303,7 +354,7 @@ pub fn message(source: ChainId, destination: ChainId, nonce: u64, app_id: AppId)
 		sender: H256::repeat_byte(0x5e),
 		app_id,
 		payload: BoundedVec::truncate_from(vec![nonce as u8; 8]),
-		timeout: Timeout { hub_block: 100, timestamp: 0 },
+		timeout: Timeout { height: 100, timestamp: 0 },
 		fee: 0,
 	}
 }
@@ -331,8 +382,8 @@ pub fn proven(
 	BoundedVec::truncate_from(messages.into_iter().zip(proofs).collect())
 }
 
-/// Genesis: accounts 1 to 4 hold [`INITIAL_BALANCE`]; A, B, C active, D suspended; the fee
-/// account endowed by the pallet's genesis.
+/// Genesis: accounts 1 to 4 hold [`INITIAL_BALANCE`]; A, B, C and P active, D suspended, F
+/// frozen; the fee account endowed by the pallet's genesis; block 1 at hub time 1,000,000 ms.
 pub fn new_test_ext() -> sp_io::TestExternalities {
 	let mut storage = frame_system::GenesisConfig::<Test>::default().build_storage().unwrap();
 	pallet_balances::GenesisConfig::<Test> {
@@ -348,10 +399,11 @@ pub fn new_test_ext() -> sp_io::TestExternalities {
 	HEADERS.with(|headers| headers.borrow_mut().clear());
 	CALLS.with(|calls| calls.borrow_mut().clear());
 	fail_app(false);
-	for chain in [A, B, C] {
+	for chain in [A, B, C, P] {
 		MockRegistry::set_status(chain, ChainStatus::Active);
 	}
 	MockRegistry::set_status(D, ChainStatus::Suspended);
+	MockRegistry::set_status(F, ChainStatus::Frozen);
 	let mut ext = sp_io::TestExternalities::new(storage);
 	ext.execute_with(|| {
 		System::set_block_number(1);

@@ -42,8 +42,18 @@ fn receipt_of(source: u32, destination: u32, nonce: u64) -> Receipt {
 	Receipts::<Test>::get((source, destination, nonce)).expect("a receipt").receipt
 }
 
-fn timeout_at(hub_block: u32) -> Timeout {
-	Timeout { hub_block, timestamp: 0 }
+/// A timeout at `height` of the destination only.
+fn at_height(height: u32) -> Timeout {
+	Timeout { height, timestamp: 0 }
+}
+
+/// When the tests' hub messages time out on their destination's clock: 50 s after the hub's
+/// now (1,000,000 ms at genesis).
+const SEND_TIMEOUT: u64 = 1_050_000;
+
+/// A timeout at `timestamp` of the destination only.
+fn by_time(timestamp: u64) -> Timeout {
+	Timeout { height: 0, timestamp }
 }
 
 /// Sends a data record from SENDER to `destination` with `fee`; returns the message.
@@ -54,7 +64,7 @@ fn send(destination: u32, fee: u128) -> MessageOf<Test> {
 		TEST_APP,
 		H256::repeat_byte(1),
 		vec![1, 2, 3],
-		timeout_at(20),
+		by_time(SEND_TIMEOUT),
 		fee,
 	)
 	.expect("sent")
@@ -295,7 +305,7 @@ fn storage_proof(key: &[u8], value: &[u8]) -> (H256, Vec<Vec<u8>>) {
 fn an_expired_message_is_not_executed() {
 	build_and_execute(|| {
 		let mut late = hub_message(1);
-		late.timeout = timeout_at(0);
+		late.timeout = at_height(0);
 		late.timeout.timestamp = 999_999; // before the hub's clock (1_000_000)
 		assert_ok!(deliver(A, 10, vec![late.clone()]));
 		assert!(Records::<Test>::get(A, late.sender).is_none());
@@ -305,7 +315,7 @@ fn an_expired_message_is_not_executed() {
 
 		System::set_block_number(101);
 		let mut late_by_block = hub_message(2);
-		late_by_block.timeout = timeout_at(100);
+		late_by_block.timeout = at_height(100);
 		assert_ok!(deliver(A, 11, vec![late_by_block]));
 		assert_eq!(receipt_of(A, HUB_CHAIN_ID, 2).outcome, ReceiptOutcome::Expired);
 	});
@@ -473,50 +483,6 @@ fn receipts_that_do_not_match_are_refused() {
 }
 
 #[test]
-fn a_timed_out_message_is_refunded_exactly_once() {
-	build_and_execute(|| {
-		let sent = send(B, 500);
-		System::set_block_number(20);
-		assert_noop!(
-			Messages::timeout_message(RuntimeOrigin::signed(2), HUB_CHAIN_ID, B, 1),
-			Error::<Test>::NotTimedOut
-		);
-		System::set_block_number(21);
-		assert_ok!(Messages::timeout_message(RuntimeOrigin::signed(2), HUB_CHAIN_ID, B, 1));
-		assert_eq!(app_calls(), vec![AppCall::Outcome(HUB_CHAIN_ID, B, 1, false)]);
-		assert_eq!(Balances::balance(&SENDER), INITIAL_BALANCE);
-		System::assert_last_event(
-			Event::MessageTimedOut { source: HUB_CHAIN_ID, destination: B, nonce: 1 }.into(),
-		);
-		assert_noop!(
-			Messages::timeout_message(RuntimeOrigin::signed(2), HUB_CHAIN_ID, B, 1),
-			Error::<Test>::UnknownMessage
-		);
-		// A late receipt cannot complete it a second time.
-		let receipts = proven_receipt(&sent, ReceiptOutcome::Delivered, 4, 30);
-		assert_noop!(
-			Messages::acknowledge(RuntimeOrigin::signed(RELAYER), B, 30, receipts),
-			Error::<Test>::UnknownMessage
-		);
-		assert_eq!(app_calls().len(), 1);
-	});
-}
-
-#[test]
-fn a_timed_out_route_sends_an_expired_receipt_to_its_source() {
-	build_and_execute(|| {
-		let routed = message(A, C, 1, TEST_APP);
-		assert_ok!(deliver(A, 10, vec![routed.clone()]));
-		System::set_block_number(101);
-		assert_ok!(Messages::timeout_message(RuntimeOrigin::signed(2), A, C, 1));
-		let receipt = receipt_of(A, C, 1);
-		assert_eq!(receipt.outcome, ReceiptOutcome::Expired);
-		assert_eq!(receipt.message_leaf, routed.leaf_hash());
-		assert_eq!(app_calls().last(), Some(&AppCall::Outcome(A, C, 1, false)));
-	});
-}
-
-#[test]
 fn sending_checks_destination_timeout_payload_and_capacity() {
 	build_and_execute(|| {
 		let send_to = |destination, timeout, payload: Vec<u8>| {
@@ -531,51 +497,52 @@ fn sending_checks_destination_timeout_payload_and_capacity() {
 			)
 			.map(|_| ())
 		};
-		assert_noop!(send_to(HUB_CHAIN_ID, timeout_at(20), vec![1]), Error::<Test>::InvalidDestination);
-		assert_noop!(send_to(D, timeout_at(20), vec![1]), Error::<Test>::DestinationNotActive);
-		assert_noop!(send_to(9, timeout_at(20), vec![1]), Error::<Test>::DestinationNotActive);
+		let timeout = by_time(SEND_TIMEOUT);
+		assert_noop!(send_to(HUB_CHAIN_ID, timeout, vec![1]), Error::<Test>::InvalidDestination);
+		assert_noop!(send_to(D, timeout, vec![1]), Error::<Test>::DestinationNotActive);
+		assert_noop!(send_to(F, timeout, vec![1]), Error::<Test>::DestinationNotActive);
+		assert_noop!(send_to(9, timeout, vec![1]), Error::<Test>::DestinationNotActive);
+		// A parachain cannot prove receipts to the hub: nothing is sent that only a blind
+		// timeout could end.
+		assert_noop!(send_to(P, timeout, vec![1]), Error::<Test>::ReceiptsNotProvable);
+		// The timeout needs a timestamp after the hub's now and at most MAX_TIMEOUT_MS later;
+		// a height alone does not bound how long the sender's value waits.
 		assert_noop!(send_to(B, Timeout::default(), vec![1]), Error::<Test>::InvalidTimeout);
-		// A timestamp alone does not do: the hub block bounds how long proofs are kept.
+		assert_noop!(send_to(B, at_height(20), vec![1]), Error::<Test>::InvalidTimeout);
+		assert_noop!(send_to(B, by_time(1_000_000), vec![1]), Error::<Test>::InvalidTimeout);
 		assert_noop!(
-			send_to(B, Timeout { hub_block: 0, timestamp: 2_000_000 }, vec![1]),
+			send_to(B, by_time(1_000_000 + MAX_TIMEOUT_MS + 1), vec![1]),
 			Error::<Test>::InvalidTimeout
 		);
+		assert_ok!(send_to(B, Timeout { height: 7, timestamp: 1_000_000 + MAX_TIMEOUT_MS }, vec![1]));
+		assert_ok!(send_to(B, by_time(1_000_001), vec![1]));
 		assert_noop!(
-			send_to(B, Timeout { hub_block: 20, timestamp: 999_999 }, vec![1]),
-			Error::<Test>::InvalidTimeout
-		);
-		System::set_block_number(21);
-		assert_noop!(send_to(B, timeout_at(20), vec![1]), Error::<Test>::InvalidTimeout);
-		assert_noop!(send_to(B, timeout_at(21), vec![1]), Error::<Test>::InvalidTimeout);
-		assert_noop!(
-			send_to(B, timeout_at(21 + COMMITMENTS_TO_KEEP), vec![1]),
-			Error::<Test>::InvalidTimeout
-		);
-		assert_noop!(
-			send_to(B, timeout_at(30), vec![0; MAX_PAYLOAD as usize + 1]),
+			send_to(B, timeout, vec![0; MAX_PAYLOAD as usize + 1]),
 			Error::<Test>::PayloadTooLarge
 		);
 		// A fee the payer cannot pay.
 		assert!(<Messages as SendMessage<u64, ConstU32<MAX_PAYLOAD>>>::send(
-			&SENDER, B, TEST_APP, H256::zero(), vec![1], timeout_at(30), INITIAL_BALANCE
+			&SENDER, B, TEST_APP, H256::zero(), vec![1], timeout, INITIAL_BALANCE
 		)
 		.is_err());
 
-		// Four leaves per destination per block.
-		for _ in 0..MAX_LEAVES {
-			assert_ok!(send_to(B, timeout_at(30), vec![1]));
+		// Four leaves per destination per block (two are used above).
+		for _ in 2..MAX_LEAVES {
+			assert_ok!(send_to(B, timeout, vec![1]));
 		}
-		assert_noop!(send_to(B, timeout_at(30), vec![1]), Error::<Test>::BlockCapacityReached);
+		assert_noop!(send_to(B, timeout, vec![1]), Error::<Test>::BlockCapacityReached);
 		// Three destinations per block.
-		assert_ok!(send_to(C, timeout_at(30), vec![1]));
+		assert_ok!(send_to(C, timeout, vec![1]));
 		assert_ok!(deliver(A, 10, vec![hub_message(1)])); // a receipt for A
 		MockRegistry::set_status(9, ChainStatus::Active);
-		assert_noop!(send_to(9, timeout_at(30), vec![1]), Error::<Test>::BlockCapacityReached);
+		assert_noop!(send_to(9, timeout, vec![1]), Error::<Test>::BlockCapacityReached);
 
 		// Five pending per destination.
 		next_block();
-		assert_ok!(send_to(B, timeout_at(30), vec![1]));
-		assert_noop!(send_to(B, timeout_at(30), vec![1]), Error::<Test>::QueueFull);
+		assert_ok!(send_to(B, timeout, vec![1]));
+		assert_noop!(send_to(B, timeout, vec![1]), Error::<Test>::QueueFull);
+		// Nothing pending was completed by any of this.
+		assert_eq!(PendingCount::<Test>::get(B), MAX_PENDING);
 	});
 }
 
@@ -586,7 +553,7 @@ fn send_data_queues_a_record_and_takes_the_fee() {
 			RuntimeOrigin::signed(SENDER),
 			B,
 			BoundedVec::truncate_from(b"price=42".to_vec()),
-			timeout_at(20),
+			by_time(SEND_TIMEOUT),
 			7
 		));
 		let pending = PendingMessages::<Test>::get((HUB_CHAIN_ID, B, 1)).unwrap();
@@ -606,7 +573,7 @@ fn send_data_queues_a_record_and_takes_the_fee() {
 			.into(),
 		);
 		assert_noop!(
-			Messages::send_data(RuntimeOrigin::signed(SENDER), B, BoundedVec::new(), timeout_at(20), 0),
+			Messages::send_data(RuntimeOrigin::signed(SENDER), B, BoundedVec::new(), by_time(SEND_TIMEOUT), 0),
 			Error::<Test>::EmptyRecord
 		);
 	});

@@ -20,8 +20,11 @@ pub trait WeightInfo {
 	/// `acknowledge` of `n` receipts of messages the hub sent, without the proofs' and the
 	/// application's weight.
 	fn acknowledge(n: u32) -> Weight;
-	/// `timeout_message` of a message the hub sent, without the application's weight.
+	/// `timeout_message` of a message the hub sent, without the channel-state proof's and the
+	/// application's weight.
 	fn timeout_message() -> Weight;
+	/// `force_complete_message` of a message the hub sent, without the application's weight.
+	fn force_complete_message() -> Weight;
 	/// `claim_rewards`.
 	fn claim_rewards() -> Weight;
 	/// `send_data` with a payload of `l` bytes.
@@ -45,6 +48,9 @@ impl WeightInfo for () {
 		RocksDbWeight::get().reads_writes(4 * n as u64, 4 * n as u64)
 	}
 	fn timeout_message() -> Weight {
+		RocksDbWeight::get().reads_writes(3, 3)
+	}
+	fn force_complete_message() -> Weight {
 		RocksDbWeight::get().reads_writes(3, 3)
 	}
 	fn claim_rewards() -> Weight {

@@ -12,17 +12,23 @@ use fusion_hub_primitives::{
 		ethereum_personal_digest, handover_payload, header_payload, recover_ethereum_address,
 		CommitteeSignature, MemberSignature,
 	},
+	channel::{
+		channel_state_leaf, channel_state_storage_key, substrate_timestamp_key,
+		testing as channel_testing, MAX_MPT_NODES,
+	},
 	grandpa::{testing, GrandpaUpdate},
 	inclusion::{MerkleSiblings, TrieNode, MAX_LEAF_LEN, MAX_MERKLE_DEPTH, MAX_STORAGE_VALUE_LEN},
-	merkle, ChainId, ChainKind, ChainRegistry as _, CommitteeKey, GrandpaAuthority, GrandpaConfig,
-	InclusionProof, PeerHeader, TrustedHeader, VerifiedHeader, VerifierConfig, VerifyInclusion,
+	merkle, ChainId, ChainKind, ChainRegistry as _, ChannelStateProof, CommitteeKey,
+	GrandpaAuthority, GrandpaConfig, InclusionProof, LedgerPlatform, PeerHeader, TrustedHeader,
+	VerifiedHeader, VerifierConfig, VerifyInclusion,
 };
+use codec::Encode;
 use polkadot_sdk::{
 	frame_benchmarking::v2::*,
 	frame_support::{assert_ok, traits::Get, BoundedVec},
 	frame_system::RawOrigin,
 	sp_consensus_grandpa::KEY_TYPE as GRANDPA_KEY_TYPE,
-	sp_core::{crypto::KeyTypeId, ed25519, H256},
+	sp_core::{crypto::KeyTypeId, ed25519, H160, H256},
 	sp_io::crypto,
 	sp_runtime::{
 		traits::{BlakeTwo256, Hash as _},
@@ -116,7 +122,7 @@ fn committee_chain<T: Config>(scheme: Scheme, threshold: u32) -> Vec<Signer> {
 	};
 	assert_ok!(T::Registry::register_active_for_benchmarks(
 		CHAIN_ID,
-		ChainKind::EvmChain { chain_id: 1 },
+		ChainKind::EvmChain { chain_id: 1, gateway: H160::repeat_byte(0x9a) },
 		VerifierConfig::Committee(committee),
 	));
 	signers
@@ -187,6 +193,37 @@ fn record_header<T: Config>(message_root: H256, state_root: H256) {
 			set_id: 0,
 		},
 	);
+}
+
+/// The source of the channels whose state the benchmarks prove.
+const SOURCE: ChainId = 7;
+
+/// Registers `chain_id` as an active chain of `kind` with a one-member committee, and records
+/// `header` as verified for it.
+fn peer_with_header<T: Config>(chain_id: ChainId, kind: ChainKind, header: VerifiedHeader) {
+	let committee = CommitteeOf::<T> {
+		members: BoundedVec::truncate_from(vec![CommitteeKey::Ed25519(ed25519::Public::from_raw([7; 32]))]),
+		threshold: 1,
+		set_id: 0,
+	};
+	assert_ok!(T::Registry::register_active_for_benchmarks(
+		chain_id,
+		kind,
+		VerifierConfig::Committee(committee),
+	));
+	Pallet::<T>::import(chain_id, header);
+}
+
+/// A verified header at height 1 with these roots and no time (the proof must bring it).
+fn header_with(state_root: H256, message_root: Option<H256>) -> VerifiedHeader {
+	VerifiedHeader {
+		number: 1,
+		hash: H256::repeat_byte(1),
+		state_root,
+		message_root,
+		timestamp: None,
+		set_id: 0,
+	}
 }
 
 /// A distinct sibling hash for level `i` of a Merkle proof.
@@ -354,7 +391,7 @@ mod benchmarks {
 		let signer = Signer::generate(Scheme::Ed25519, 0);
 		assert_ok!(T::Registry::register_active_for_benchmarks(
 			CHAIN_ID,
-			ChainKind::EvmChain { chain_id: 1 },
+			ChainKind::EvmChain { chain_id: 1, gateway: H160::repeat_byte(0x9a) },
 			VerifierConfig::Committee(CommitteeOf::<T> {
 				members: BoundedVec::try_from(vec![signer.key()]).expect("one member; qed"),
 				threshold: 1,
@@ -478,6 +515,91 @@ mod benchmarks {
 		#[block]
 		{
 			assert_ok!(Pallet::<T>::verify_inclusion(CHAIN_ID, 1, &proof));
+		}
+	}
+
+	/// A Substrate peer's channel state and clock: a trie of 16 keys, the channel's nonce,
+	/// `pallet-timestamp`'s `Now` and a value of `b` bytes; the proof is every node of the trie
+	/// (about `b` bytes plus one kilobyte), both reads among them.
+	#[benchmark]
+	fn verify_channel_state_substrate(b: Linear<1, MAX_STORAGE_VALUE_LEN>) {
+		let chain_id = CHAIN_ID + 1;
+		let mut db = StorageProof::empty().into_memory_db::<BlakeTwo256>();
+		let mut root = H256::zero();
+		{
+			let mut trie = TrieDBMutBuilder::<LayoutV1<BlakeTwo256>>::new(&mut db, &mut root).build();
+			for i in 0u32..16 {
+				trie.insert(&BlakeTwo256::hash(&i.to_le_bytes()).0, &i.to_le_bytes())
+					.expect("an in-memory trie; qed");
+			}
+			trie.insert(&channel_state_storage_key(SOURCE, chain_id), &3u64.encode())
+				.expect("an in-memory trie; qed");
+			trie.insert(&substrate_timestamp_key(), &5u64.encode()).expect("an in-memory trie; qed");
+			trie.insert(b"filler", &vec![9u8; b as usize]).expect("an in-memory trie; qed");
+		}
+		let nodes: Vec<TrieNode> = db
+			.drain()
+			.into_values()
+			.filter(|(_, references)| *references > 0)
+			.map(|(node, _)| TrieNode::try_from(node).expect("nodes are below the bound; qed"))
+			.collect();
+		peer_with_header::<T>(
+			chain_id,
+			ChainKind::SubstrateChain { genesis_hash: H256::repeat_byte(3) },
+			header_with(root, None),
+		);
+		let proof = ChannelStateProof::SubstrateStorage {
+			nodes: BoundedVec::try_from(nodes).expect("few nodes; qed"),
+		};
+
+		#[block]
+		{
+			let state = Pallet::<T>::verify_channel_state(chain_id, 1, SOURCE, &proof);
+			assert_eq!(state.map(|state| (state.delivered, state.clock.timestamp)), Ok((3, Some(5))));
+		}
+	}
+
+	/// An EVM peer's channel state: account and storage proofs of `d` full branch nodes each
+	/// (532 bytes) and a leaf, as deep as the bounds allow.
+	#[benchmark]
+	fn verify_channel_state_evm(d: Linear<0, { MAX_MPT_NODES - 1 }>) {
+		let chain_id = CHAIN_ID + 2;
+		let gateway = H160::repeat_byte(0x9a);
+		let (state_root, proof) = channel_testing::evm_channel_state(&gateway, SOURCE, 3, d as usize);
+		peer_with_header::<T>(
+			chain_id,
+			ChainKind::EvmChain { chain_id: 1, gateway },
+			header_with(state_root, None),
+		);
+
+		#[block]
+		{
+			let state = Pallet::<T>::verify_channel_state(chain_id, 1, SOURCE, &proof);
+			assert_eq!(state.map(|state| state.delivered), Ok(3));
+		}
+	}
+
+	/// A committee ledger's channel-state leaf with a keccak proof of `d` siblings.
+	#[benchmark]
+	fn verify_channel_state_leaf(d: Linear<0, MAX_MERKLE_DEPTH>) {
+		let chain_id = CHAIN_ID + 3;
+		let leaf = channel_state_leaf(SOURCE, chain_id, 3);
+		let siblings: Vec<H256> = (0..d).map(|i| sibling(i)).collect();
+		let root = siblings.iter().fold(leaf, |node, sibling| merkle::keccak_sorted_pair(&node, sibling));
+		peer_with_header::<T>(
+			chain_id,
+			ChainKind::PermissionedLedger { platform: LedgerPlatform::Other },
+			header_with(H256::zero(), Some(root)),
+		);
+		let proof = ChannelStateProof::CommitteeLeaf {
+			delivered: 3,
+			proof: MerkleSiblings::try_from(siblings).expect("d <= MAX_MERKLE_DEPTH; qed"),
+		};
+
+		#[block]
+		{
+			let state = Pallet::<T>::verify_channel_state(chain_id, 1, SOURCE, &proof);
+			assert_eq!(state.map(|state| state.delivered), Ok(3));
 		}
 	}
 

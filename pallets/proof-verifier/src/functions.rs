@@ -23,12 +23,12 @@ type VerifierOf<T> = VerifierConfig<
 
 impl<T: Config> Pallet<T> {
 	pub(crate) fn do_submit_header(chain_id: ChainId, update: HeaderUpdateOf<T>) -> DispatchResult {
-		let verifier = Self::active_verifier(chain_id)?;
+		let verifier = Self::verifier_taking_headers(chain_id)?;
 		let best = BestNumbers::<T>::get(chain_id);
 		match (verifier, update) {
 			(VerifierConfig::Committee(committee), HeaderUpdate::Committee(attested)) => {
 				let header = attested.header;
-				ensure!(best.map_or(true, |best| header.number > best), Error::<T>::StaleHeader);
+				Self::ensure_new_in_window(chain_id, header.number, best)?;
 				Self::verify_attestation(
 					&committee,
 					&attested.attestation,
@@ -52,12 +52,17 @@ impl<T: Config> Pallet<T> {
 		update: GrandpaUpdate,
 	) -> DispatchResult {
 		let number = *update.header.number();
-		// Before the first import, the trusted header is the floor.
-		let floor = best.unwrap_or(grandpa.trusted_header.number);
-		ensure!(number > floor, Error::<T>::StaleHeader);
+		// The current authority set finalises only above the header that enacted it.
+		ensure!(number > grandpa.trusted_header.number, Error::<T>::StaleHeader);
+		Self::ensure_new_in_window(chain_id, number, best)?;
 		let next_authorities =
 			verify_grandpa_update(grandpa.set_id, &grandpa.authorities, &update)
 				.map_err(Error::<T>::from)?;
+		// Headers above this one were finalised by the current set, so a change it enacts cannot
+		// be real; and enacting it would strand them.
+		if next_authorities.is_some() && best.is_some_and(|best| number < best) {
+			return Err(Error::<T>::GrandpaChangeBelowBest.into());
+		}
 
 		let hash = update.header.hash();
 		let state_root = *update.header.state_root();
@@ -172,6 +177,17 @@ impl<T: Config> Pallet<T> {
 		}
 	}
 
+	/// The verifier configuration of a chain whose headers the hub takes: an active one, or a
+	/// suspended one, whose headers back only what completes messages sent to it (its receipts
+	/// and proofs of non-receipt come in blocks after the suspension too).
+	fn verifier_taking_headers(chain_id: ChainId) -> Result<VerifierOf<T>, Error<T>> {
+		match Self::registered(chain_id)? {
+			(ChainStatus::Active | ChainStatus::Suspended, verifier) => Ok(verifier),
+			(ChainStatus::Frozen, _) => Err(Error::<T>::ChainFrozen),
+			(ChainStatus::Proposed | ChainStatus::Retired, _) => Err(Error::<T>::ChainNotActive),
+		}
+	}
+
 	/// The committee of an active committee chain.
 	fn active_committee(chain_id: ChainId) -> Result<CommitteeOf<T>, Error<T>> {
 		match Self::active_verifier(chain_id)? {
@@ -188,8 +204,24 @@ impl<T: Config> Pallet<T> {
 		attestation.verify(committee, payload).map(|_| ()).map_err(|error| Error::<T>::from(error).into())
 	}
 
-	/// Records a verified header as the chain's best and puts it in the ring, pruning the header
-	/// whose slot it takes. The best header is the newest: headers only move forward.
+	/// A header may join the ring if the hub does not hold its height and it is within the kept
+	/// window: above `best - HeadersToKeep`. Headers may come in any order inside the window, so a
+	/// relayer that skipped one can go back for it.
+	///
+	/// The window keeps the best header in the ring: at most `HeadersToKeep - 1` other heights
+	/// fit below it, so it is never the oldest import when a lower one arrives.
+	fn ensure_new_in_window(chain_id: ChainId, number: u32, best: Option<u32>) -> DispatchResult {
+		let keep = T::HeadersToKeep::get().max(1);
+		ensure!(
+			best.is_none_or(|best| number.saturating_add(keep) > best),
+			Error::<T>::StaleHeader
+		);
+		ensure!(!Headers::<T>::contains_key(chain_id, number), Error::<T>::StaleHeader);
+		Ok(())
+	}
+
+	/// Records a verified header and puts it in the ring, pruning the header whose slot it takes
+	/// (the oldest import); it becomes the best if it is the highest.
 	pub(crate) fn import(chain_id: ChainId, header: VerifiedHeader) {
 		let keep = T::HeadersToKeep::get().max(1);
 		let slot = NextRingSlot::<T>::get(chain_id) % keep;
@@ -199,7 +231,9 @@ impl<T: Config> Pallet<T> {
 		HeaderRing::<T>::insert(chain_id, slot, header.number);
 		Headers::<T>::insert(chain_id, header.number, header);
 		NextRingSlot::<T>::insert(chain_id, (slot + 1) % keep);
-		BestNumbers::<T>::insert(chain_id, header.number);
+		if BestNumbers::<T>::get(chain_id).is_none_or(|best| header.number > best) {
+			BestNumbers::<T>::insert(chain_id, header.number);
+		}
 		Self::deposit_event(Event::HeaderVerified {
 			chain_id,
 			number: header.number,

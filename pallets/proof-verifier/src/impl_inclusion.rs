@@ -2,8 +2,8 @@
 
 use crate::{Config, Pallet, WeightInfo};
 use fusion_hub_primitives::{
-	inclusion::InclusionCost, ChainId, ChainRegistry, ChainStatus, InclusionError, InclusionProof,
-	VerifiedHeader, VerifyInclusion,
+	inclusion::InclusionCost, ChainId, ChainRegistry, ChainStatus, ChannelState, ChannelStateProof,
+	InclusionError, InclusionProof, ProofUse, VerifiedHeader, VerifyInclusion,
 };
 use polkadot_sdk::frame_support::weights::Weight;
 
@@ -12,20 +12,50 @@ impl<T: Config> VerifyInclusion for Pallet<T> {
 		Self::header(chain_id, number)
 	}
 
-	/// Reads the chain's status and one header: two reads, plus the proof's own cost
-	/// ([`Pallet::inclusion_weight`]).
-	fn verify_inclusion(
+	/// Reads the chain's status and one header. An active chain backs every proof, a suspended
+	/// one only proofs that complete what was sent to it, a frozen one none.
+	fn proving_header(
 		chain_id: ChainId,
 		number: u32,
-		proof: &InclusionProof,
-	) -> Result<(), InclusionError> {
-		match T::Registry::status(chain_id) {
-			None => return Err(InclusionError::UnknownChain),
-			Some(ChainStatus::Active) => {}
-			Some(_) => return Err(InclusionError::ChainNotActive),
+		purpose: ProofUse,
+	) -> Result<VerifiedHeader, InclusionError> {
+		match (T::Registry::status(chain_id), purpose) {
+			(None, _) => return Err(InclusionError::UnknownChain),
+			(Some(ChainStatus::Active), _) |
+			(Some(ChainStatus::Suspended), ProofUse::Completion) => {}
+			(Some(ChainStatus::Frozen), _) => return Err(InclusionError::ChainFrozen),
+			(Some(_), _) => return Err(InclusionError::ChainNotActive),
 		}
-		let header = Self::header(chain_id, number).ok_or(InclusionError::UnknownHeader)?;
-		proof.verify(&header)
+		Self::header(chain_id, number).ok_or(InclusionError::UnknownHeader)
+	}
+
+	/// Reads the chain's status, one header and the chain's kind, then checks the proof in the
+	/// form of that kind.
+	fn verify_channel_state(
+		chain_id: ChainId,
+		number: u32,
+		source: ChainId,
+		proof: &ChannelStateProof,
+	) -> Result<ChannelState, InclusionError> {
+		let header = Self::proving_header(chain_id, number, ProofUse::Completion)?;
+		let kind = T::Registry::kind(chain_id).ok_or(InclusionError::UnknownChain)?;
+		proof.verify(&kind, &header, source, chain_id)
+	}
+
+	fn channel_state_weight(proof: &ChannelStateProof) -> Weight {
+		match proof {
+			ChannelStateProof::SubstrateStorage { .. } => {
+				T::WeightInfo::verify_channel_state_substrate(proof.proof_bytes())
+			}
+			// Charged as if every node were a full branch, the benchmark's worst case.
+			ChannelStateProof::EvmStorage { account_proof, storage_proof, .. } => {
+				let nodes = account_proof.len().max(storage_proof.len()) as u32;
+				T::WeightInfo::verify_channel_state_evm(nodes.saturating_sub(1))
+			}
+			ChannelStateProof::CommitteeLeaf { proof: siblings, .. } => {
+				T::WeightInfo::verify_channel_state_leaf(siblings.len() as u32)
+			}
+		}
 	}
 
 	fn inclusion_weight(proof: &InclusionProof) -> Weight {

@@ -12,8 +12,10 @@
 //!   polkadot-sdk's bridge code; a header that enacts a scheduled authority-set change moves the
 //!   chain to the next set.
 //!
-//! Heights only move forward. The last [`Config::HeadersToKeep`] verified headers of each chain
-//! are kept in a ring; older ones are pruned and can no longer back inclusion proofs.
+//! Headers may arrive in any order within the kept window (`HeadersToKeep` heights up to the
+//! best verified one): a relayer that skipped a header goes back for it. The last
+//! [`Config::HeadersToKeep`] imports of each chain are kept in a ring; older ones are pruned and
+//! can no longer back inclusion proofs.
 //!
 //! A committee hands over to its successor with [`Pallet::rotate_committee`], signed by its own
 //! threshold. Anyone who holds two valid attestations of one height with different hashes
@@ -141,7 +143,9 @@ pub mod pallet {
 		UpdateKindMismatch,
 		/// The call needs a committee chain.
 		NotCommitteeChain,
-		/// The header is not above the best verified height of the chain.
+		/// The hub already holds a header at this height, or the height is below the kept window
+		/// (`HeadersToKeep` below the best verified height), or not above the GRANDPA set's
+		/// starting header.
 		StaleHeader,
 		/// Fewer signatures than the committee's threshold.
 		BelowThreshold,
@@ -191,6 +195,9 @@ pub mod pallet {
 		NotConflicting,
 		/// The chain is already frozen.
 		AlreadyFrozen,
+		/// A GRANDPA header below the best verified one enacts an authority-set change: the
+		/// headers above it were finalised by the set it claims to replace.
+		GrandpaChangeBelowBest,
 	}
 
 	#[pallet::hooks]
@@ -210,7 +217,8 @@ pub mod pallet {
 		/// Submits a header of `chain_id` with its proof of finality.
 		///
 		/// Anyone may relay. The chain must be active; the update must be of its verifier's kind
-		/// (committee attestation or GRANDPA justification) and above its best verified height.
+		/// (committee attestation or GRANDPA justification), of a height the hub does not hold,
+		/// within `HeadersToKeep` of the best verified height (lower heights are welcome).
 		/// On success the header joins the chain's ring of recent headers, pruning the oldest,
 		/// and `HeaderVerified` is emitted; a GRANDPA header that enacts a scheduled change also
 		/// moves the chain to the next authority set (`AuthoritySetChanged`).

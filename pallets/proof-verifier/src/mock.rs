@@ -12,7 +12,7 @@ use fusion_hub_primitives::{
 };
 use polkadot_sdk::{
 	frame_support::{derive_impl, traits::ConstU32, BoundedVec},
-	sp_core::{ecdsa, ed25519, sr25519, Pair, H256},
+	sp_core::{ecdsa, ed25519, sr25519, Pair, H160, H256},
 	sp_io,
 	sp_keystore::{testing::MemoryKeystore, KeystoreExt},
 	sp_runtime::{BuildStorage, DispatchError, DispatchResult},
@@ -267,7 +267,7 @@ pub fn trusted_header() -> fusion_hub_primitives::grandpa::SubstrateHeader {
 pub fn register_chains() {
 	MockRegistry::insert(
 		EVM_CHAIN,
-		ChainKind::EvmChain { chain_id: 1 },
+		ChainKind::EvmChain { chain_id: 1, gateway: H160::repeat_byte(0x9a) },
 		ChainStatus::Active,
 		VerifierConfig::Committee(committee(&evm_members(), 3, 5)),
 	);

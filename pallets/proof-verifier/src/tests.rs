@@ -5,7 +5,7 @@ use fusion_hub_primitives::{
 	grandpa::{testing, GrandpaUpdate, SubstrateHeader},
 	inclusion::{MerkleSiblings, TrieNode},
 	merkle, ChainId, ChainRegistry, ChainStatus, GrandpaAuthority, HeaderUpdate, InclusionError,
-	InclusionProof, VerifiedHeader, VerifierConfig, VerifyInclusion,
+	InclusionProof, ProofUse, VerifiedHeader, VerifierConfig, VerifyInclusion,
 };
 use polkadot_sdk::{
 	frame_support::{assert_noop, assert_ok, dispatch::Pays, BoundedVec},
@@ -166,18 +166,59 @@ fn header_fields_are_all_signed() {
 }
 
 #[test]
-fn heights_only_move_forward() {
+fn headers_arrive_in_any_order_within_the_kept_window() {
 	new_test_ext().execute_with(|| {
-		assert_ok!(submit(EVM_CHAIN, committee_update(EVM_CHAIN, 5, 10, &three_schemes())));
-		assert_noop!(
-			submit(EVM_CHAIN, committee_update(EVM_CHAIN, 5, 10, &three_schemes())),
-			Error::<Test>::StaleHeader
-		);
-		assert_noop!(
-			submit(EVM_CHAIN, committee_update(EVM_CHAIN, 5, 9, &three_schemes())),
-			Error::<Test>::StaleHeader
-		);
-		assert_ok!(submit(EVM_CHAIN, committee_update(EVM_CHAIN, 5, 11, &three_schemes())));
+		let submit_at = |number| submit(EVM_CHAIN, committee_update(EVM_CHAIN, 5, number, &three_schemes()));
+		assert_ok!(submit_at(10));
+		// A height the hub holds is stale, even signed again.
+		assert_noop!(submit_at(10), Error::<Test>::StaleHeader);
+		// A relayer that skipped 9 and 8 goes back for them: the best stays 10.
+		assert_ok!(submit_at(9));
+		assert_ok!(submit_at(8));
+		assert_eq!(BestNumbers::<Test>::get(EVM_CHAIN), Some(10));
+		assert_eq!(ProofVerifier::latest_header(EVM_CHAIN).map(|header| header.number), Some(10));
+		crate::Pallet::<Test>::do_try_state().unwrap();
+		// Below the window of HEADERS_TO_KEEP heights up to the best: stale.
+		assert_noop!(submit_at(10 - HEADERS_TO_KEEP), Error::<Test>::StaleHeader);
+		assert_noop!(submit_at(1), Error::<Test>::StaleHeader);
+		// A lower header backs proofs like any other.
+		let leaves = leaves();
+		let mut header = peer_header(7 + HEADERS_TO_KEEP, 0xab);
+		header.message_root = merkle::keccak_merkle_root(&leaves).unwrap();
+		assert_ok!(submit_at(12));
+		assert_ok!(submit(
+			EVM_CHAIN,
+			HeaderUpdate::Committee(crate::mock::attested(EVM_CHAIN, 5, header, &three_schemes()))
+		));
+		let proof = InclusionProof::KeccakMerkle {
+			leaf: leaves[1],
+			proof: MerkleSiblings::truncate_from(merkle::keccak_merkle_proof(&leaves, 1).unwrap()),
+		};
+		assert_eq!(ProofVerifier::verify_inclusion(EVM_CHAIN, 10, &proof), Ok(()));
+		assert_eq!(BestNumbers::<Test>::get(EVM_CHAIN), Some(12));
+		assert_eq!(HeaderRing::<Test>::iter_prefix(EVM_CHAIN).count() as u32, HEADERS_TO_KEEP);
+		crate::Pallet::<Test>::do_try_state().unwrap();
+	});
+}
+
+#[test]
+fn the_best_header_is_never_pruned_by_lower_ones() {
+	new_test_ext().execute_with(|| {
+		// Every order of a window's heights keeps the best, and the ring within its bound.
+		let submit_at = |number| submit(EVM_CHAIN, committee_update(EVM_CHAIN, 5, number, &three_schemes()));
+		let mut base = 0;
+		for order in [[5u32, 4, 3], [3, 5, 4], [4, 3, 5], [5, 3, 4]] {
+			base += 10;
+			for offset in order {
+				assert_ok!(submit_at(base + offset));
+				let best = BestNumbers::<Test>::get(EVM_CHAIN).unwrap();
+				assert!(Headers::<Test>::contains_key(EVM_CHAIN, best), "the best is kept");
+				crate::Pallet::<Test>::do_try_state().unwrap();
+			}
+			assert_eq!(BestNumbers::<Test>::get(EVM_CHAIN), Some(base + 5));
+			// Every height of the window is held now, so nothing more fits below the best.
+			assert_noop!(submit_at(base + 2), Error::<Test>::StaleHeader);
+		}
 	});
 }
 
@@ -196,21 +237,30 @@ fn unsigned_submission_is_rejected() {
 }
 
 #[test]
-fn only_active_chains_take_headers() {
+fn active_and_suspended_chains_take_headers() {
 	new_test_ext().execute_with(|| {
-		let update = || committee_update(EVM_CHAIN, 5, 1, &three_schemes());
+		let update = |number| committee_update(EVM_CHAIN, 5, number, &three_schemes());
 		assert_noop!(submit(42, committee_update(42, 5, 1, &three_schemes())), Error::<Test>::UnknownChain);
 		for (status, error) in [
 			(ChainStatus::Proposed, Error::<Test>::ChainNotActive),
-			(ChainStatus::Suspended, Error::<Test>::ChainSuspended),
 			(ChainStatus::Frozen, Error::<Test>::ChainFrozen),
 			(ChainStatus::Retired, Error::<Test>::ChainNotActive),
 		] {
 			MockRegistry::set_status(EVM_CHAIN, status);
-			assert_noop!(submit(EVM_CHAIN, update()), error);
+			assert_noop!(submit(EVM_CHAIN, update(1)), error);
 		}
 		MockRegistry::set_status(EVM_CHAIN, ChainStatus::Active);
-		assert_ok!(submit(EVM_CHAIN, update()));
+		assert_ok!(submit(EVM_CHAIN, update(1)));
+		// A suspended chain's later blocks carry the receipts and channel states that complete
+		// what was sent to it: its headers still come in, and back only completions.
+		MockRegistry::set_status(EVM_CHAIN, ChainStatus::Suspended);
+		assert_ok!(submit(EVM_CHAIN, update(2)));
+		let proof = InclusionProof::KeccakMerkle { leaf: H256::zero(), proof: MerkleSiblings::default() };
+		assert_eq!(
+			ProofVerifier::verify_inclusion(EVM_CHAIN, 2, &proof),
+			Err(InclusionError::ChainNotActive)
+		);
+		assert!(ProofVerifier::proving_header(EVM_CHAIN, 2, ProofUse::Completion).is_ok());
 	});
 }
 
@@ -566,6 +616,33 @@ fn a_scheduled_change_moves_the_chain_to_the_next_authority_set() {
 }
 
 #[test]
+fn grandpa_headers_arrive_in_any_order_but_only_the_best_enacts_a_change() {
+	new_test_ext().execute_with(|| {
+		assert_ok!(submit(SUBSTRATE_CHAIN, grandpa_update(13, &GRANDPA_SEEDS, Digest::default())));
+		// A skipped lower header of the same set is accepted afterwards.
+		assert_ok!(submit(SUBSTRATE_CHAIN, grandpa_update(12, &GRANDPA_SEEDS, Digest::default())));
+		assert_eq!(BestNumbers::<Test>::get(SUBSTRATE_CHAIN), Some(13));
+		assert!(Headers::<Test>::contains_key(SUBSTRATE_CHAIN, 12));
+		crate::Pallet::<Test>::do_try_state().unwrap();
+		// A lower header that enacts a new set contradicts the headers above it, finalised by the
+		// current set.
+		let next: Vec<GrandpaAuthority> = grandpa_keys(&["//Dave", "//Eve"])
+			.into_iter()
+			.map(|id| GrandpaAuthority { id, weight: 1 })
+			.collect();
+		let digest = Digest { logs: vec![testing::scheduled_change(&next, 0)] };
+		assert_noop!(
+			submit(SUBSTRATE_CHAIN, grandpa_update(11, &GRANDPA_SEEDS, digest)),
+			Error::<Test>::GrandpaChangeBelowBest
+		);
+		let Some(VerifierConfig::Grandpa(config)) = MockRegistry::verifier(SUBSTRATE_CHAIN) else {
+			panic!("a GRANDPA chain")
+		};
+		assert_eq!(config.set_id, 0);
+	});
+}
+
+#[test]
 fn delayed_and_forced_changes_are_refused() {
 	new_test_ext().execute_with(|| {
 		let next: Vec<GrandpaAuthority> = grandpa_keys(&["//Dave"])
@@ -631,8 +708,16 @@ fn keccak_merkle_inclusion() {
 		assert_eq!(ProofVerifier::verify_inclusion(EVM_CHAIN, 1, &absent), Err(InclusionError::NotIncluded));
 		assert_eq!(ProofVerifier::verify_inclusion(EVM_CHAIN, 2, &absent), Err(InclusionError::UnknownHeader));
 		assert_eq!(ProofVerifier::verify_inclusion(42, 1, &absent), Err(InclusionError::UnknownChain));
-		MockRegistry::set_status(EVM_CHAIN, ChainStatus::Frozen);
+		MockRegistry::set_status(EVM_CHAIN, ChainStatus::Suspended);
 		assert_eq!(ProofVerifier::verify_inclusion(EVM_CHAIN, 1, &absent), Err(InclusionError::ChainNotActive));
+		// A suspended chain still backs what completes messages sent to it; a frozen one does not.
+		assert!(ProofVerifier::proving_header(EVM_CHAIN, 1, ProofUse::Completion).is_ok());
+		MockRegistry::set_status(EVM_CHAIN, ChainStatus::Frozen);
+		assert_eq!(ProofVerifier::verify_inclusion(EVM_CHAIN, 1, &absent), Err(InclusionError::ChainFrozen));
+		assert_eq!(
+			ProofVerifier::proving_header(EVM_CHAIN, 1, ProofUse::Completion),
+			Err(InclusionError::ChainFrozen)
+		);
 	});
 }
 

@@ -8,7 +8,7 @@
 //! Components: `s` signatures of one scheme in an attestation; `p` precommits and `v` ancestry
 //! headers of a GRANDPA justification; `a` authorities of a new GRANDPA set; `n` members of a
 //! new committee; `d` siblings of a Merkle proof; `l` bytes of a blake2 leaf; `b` bytes of a
-//! storage proof.
+//! storage proof (or of a channel-state proof's nodes).
 
 use polkadot_sdk::frame_support::weights::{constants::RocksDbWeight, Weight};
 
@@ -38,6 +38,13 @@ pub trait WeightInfo {
 	fn verify_storage_proof(b: u32) -> Weight;
 	/// `s` bare ed25519 verifications, for comparison with `submit_header_ed25519`.
 	fn ed25519_verifications(s: u32) -> Weight;
+	/// A Substrate peer's channel state (and clock) from a storage proof of `b` bytes.
+	fn verify_channel_state_substrate(b: u32) -> Weight;
+	/// An EVM peer's channel state from Merkle-Patricia account and storage proofs of `d` full
+	/// branch nodes and a leaf each.
+	fn verify_channel_state_evm(d: u32) -> Weight;
+	/// A committee peer's channel-state leaf with a keccak Merkle proof of `d` siblings.
+	fn verify_channel_state_leaf(d: u32) -> Weight;
 }
 
 /// Reads and writes only; for tests.
@@ -76,5 +83,15 @@ impl WeightInfo for () {
 	}
 	fn ed25519_verifications(_s: u32) -> Weight {
 		Weight::zero()
+	}
+	fn verify_channel_state_substrate(_b: u32) -> Weight {
+		// Registry record (status, then kind) and the header.
+		RocksDbWeight::get().reads(3)
+	}
+	fn verify_channel_state_evm(_d: u32) -> Weight {
+		RocksDbWeight::get().reads(3)
+	}
+	fn verify_channel_state_leaf(_d: u32) -> Weight {
+		RocksDbWeight::get().reads(3)
 	}
 }

@@ -16,6 +16,7 @@ impl pallet_chain_registry::Config for Runtime {
 	type ChainDeposit = ChainApplicationDeposit;
 	type GovernanceOrigin = GovernanceOrigin;
 	type EmergencyOrigin = EmergencyOrigin;
+	type Usage = crate::CrossChainMessages;
 	type MaxChains = ConstU32<256>;
 	type MaxNameLength = ConstU32<64>;
 	type MaxCommitteeSize = ConstU32<128>;

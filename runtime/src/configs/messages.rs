@@ -13,7 +13,7 @@ use fusion_hub_primitives::{
 use polkadot_sdk::{
 	frame_support::{
 		parameter_types,
-		traits::{ConstU32, ConstU8, EnsureOrigin, EnsureOriginWithArg},
+		traits::{ConstU32, ConstU64, ConstU8, EnsureOrigin, EnsureOriginWithArg},
 		weights::Weight,
 		PalletId,
 	},
@@ -39,14 +39,16 @@ impl pallet_cross_chain_messages::Config for Runtime {
 	type Applications = HubApplications;
 	type Currency = Balances;
 	type Time = Timestamp;
+	type GovernanceOrigin = GovernanceOrigin;
 	type PalletId = MessagesPalletId;
 	type MaxPayload = MaxPayload;
 	type MaxMessagesPerCall = ConstU32<16>;
 	type MaxLeavesPerBlock = ConstU32<128>;
 	type MaxDestinationsPerBlock = ConstU32<16>;
 	type MaxPendingPerDestination = ConstU32<10_000>;
-	// A day of 6-second blocks: how long a message can wait for delivery, and its proof stays
-	// available.
+	// A day: the longest a hub message's value waits for its destination's clock.
+	type MaxTimeoutMillis = ConstU64<{ 24 * 60 * 60 * 1000 }>;
+	// A day of 6-second blocks: how long a message's proof stays available from the hub.
 	type CommitmentsToKeep = ConstU32<14_400>;
 	type ReceiptsToKeep = ConstU32<1024>;
 	type WeightInfo = crate::weights::pallet_cross_chain_messages::WeightInfo<Runtime>;

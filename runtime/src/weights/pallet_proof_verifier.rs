@@ -240,4 +240,18 @@ impl<T: polkadot_sdk::frame_system::Config> pallet_proof_verifier::WeightInfo fo
 			// Standard Error: 18_497
 			.saturating_add(Weight::from_parts(49_819_550, 0).saturating_mul(s.into()))
 	}
+	// Provisional until `scripts/benchmark.sh pallet_proof_verifier` is run: the storage and
+	// keccak inclusion benchmarks above, doubled for the two reads or proofs, plus the kind's
+	// registry read.
+	fn verify_channel_state_substrate(b: u32, ) -> Weight {
+		<Self as pallet_proof_verifier::WeightInfo>::verify_storage_proof(b).saturating_mul(2).saturating_add(T::DbWeight::get().reads(1))
+	}
+	fn verify_channel_state_evm(d: u32, ) -> Weight {
+		<Self as pallet_proof_verifier::WeightInfo>::verify_storage_proof(1_064u32.saturating_mul(d.saturating_add(1)))
+			.saturating_mul(2)
+			.saturating_add(T::DbWeight::get().reads(1))
+	}
+	fn verify_channel_state_leaf(d: u32, ) -> Weight {
+		<Self as pallet_proof_verifier::WeightInfo>::verify_keccak_proof(d).saturating_add(T::DbWeight::get().reads(1))
+	}
 }

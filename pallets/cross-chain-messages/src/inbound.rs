@@ -1,0 +1,139 @@
+//! Inbound: messages a peer proves to the hub, executed here or routed to another peer.
+
+use crate::{pallet::*, MessageOf};
+use fusion_hub_primitives::{
+	channel::ChainClock,
+	merkle::keccak_standard_leaf,
+	message::{proof_commits_to, HUB_CHAIN_ID},
+	ChainId, ChainKind, ChainRegistry, InclusionProof, MessageHandler, Receipt, ReceiptOutcome,
+	VerifyInclusion,
+};
+use polkadot_sdk::{
+	frame_support::{
+		ensure,
+		storage::{with_transaction, TransactionOutcome},
+	},
+	sp_runtime::{DispatchError, DispatchResult},
+};
+
+impl<T: Config> Pallet<T> {
+	/// Delivers one message of `source`, proven against its verified header at `height`.
+	pub(crate) fn deliver_one(
+		relayer: &T::AccountId,
+		source: ChainId,
+		height: u32,
+		message: &MessageOf<T>,
+		proof: &InclusionProof,
+	) -> DispatchResult {
+		ensure!(message.source == source, Error::<T>::WrongChain);
+		let encoded = message.abi_encode();
+		let leaf = keccak_standard_leaf(&encoded);
+		ensure!(proof_commits_to(proof, &leaf, &encoded), Error::<T>::ProofNotForMessage);
+		T::Verifier::verify_inclusion(source, height, proof).map_err(Error::<T>::from_inclusion)?;
+
+		let destination = message.destination;
+		let last = InboundNonces::<T>::get(source, destination);
+		ensure!(message.nonce > last, Error::<T>::NonceReplayed);
+		ensure!(message.nonce == last.saturating_add(1), Error::<T>::NonceGap);
+		InboundNonces::<T>::insert(source, destination, message.nonce);
+
+		let (outcome, error) = if destination == HUB_CHAIN_ID {
+			// The hub is the destination: its own clock decides.
+			if message.timeout.has_passed(Self::hub_clock()) {
+				(ReceiptOutcome::Expired, None)
+			} else {
+				Self::run_application(|| T::Applications::on_receive(message))
+			}
+		} else {
+			match Self::route(message, leaf) {
+				Ok(()) => {
+					Self::deposit_event(Event::MessageRouted {
+						source,
+						destination,
+						nonce: message.nonce,
+					});
+					return Ok(());
+				}
+				Err(error) => (ReceiptOutcome::Failed, Some(error)),
+			}
+		};
+
+		Self::issue_receipt(Receipt {
+			source,
+			destination,
+			nonce: message.nonce,
+			message_leaf: leaf,
+			outcome,
+			relayer: Self::account_to_h256(relayer),
+		})?;
+		Self::deposit_event(Event::MessageDelivered {
+			source,
+			destination,
+			nonce: message.nonce,
+			outcome,
+			error,
+			relayer: relayer.clone(),
+		});
+		Ok(())
+	}
+
+	/// Routes a message to another peer, or says why not (a `Failed` receipt to its source).
+	///
+	/// The route must be one the hub can complete on proof: an active destination that can prove
+	/// its receipts and channel state, and a timeout on the destination's clock, after which the
+	/// hub takes the message back only with the destination's proof of non-receipt. The route's
+	/// accounting and its place in the destination's queue stand or fall together: a full queue
+	/// refuses the route, it does not stall the channel.
+	fn route(message: &MessageOf<T>, leaf: polkadot_sdk::sp_core::H256) -> Result<(), DispatchError> {
+		let destination = message.destination;
+		ensure!(
+			destination != message.source && T::Registry::is_active(destination),
+			Error::<T>::DestinationNotActive
+		);
+		Self::ensure_receipts_provable(destination)?;
+		ensure!(message.timeout.is_set(), Error::<T>::RouteWithoutTimeout);
+		let route = || {
+			T::Applications::on_route(message)?;
+			Self::queue_pending(message.clone(), leaf, None)
+		};
+		match Self::run_application(route) {
+			(ReceiptOutcome::Delivered, _) => Ok(()),
+			(_, error) => Err(error.unwrap_or_else(|| Error::<T>::DestinationNotActive.into())),
+		}
+	}
+
+	/// Refuses destinations that cannot prove their receipts or channel state to the hub
+	/// (parachains, until XCM carries them): nothing goes where only a blind timeout could end
+	/// it.
+	pub(crate) fn ensure_receipts_provable(destination: ChainId) -> DispatchResult {
+		match T::Registry::kind(destination) {
+			Some(ChainKind::PolkadotParachain { .. }) => Err(Error::<T>::ReceiptsNotProvable.into()),
+			Some(_) => Ok(()),
+			None => Err(Error::<T>::DestinationNotActive.into()),
+		}
+	}
+
+	/// The hub's clock now: its block number and time.
+	pub(crate) fn hub_clock() -> ChainClock {
+		ChainClock { height: Self::now_block(), timestamp: Some(Self::now_ms()) }
+	}
+
+	/// Runs an application callback in its own storage transaction: an error leaves no trace.
+	pub(crate) fn run_application(
+		callback: impl FnOnce() -> DispatchResult,
+	) -> (ReceiptOutcome, Option<DispatchError>) {
+		let result = with_transaction(|| {
+			let result = callback();
+			if result.is_ok() {
+				TransactionOutcome::Commit(Ok(result))
+			} else {
+				TransactionOutcome::Rollback(Ok(result))
+			}
+		})
+		.unwrap_or_else(Err);
+		match result {
+			Ok(()) => (ReceiptOutcome::Delivered, None),
+			Err(error) => (ReceiptOutcome::Failed, Some(error)),
+		}
+	}
+}

@@ -1,0 +1,217 @@
+//! Outbound: what the hub sends (its own messages, routed messages and receipts), queued per
+//! destination and committed once per block in a keccak tree whose root goes into storage and
+//! the block digest.
+
+use crate::{pallet::*, MessageOf, PendingMessage, ReceiptRecord, OUTBOUND_ROOTS_DIGEST_PREFIX};
+use alloc::vec::Vec;
+use codec::Encode;
+use fusion_hub_primitives::{
+	merkle::{keccak_merkle_proof, keccak_merkle_root},
+	message::{AppId, Message, Timeout, HUB_CHAIN_ID},
+	runtime_api::{MessageView, OutboundProof},
+	ChainId, ChainRegistry, Receipt, SendMessage,
+};
+use polkadot_sdk::{
+	frame_support::{
+		ensure,
+		traits::{fungible::Mutate, tokens::Preservation, Get},
+		weights::Weight,
+		BoundedVec,
+	},
+	frame_system,
+	sp_core::H256,
+	sp_runtime::{DigestItem, DispatchError, DispatchResult},
+};
+
+impl<T: Config> Pallet<T> {
+	pub(crate) fn do_send(
+		payer: &T::AccountId,
+		destination: ChainId,
+		app_id: AppId,
+		sender: H256,
+		payload: BoundedVec<u8, T::MaxPayload>,
+		timeout: Timeout,
+		fee: u128,
+	) -> Result<MessageOf<T>, DispatchError> {
+		ensure!(destination != HUB_CHAIN_ID, Error::<T>::InvalidDestination);
+		ensure!(T::Registry::is_active(destination), Error::<T>::DestinationNotActive);
+		Self::ensure_receipts_provable(destination)?;
+		// The timeout counts on the destination's clock. A timestamp is required, because every
+		// peer can prove its time at a header (committee headers carry it, Substrate peers prove
+		// `pallet-timestamp`), and bounded, so a sender's value waits for a bounded time.
+		let now = Self::now_ms();
+		ensure!(
+			timeout.timestamp > now &&
+				timeout.timestamp <= now.saturating_add(T::MaxTimeoutMillis::get()),
+			Error::<T>::InvalidTimeout
+		);
+		let nonce =
+			OutboundNonces::<T>::get(destination).checked_add(1).ok_or(Error::<T>::NonceOverflow)?;
+		if fee > 0 {
+			T::Currency::transfer(payer, &Self::fee_account(), fee, Preservation::Preserve)?;
+		}
+		let message = Message {
+			source: HUB_CHAIN_ID,
+			destination,
+			nonce,
+			sender,
+			app_id,
+			payload,
+			timeout,
+			fee,
+		};
+		let leaf = message.leaf_hash();
+		Self::queue_pending(message.clone(), leaf, Some(payer.clone()))?;
+		OutboundNonces::<T>::insert(destination, nonce);
+		Self::deposit_event(Event::MessageSent { destination, nonce, app_id, leaf, fee });
+		Ok(message)
+	}
+
+	/// Queues a message (whose leaf is `leaf`) for its destination and records it as pending.
+	/// `payer` is who paid its fee; `None` for a routed message.
+	pub(crate) fn queue_pending(
+		message: MessageOf<T>,
+		leaf: H256,
+		payer: Option<T::AccountId>,
+	) -> DispatchResult {
+		let destination = message.destination;
+		let pending = PendingCount::<T>::get(destination);
+		ensure!(pending < T::MaxPendingPerDestination::get(), Error::<T>::QueueFull);
+		let block = Self::queue_leaf(destination, leaf)?;
+		PendingCount::<T>::insert(destination, pending.saturating_add(1));
+		if payer.is_none() {
+			RoutedPendingFrom::<T>::mutate(message.source, |count| *count = count.saturating_add(1));
+		}
+		PendingMessages::<T>::insert(
+			(message.source, destination, message.nonce),
+			PendingMessage { message, leaf, block, payer },
+		);
+		Ok(())
+	}
+
+	/// Records a receipt and queues its leaf for the message's source.
+	pub(crate) fn issue_receipt(receipt: Receipt) -> DispatchResult {
+		let block = Self::queue_leaf(receipt.source, receipt.leaf_hash())?;
+		let channel = (receipt.source, receipt.destination);
+		Receipts::<T>::insert((channel.0, channel.1, receipt.nonce), ReceiptRecord { receipt, block });
+		let keep = u64::from(T::ReceiptsToKeep::get());
+		if receipt.nonce > keep {
+			Receipts::<T>::remove((channel.0, channel.1, receipt.nonce - keep));
+		}
+		Ok(())
+	}
+
+	/// Adds a leaf to this block's commitment for `destination`; returns the block.
+	fn queue_leaf(destination: ChainId, leaf: H256) -> Result<u32, DispatchError> {
+		let block = Self::now_block();
+		OutboundLeaves::<T>::try_mutate(destination, block, |leaves| -> DispatchResult {
+			if leaves.is_empty() {
+				BlockDestinations::<T>::try_mutate(block, |destinations| {
+					destinations.try_push(destination)
+				})
+				.map_err(|_| Error::<T>::BlockCapacityReached)?;
+			}
+			leaves.try_push(leaf).map_err(|_| Error::<T>::BlockCapacityReached)?;
+			Ok(())
+		})?;
+		Ok(block)
+	}
+
+	/// Commits this block's leaves: one root per destination, in storage and in the digest.
+	pub(crate) fn commit_block(block: u32) {
+		let destinations = BlockDestinations::<T>::get(block);
+		if destinations.is_empty() {
+			return;
+		}
+		let mut roots: Vec<(ChainId, H256)> = Vec::with_capacity(destinations.len());
+		for destination in destinations {
+			let leaves = OutboundLeaves::<T>::get(destination, block);
+			if let Some(root) = keccak_merkle_root(&leaves) {
+				OutboundRoots::<T>::insert(destination, block, root);
+				roots.push((destination, root));
+				Self::deposit_event(Event::OutboundCommitted {
+					destination,
+					block,
+					root,
+					leaves: leaves.len() as u32,
+				});
+			}
+		}
+		let mut digest = OUTBOUND_ROOTS_DIGEST_PREFIX.to_vec();
+		roots.encode_to(&mut digest);
+		frame_system::Pallet::<T>::deposit_log(DigestItem::Other(digest));
+	}
+
+	/// Removes the commitments that have aged out at block `now`; returns how many
+	/// destinations they covered.
+	pub(crate) fn prune_commitments(now: u32) -> u32 {
+		let Some(old) = now.checked_sub(T::CommitmentsToKeep::get()) else { return 0 };
+		let destinations = BlockDestinations::<T>::take(old);
+		for destination in destinations.iter() {
+			OutboundLeaves::<T>::remove(destination, old);
+			OutboundRoots::<T>::remove(destination, old);
+		}
+		destinations.len() as u32
+	}
+
+	/// The proof of `leaf` in the commitment for `destination` in `block`.
+	fn outbound_proof(destination: ChainId, block: u32, leaf: H256) -> Option<OutboundProof> {
+		let leaves = OutboundLeaves::<T>::get(destination, block);
+		let index = leaves.iter().position(|candidate| *candidate == leaf)?;
+		let root = OutboundRoots::<T>::get(destination, block)
+			.or_else(|| keccak_merkle_root(&leaves))?;
+		let proof = keccak_merkle_proof(&leaves, index)?;
+		Some(OutboundProof { block, root, leaf, proof })
+	}
+
+	/// The runtime API's `message_proof`.
+	pub fn message_proof(
+		source: ChainId,
+		destination: ChainId,
+		nonce: u64,
+	) -> Option<(MessageView, OutboundProof)> {
+		let pending = PendingMessages::<T>::get((source, destination, nonce))?;
+		let proof = Self::outbound_proof(destination, pending.block, pending.leaf)?;
+		Some((MessageView::from(&pending.message), proof))
+	}
+
+	/// The runtime API's `receipt_proof`.
+	pub fn receipt_proof(
+		source: ChainId,
+		destination: ChainId,
+		nonce: u64,
+	) -> Option<(Receipt, OutboundProof)> {
+		let record = Receipts::<T>::get((source, destination, nonce))?;
+		let proof = Self::outbound_proof(source, record.block, record.receipt.leaf_hash())?;
+		Some((record.receipt, proof))
+	}
+}
+
+impl<T: Config> SendMessage<T::AccountId, T::MaxPayload> for Pallet<T> {
+	fn send(
+		payer: &T::AccountId,
+		destination: ChainId,
+		app_id: AppId,
+		sender: H256,
+		payload: Vec<u8>,
+		timeout: Timeout,
+		fee: u128,
+	) -> Result<MessageOf<T>, DispatchError> {
+		let payload = BoundedVec::try_from(payload).map_err(|_| Error::<T>::PayloadTooLarge)?;
+		Self::do_send(payer, destination, app_id, sender, payload, timeout, fee)
+	}
+
+	fn send_weight() -> Weight {
+		<T::WeightInfo as crate::WeightInfo>::commit_leaves(1)
+	}
+
+	#[cfg(feature = "runtime-benchmarks")]
+	fn open_destination_for_benchmarks(destination: ChainId) -> DispatchResult {
+		Self::open_chain_for_benchmarks(destination)
+	}
+
+	#[cfg(feature = "runtime-benchmarks")]
+	fn timeout_for_benchmarks() -> Timeout {
+		Timeout { height: 0, timestamp: Self::now_ms().saturating_add(1) }
+	}
+}
