@@ -9,8 +9,7 @@ use fusion_hub_primitives::{
 	runtime_api::{
 		ChainRegistryApi, CrossChainMessagesApi, MessageView, OutboundProof, ProofVerifierApi,
 	},
-	ChainId, ChainStatus, InclusionError, InclusionProof, Receipt, VerifiedHeader,
-	HUB_CHAIN_ID,
+	ChainId, ChainStatus, InclusionError, InclusionProof, Receipt, VerifiedHeader, HUB_CHAIN_ID,
 };
 use fusion_hub_runtime::{
 	opaque::Block, AccountId, Balance, ChainRecord, Nonce, TOKEN_DECIMALS, TOKEN_SYMBOL,
@@ -25,10 +24,10 @@ use polkadot_sdk::{
 	pallet_transaction_payment_rpc::{self, TransactionPayment, TransactionPaymentApiServer},
 	sc_service::{ChainType, Configuration},
 	sc_transaction_pool_api::TransactionPool,
-	sp_core::Bytes,
 	sp_api::{Core, ProvideRuntimeApi},
 	sp_block_builder::BlockBuilder,
 	sp_blockchain::{Error as BlockChainError, HeaderBackend, HeaderMetadata},
+	sp_core::Bytes,
 	sp_runtime::traits::Block as BlockT,
 	substrate_frame_rpc_system::{self, System, SystemApiServer},
 };
@@ -380,7 +379,9 @@ where
 			Some(status) => api
 				.chains_by_status(best, status)
 				.map_err(|e| runtime_api_error("ChainRegistryApi_chains_by_status", e))?,
-			None => api.chains(best).map_err(|e| runtime_api_error("ChainRegistryApi_chains", e))?,
+			None => {
+				api.chains(best).map_err(|e| runtime_api_error("ChainRegistryApi_chains", e))?
+			},
 		};
 		Ok(records.into_iter().map(|(id, record)| ChainView::new(id, record)).collect())
 	}
@@ -492,7 +493,8 @@ mod tests {
 
 	#[test]
 	fn verdicts_name_the_error() {
-		let verdict = InclusionVerdict { verified: false, error: Some(InclusionError::NotIncluded) };
+		let verdict =
+			InclusionVerdict { verified: false, error: Some(InclusionError::NotIncluded) };
 		assert_eq!(
 			serde_json::to_value(verdict).unwrap(),
 			serde_json::json!({ "verified": false, "error": "NotIncluded" })

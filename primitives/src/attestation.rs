@@ -35,15 +35,7 @@ pub const HANDOVER_DOMAIN: [u8; 16] = *b"FUSION-HUB/ROT/1";
 
 /// One member's signature, in the member's scheme.
 #[derive(
-	Clone,
-	PartialEq,
-	Eq,
-	Debug,
-	Encode,
-	Decode,
-	DecodeWithMemTracking,
-	MaxEncodedLen,
-	TypeInfo,
+	Clone, PartialEq, Eq, Debug, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo,
 )]
 pub enum CommitteeSignature {
 	/// An ed25519 signature of the payload.
@@ -60,15 +52,7 @@ pub enum CommitteeSignature {
 
 /// A signature with the member who claims it.
 #[derive(
-	Clone,
-	PartialEq,
-	Eq,
-	Debug,
-	Encode,
-	Decode,
-	DecodeWithMemTracking,
-	MaxEncodedLen,
-	TypeInfo,
+	Clone, PartialEq, Eq, Debug, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo,
 )]
 pub struct MemberSignature {
 	/// The member, as the committee lists it.
@@ -158,9 +142,9 @@ impl<MaxSigners: Get<u32>> Attestation<MaxSigners> {
 			}
 			let same_scheme = matches!(
 				(&signed.signer, &signed.signature),
-				(CommitteeKey::Ed25519(_), CommitteeSignature::Ed25519(_)) |
-					(CommitteeKey::Sr25519(_), CommitteeSignature::Sr25519(_)) |
-					(CommitteeKey::Ecdsa(_), CommitteeSignature::Ecdsa(_))
+				(CommitteeKey::Ed25519(_), CommitteeSignature::Ed25519(_))
+					| (CommitteeKey::Sr25519(_), CommitteeSignature::Sr25519(_))
+					| (CommitteeKey::Ecdsa(_), CommitteeSignature::Ecdsa(_))
 			);
 			if !same_scheme {
 				return Err(AttestationError::SchemeMismatch);
@@ -178,15 +162,15 @@ impl<MaxSigners: Get<u32>> Attestation<MaxSigners> {
 			let valid = match (&signed.signer, &signed.signature) {
 				(CommitteeKey::Ed25519(public), CommitteeSignature::Ed25519(signature)) => {
 					crypto::ed25519_verify(signature, payload, public)
-				}
+				},
 				(CommitteeKey::Sr25519(public), CommitteeSignature::Sr25519(signature)) => {
 					crypto::sr25519_verify(signature, payload, public)
-				}
+				},
 				(CommitteeKey::Ecdsa(address), CommitteeSignature::Ecdsa(signature)) => {
 					let digest =
 						ethereum_digest.get_or_insert_with(|| ethereum_personal_digest(payload));
 					recover_ethereum_address(signature, digest).as_ref() == Some(address)
-				}
+				},
 				// Ruled out by the scheme check above.
 				_ => false,
 			};

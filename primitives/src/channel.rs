@@ -88,7 +88,8 @@ impl Timeout {
 	/// above `timestamp`. An unknown time never passes a timestamp limit.
 	pub fn has_passed(&self, clock: ChainClock) -> bool {
 		let by_height = self.height != 0 && clock.height > self.height;
-		let by_time = self.timestamp != 0 && clock.timestamp.is_some_and(|now| now > self.timestamp);
+		let by_time =
+			self.timestamp != 0 && clock.timestamp.is_some_and(|now| now > self.timestamp);
 		by_height || by_time
 	}
 }
@@ -197,15 +198,7 @@ pub struct EvmAccount {
 /// A proof of a destination's inbound channel state at one of its verified headers, in the
 /// form its kind of chain keeps it. The SCALE encoding is specified in `docs/protocol.md`.
 #[derive(
-	Clone,
-	PartialEq,
-	Eq,
-	Debug,
-	Encode,
-	Decode,
-	DecodeWithMemTracking,
-	MaxEncodedLen,
-	TypeInfo,
+	Clone, PartialEq, Eq, Debug, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo,
 )]
 pub enum ChannelStateProof {
 	/// A Substrate chain: a read proof (`state_getReadProof`) of
@@ -243,15 +236,7 @@ pub enum ChannelStateProof {
 /// What `timeout_message` takes: a verified height of the message's destination, and the proof
 /// of the destination's channel state there.
 #[derive(
-	Clone,
-	PartialEq,
-	Eq,
-	Debug,
-	Encode,
-	Decode,
-	DecodeWithMemTracking,
-	MaxEncodedLen,
-	TypeInfo,
+	Clone, PartialEq, Eq, Debug, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo,
 )]
 pub struct NonReceiptProof {
 	/// The destination's header the proof is against: verified by the hub, past the timeout.
@@ -296,10 +281,10 @@ impl ChannelStateProof {
 							Ok(value) => value.map(|value| decode_u64(Some(value))).transpose()?,
 							Err(_) => None,
 						}
-					}
+					},
 				};
 				Ok(ChannelState { delivered, clock: clock(timestamp) })
-			}
+			},
 			(
 				ChainKind::EvmChain { gateway, .. },
 				ChannelStateProof::EvmStorage { account, account_proof, delivered, storage_proof },
@@ -314,7 +299,7 @@ impl ChannelStateProof {
 					storage_proof,
 				)?;
 				Ok(ChannelState { delivered: *delivered, clock: clock(header.timestamp) })
-			}
+			},
 			(
 				ChainKind::PermissionedLedger { .. },
 				ChannelStateProof::CommitteeLeaf { delivered, proof },
@@ -325,7 +310,7 @@ impl ChannelStateProof {
 					return Err(InclusionError::NotIncluded);
 				}
 				Ok(ChannelState { delivered: *delivered, clock: clock(header.timestamp) })
-			}
+			},
 			(ChainKind::PolkadotParachain { .. }, _) => Err(InclusionError::NoChannelStateProof),
 			_ => Err(InclusionError::ProofKindMismatch),
 		}
@@ -340,7 +325,7 @@ impl ChannelStateProof {
 			ChannelStateProof::SubstrateStorage { nodes } => bytes(nodes),
 			ChannelStateProof::EvmStorage { account_proof, storage_proof, .. } => {
 				bytes(account_proof).saturating_add(bytes(storage_proof))
-			}
+			},
 			ChannelStateProof::CommitteeLeaf { proof, .. } => proof.len() as u32 * 32,
 		}
 	}
@@ -350,12 +335,10 @@ impl ChannelStateProof {
 fn decode_u64(value: Option<Vec<u8>>) -> Result<u64, InclusionError> {
 	match value {
 		None => Ok(0),
-		Some(bytes) => {
-			u64::decode(&mut bytes.as_slice())
-				.ok()
-				.filter(|_| bytes.len() == 8)
-				.ok_or(InclusionError::MalformedChannelState)
-		}
+		Some(bytes) => u64::decode(&mut bytes.as_slice())
+			.ok()
+			.filter(|_| bytes.len() == 8)
+			.ok_or(InclusionError::MalformedChannelState),
 	}
 }
 
@@ -420,18 +403,20 @@ fn verify_mpt(
 	}
 	let key = Nibbles::unpack(path);
 	let nodes: Vec<Bytes> = proof.iter().map(|node| Bytes::copy_from_slice(node)).collect();
-	verify_proof(B256::from(root.0), key.clone(), expected, nodes.iter()).map_err(|error| match error {
-		// At the full path the walk either reached a value (another one than expected) or
-		// stopped at a 33-byte hash reference, the node below it missing.
-		ProofVerificationError::ValueMismatch { path, got, .. } if path == key => {
-			if got.is_some_and(|got| got.len() == 33) {
-				InclusionError::IncompleteStorageProof
-			} else {
-				value_mismatch
-			}
+	verify_proof(B256::from(root.0), key.clone(), expected, nodes.iter()).map_err(|error| {
+		match error {
+			// At the full path the walk either reached a value (another one than expected) or
+			// stopped at a 33-byte hash reference, the node below it missing.
+			ProofVerificationError::ValueMismatch { path, got, .. } if path == key => {
+				if got.is_some_and(|got| got.len() == 33) {
+					InclusionError::IncompleteStorageProof
+				} else {
+					value_mismatch
+				}
+			},
+			ProofVerificationError::Rlp(_) => InclusionError::MalformedProofNode,
+			_ => InclusionError::NotIncluded,
 		}
-		ProofVerificationError::Rlp(_) => InclusionError::MalformedProofNode,
-		_ => InclusionError::NotIncluded,
 	})
 }
 
@@ -474,7 +459,8 @@ pub mod testing {
 	/// (the RLP-encoded value as the trie stores it), through `depth` branch nodes. As in
 	/// Ethereum, a node shorter than 32 bytes is embedded in its parent, not referenced by hash.
 	pub fn mpt_proof(key: &[u8], value: &[u8], depth: usize) -> (H256, Vec<Vec<u8>>) {
-		let path: Vec<u8> = keccak_256(key).iter().flat_map(|byte| [byte >> 4, byte & 0x0f]).collect();
+		let path: Vec<u8> =
+			keccak_256(key).iter().flat_map(|byte| [byte >> 4, byte & 0x0f]).collect();
 		let depth = depth.min(path.len() - 1);
 		let leaf = rlp_list(&[rlp_bytes(&leaf_path(&path[depth..])), rlp_bytes(value)]);
 		// Nodes from the bottom up; `below` is the node under the current level.
@@ -488,9 +474,8 @@ pub mod testing {
 				nodes.push(below);
 				reference
 			};
-			let mut items: Vec<Vec<u8>> = (0..16u8)
-				.map(|index| rlp_bytes(&keccak_256(&[level as u8, index])))
-				.collect();
+			let mut items: Vec<Vec<u8>> =
+				(0..16u8).map(|index| rlp_bytes(&keccak_256(&[level as u8, index]))).collect();
 			items[path[level] as usize] = reference;
 			items.push(rlp_bytes(&[]));
 			below = rlp_list(&items);
@@ -528,7 +513,9 @@ pub mod testing {
 		let (state_root, account_nodes) =
 			mpt_proof(address.as_bytes(), &alloy_rlp::encode(&trie_account), depth);
 		let bound = |nodes: Vec<Vec<u8>>| -> MptProof {
-			BoundedVec::truncate_from(nodes.into_iter().map(BoundedVec::truncate_from).collect::<Vec<_>>())
+			BoundedVec::truncate_from(
+				nodes.into_iter().map(BoundedVec::truncate_from).collect::<Vec<_>>(),
+			)
 		};
 		(
 			state_root,

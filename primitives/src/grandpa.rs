@@ -17,7 +17,10 @@ use polkadot_sdk::{
 		AuthoritySet, GrandpaConsensusLogReader,
 	},
 	sp_consensus_grandpa::AuthorityId,
-	sp_runtime::{generic, traits::{BlakeTwo256, Header as _}},
+	sp_runtime::{
+		generic,
+		traits::{BlakeTwo256, Header as _},
+	},
 };
 use scale_info::TypeInfo;
 
@@ -83,7 +86,7 @@ impl From<JustificationVerificationError> for GrandpaError {
 			E::Precommit(PrecommitError::DuplicateAuthorityVote) => Self::DuplicateAuthorityVote,
 			E::Precommit(PrecommitError::InvalidAuthoritySignature) => {
 				Self::InvalidAuthoritySignature
-			}
+			},
 			E::Precommit(PrecommitError::UnrelatedAncestryVote) => Self::UnrelatedAncestryVote,
 		}
 	}
@@ -107,8 +110,8 @@ pub fn verify_grandpa_update(
 			.collect(),
 		set_id,
 	);
-	let context = JustificationVerificationContext::try_from(authority_set)
-		.map_err(GrandpaError::from)?;
+	let context =
+		JustificationVerificationContext::try_from(authority_set).map_err(GrandpaError::from)?;
 	verify_justification::<SubstrateHeader>(target, &context, &update.justification)?;
 
 	if GrandpaConsensusLogReader::<u32>::find_forced_change(header.digest()).is_some() {
@@ -140,7 +143,11 @@ pub mod testing {
 	};
 
 	/// A header of `number` whose parent is `parent`, with `digest`.
-	pub fn header(number: u32, parent: polkadot_sdk::sp_core::H256, digest: Digest) -> SubstrateHeader {
+	pub fn header(
+		number: u32,
+		parent: polkadot_sdk::sp_core::H256,
+		digest: Digest,
+	) -> SubstrateHeader {
 		SubstrateHeader::new(number, Default::default(), Default::default(), parent, digest)
 	}
 
@@ -170,9 +177,13 @@ pub mod testing {
 			.last()
 			.map(|tip| (tip.hash(), *tip.number()))
 			.unwrap_or((target.hash(), *target.number()));
-		let precommit = finality_grandpa::Precommit { target_hash: vote_hash, target_number: vote_number };
-		let payload =
-			localized_payload(round, set_id, &finality_grandpa::Message::<_, u32>::Precommit(precommit.clone()));
+		let precommit =
+			finality_grandpa::Precommit { target_hash: vote_hash, target_number: vote_number };
+		let payload = localized_payload(
+			round,
+			set_id,
+			&finality_grandpa::Message::<_, u32>::Precommit(precommit.clone()),
+		);
 		let precommits = signers
 			.iter()
 			.map(|signer| {

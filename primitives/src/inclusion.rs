@@ -9,8 +9,8 @@ use crate::{
 use alloc::vec::Vec;
 use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
 use polkadot_sdk::{
-	sp_core::{ConstU32, H256},
 	frame_support::weights::Weight,
+	sp_core::{ConstU32, H256},
 	sp_runtime::{traits::BlakeTwo256, BoundedVec},
 	sp_trie::{read_trie_value, LayoutV1, StorageProof},
 };
@@ -40,15 +40,7 @@ pub type TrieNode = BoundedVec<u8, ConstU32<MAX_TRIE_NODE_LEN>>;
 /// Merkle proofs are checked against the header's message root, storage proofs against its
 /// state root. The SCALE encoding is specified in `docs/protocol.md`.
 #[derive(
-	Clone,
-	PartialEq,
-	Eq,
-	Debug,
-	Encode,
-	Decode,
-	DecodeWithMemTracking,
-	MaxEncodedLen,
-	TypeInfo,
+	Clone, PartialEq, Eq, Debug, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo,
 )]
 pub enum InclusionProof {
 	/// `leaf` is in the sorted-pair keccak tree whose root is the message root
@@ -160,13 +152,13 @@ impl InclusionProof {
 				merkle::verify_keccak_proof(&root, *leaf, proof)
 					.then_some(())
 					.ok_or(InclusionError::NotIncluded)
-			}
+			},
 			InclusionProof::Blake2Merkle { leaf, leaf_index, number_of_leaves, proof } => {
 				let root = header.message_root.ok_or(InclusionError::NoMessageRoot)?;
 				merkle::verify_blake2_proof(&root, proof, *number_of_leaves, *leaf_index, leaf)
 					.then_some(())
 					.ok_or(InclusionError::NotIncluded)
-			}
+			},
 			InclusionProof::StorageValue { key, value, nodes } => {
 				let found = read_storage_value(
 					&header.state_root,
@@ -178,7 +170,7 @@ impl InclusionProof {
 				} else {
 					Err(InclusionError::StorageValueMismatch)
 				}
-			}
+			},
 		}
 	}
 
@@ -187,7 +179,7 @@ impl InclusionProof {
 		match self {
 			InclusionProof::KeccakMerkle { proof, .. } => {
 				InclusionCost::KeccakMerkle { siblings: proof.len() as u32 }
-			}
+			},
 			InclusionProof::Blake2Merkle { proof, leaf, .. } => InclusionCost::Blake2Merkle {
 				siblings: proof.len() as u32,
 				leaf_bytes: leaf.len() as u32,

@@ -36,9 +36,9 @@ pub mod registry;
 pub mod runtime_api;
 
 pub use attestation::{Attestation, AttestedHeader, CommitteeHandover};
+pub use channel::{ChainClock, ChannelState, ChannelStateProof, NonReceiptProof};
 pub use grandpa::GrandpaUpdate;
 pub use header::{HeaderUpdate, PeerHeader, VerifiedHeader};
-pub use channel::{ChainClock, ChannelState, ChannelStateProof, NonReceiptProof};
 pub use inclusion::{InclusionError, InclusionProof, ProofUse, VerifyInclusion};
 pub use message::{
 	Message, MessageHandler, Receipt, ReceiptOutcome, SendMessage, Timeout, TokenRef, HUB_CHAIN_ID,

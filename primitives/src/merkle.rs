@@ -10,10 +10,7 @@
 
 use alloc::vec::Vec;
 use polkadot_sdk::{
-	binary_merkle_tree,
-	sp_core::H256,
-	sp_io::hashing::keccak_256,
-	sp_runtime::traits::BlakeTwo256,
+	binary_merkle_tree, sp_core::H256, sp_io::hashing::keccak_256, sp_runtime::traits::BlakeTwo256,
 };
 
 /// The parent of two nodes in a sorted-pair keccak tree.
@@ -56,7 +53,8 @@ pub fn keccak_merkle_root(leaves: &[H256]) -> Option<H256> {
 /// The level above `level`: sorted-pair parents, an odd last node moved up unchanged.
 fn next_keccak_level(level: &[H256]) -> Vec<H256> {
 	let mut pairs = level.chunks_exact(2);
-	let mut next: Vec<H256> = pairs.by_ref().map(|pair| keccak_sorted_pair(&pair[0], &pair[1])).collect();
+	let mut next: Vec<H256> =
+		pairs.by_ref().map(|pair| keccak_sorted_pair(&pair[0], &pair[1])).collect();
 	next.extend(pairs.remainder().iter().copied());
 	next
 }

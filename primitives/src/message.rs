@@ -68,7 +68,7 @@ pub fn proof_commits_to(proof: &InclusionProof, leaf: &H256, abi_encoded: &[u8])
 		InclusionProof::Blake2Merkle { leaf: proven, .. } => proven.as_slice() == abi_encoded,
 		InclusionProof::StorageValue { key, value, .. } => {
 			value.is_some() && key.as_slice() == storage_commitment_key(leaf).as_slice()
-		}
+		},
 	}
 }
 
@@ -192,7 +192,8 @@ impl ReceiptOutcome {
 
 /// The Solidity types of a receipt's fields, in order: source, destination, nonce, message leaf,
 /// outcome, relayer.
-pub const RECEIPT_ABI_TYPES: [&str; 6] = ["uint32", "uint32", "uint64", "bytes32", "uint8", "bytes32"];
+pub const RECEIPT_ABI_TYPES: [&str; 6] =
+	["uint32", "uint32", "uint64", "bytes32", "uint8", "bytes32"];
 
 /// The destination's answer to one message, committed in the destination's outbound tree and
 /// proven back to the message's source (through the hub for routed messages).

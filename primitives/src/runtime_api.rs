@@ -95,7 +95,10 @@ pub struct MessageView {
 
 /// JSON numbers cannot hold every `u128`: fees go out as decimal strings.
 #[cfg(feature = "std")]
-fn serialize_u128_as_string<S: serde::Serializer>(value: &u128, serializer: S) -> Result<S::Ok, S::Error> {
+fn serialize_u128_as_string<S: serde::Serializer>(
+	value: &u128,
+	serializer: S,
+) -> Result<S::Ok, S::Error> {
 	serializer.collect_str(value)
 }
 

@@ -140,10 +140,14 @@ fn the_channel_state_of_an_evm_peer_is_read_through_its_gateway() {
 	// ...and to the channel's source: the slot of source 0 is not the slot of source 7.
 	assert_eq!(proof.verify(&kind, &header, 7, 9), Err(InclusionError::NotIncluded));
 	// An EVM proof means nothing for a permissioned ledger, nor for a parachain.
-	let ledger = ChainKind::PermissionedLedger { platform: fusion_hub_primitives::LedgerPlatform::Other };
+	let ledger =
+		ChainKind::PermissionedLedger { platform: fusion_hub_primitives::LedgerPlatform::Other };
 	assert_eq!(proof.verify(&ledger, &header, source, 9), Err(InclusionError::ProofKindMismatch));
 	let parachain = ChainKind::PolkadotParachain { para_id: 2001 };
-	assert_eq!(proof.verify(&parachain, &header, source, 9), Err(InclusionError::NoChannelStateProof));
+	assert_eq!(
+		proof.verify(&parachain, &header, source, 9),
+		Err(InclusionError::NoChannelStateProof)
+	);
 }
 
 #[test]
@@ -151,7 +155,12 @@ fn evm_proofs_that_prove_something_else_are_refused() {
 	let vectors = Vectors::load();
 	let state_root = vectors.h256("stateRoot");
 	let (_, slot, _, storage_proof) = vectors.storage().remove(0);
-	let check = |root: &H256, account: &EvmAccount, account_proof: &[MptNode], slot: &H256, value, proof: &[MptNode]| {
+	let check = |root: &H256,
+	             account: &EvmAccount,
+	             account_proof: &[MptNode],
+	             slot: &H256,
+	             value,
+	             proof: &[MptNode]| {
 		verify_evm_slot(root, &vectors.address(), account, account_proof, slot, value, proof)
 	};
 	let account = vectors.account();

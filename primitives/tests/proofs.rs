@@ -148,9 +148,7 @@ proptest! {
 }
 
 /// A 3-of-3 committee of one member per scheme, and its attestation of `payload`.
-fn sign_by_three(
-	payload: &[u8],
-) -> (CommitteeConfig<ConstU32<8>>, Attestation<ConstU32<8>>) {
+fn sign_by_three(payload: &[u8]) -> (CommitteeConfig<ConstU32<8>>, Attestation<ConstU32<8>>) {
 	let ed = ed25519::Pair::from_seed(&[1; 32]);
 	let sr = sr25519::Pair::from_seed(&[2; 32]);
 	let ec = ecdsa::Pair::from_seed(&[3; 32]);
@@ -194,7 +192,8 @@ fn oversized_proofs_do_not_decode() {
 	let encoded = vec![signature; 9].encode();
 	assert!(Attestation::<ConstU32<8>>::decode(&mut &encoded[..]).is_err());
 	// A truncated proof.
-	let proof = InclusionProof::KeccakMerkle { leaf: H256::zero(), proof: MerkleSiblings::default() };
+	let proof =
+		InclusionProof::KeccakMerkle { leaf: H256::zero(), proof: MerkleSiblings::default() };
 	let encoded = proof.encode();
 	assert!(InclusionProof::decode(&mut &encoded[..encoded.len() - 1]).is_err());
 }

@@ -66,7 +66,9 @@ fn example_attestation() -> Attestation<ConstU32<8>> {
 				signature: CommitteeSignature::Ed25519(alice_ed25519().sign(&payload)),
 			},
 			MemberSignature {
-				signer: CommitteeKey::Ecdsa(recover_ethereum_address(&eth_signature, &digest).unwrap()),
+				signer: CommitteeKey::Ecdsa(
+					recover_ethereum_address(&eth_signature, &digest).unwrap(),
+				),
 				signature: CommitteeSignature::Ecdsa(eth_signature),
 			},
 		]),
@@ -112,7 +114,9 @@ fn ethereum_members_personal_sign_the_keccak_of_the_payload() {
 	let mut wallet_form = signature.0;
 	wallet_form[64] += 27;
 	assert_eq!(
-		hex(recover_ethereum_address(&ecdsa::Signature::from_raw(wallet_form), &digest).unwrap().as_bytes()),
+		hex(recover_ethereum_address(&ecdsa::Signature::from_raw(wallet_form), &digest)
+			.unwrap()
+			.as_bytes()),
 		ETH_ADDRESS
 	);
 }
@@ -141,7 +145,12 @@ fn the_example_handover_payload() {
 	let next = CommitteeConfig::<ConstU32<8>> { set_id: 2, ..example_committee() };
 	assert_eq!(
 		hex(&next.encode()),
-		format!("0x0800{}02{}0200000002{}", &ALICE_ED25519[2..], &ETH_ADDRESS[2..], "00000000000000"),
+		format!(
+			"0x0800{}02{}0200000002{}",
+			&ALICE_ED25519[2..],
+			&ETH_ADDRESS[2..],
+			"00000000000000"
+		),
 	);
 	assert_eq!(
 		hex(&handover_payload(7, 1, &next)),
@@ -166,8 +175,10 @@ fn the_example_keccak_tree_and_proof() {
 	let proof = merkle::keccak_merkle_proof(&leaves, 0).unwrap();
 	assert_eq!(proof, vec![leaves[1], leaves[2]]);
 	assert!(merkle::verify_keccak_proof(&root, leaves[0], &proof));
-	let inclusion =
-		InclusionProof::KeccakMerkle { leaf: leaves[0], proof: MerkleSiblings::truncate_from(proof) };
+	let inclusion = InclusionProof::KeccakMerkle {
+		leaf: leaves[0],
+		proof: MerkleSiblings::truncate_from(proof),
+	};
 	assert_eq!(
 		hex(&inclusion.encode()),
 		concat!(
@@ -233,7 +244,10 @@ fn messages_are_standard_merkle_tree_leaves() {
 		"0x8fb871c234752254cf1435d0feef869713509b5364284d27cbd396230c72243c"
 	);
 	assert_eq!(
-		format!("{:?}", merkle::keccak_merkle_root(&[first.leaf_hash(), second.leaf_hash()]).unwrap()),
+		format!(
+			"{:?}",
+			merkle::keccak_merkle_root(&[first.leaf_hash(), second.leaf_hash()]).unwrap()
+		),
 		"0x2fa5d0f5f3cf7d10127ce3efe13493e4e77cadce4c8bee2d58e6961a7229e216"
 	);
 }
@@ -265,9 +279,7 @@ mod messages {
 
 	fn padded_address() -> H256 {
 		let mut sender = [0u8; 32];
-		sender[12..].copy_from_slice(
-			&array_bytes_20("9d8a62f656a8d1615c1294fd71e9cfb3e4855a4f"),
-		);
+		sender[12..].copy_from_slice(&array_bytes_20("9d8a62f656a8d1615c1294fd71e9cfb3e4855a4f"));
 		H256(sender)
 	}
 
@@ -373,8 +385,13 @@ mod messages {
 			sender: H256::repeat_byte(0x33),
 			app_id: ASSET_TRANSFER_APP,
 			payload: BoundedVec::truncate_from(
-				TransferPayload { token: token(), amount: 400, beneficiary: padded_address(), decimals: 18 }
-					.abi_encode(),
+				TransferPayload {
+					token: token(),
+					amount: 400,
+					beneficiary: padded_address(),
+					decimals: 18,
+				}
+				.abi_encode(),
 			),
 			timeout: Timeout { height: 1_200, timestamp: 0 },
 			fee: 1_000_000_000,

@@ -5,8 +5,8 @@ use crate::{
 	ParachainSystem, Runtime, RuntimeCall, RuntimeGenesisConfig, SessionKeys, System,
 	TransactionPayment, BLOCK_PROCESSING_VELOCITY, SLOT_DURATION, VERSION,
 };
-use alloc::vec::Vec;
 use crate::{ChainRecord, ChainRegistry, CrossChainMessages, ProofVerifier};
+use alloc::vec::Vec;
 use fusion_hub_primitives::{
 	ChainId, ChainStatus, InclusionError, InclusionProof, VerifiedHeader, VerifyInclusion,
 };

@@ -72,7 +72,8 @@ fn hub_genesis(
 		council_membership: CouncilMembershipConfig { members: council },
 	});
 	if let Some(key) = sudo {
-		let sudo = build_struct_json_patch!(RuntimeGenesisConfig { sudo: SudoConfig { key: Some(key) } });
+		let sudo =
+			build_struct_json_patch!(RuntimeGenesisConfig { sudo: SudoConfig { key: Some(key) } });
 		json_merge(&mut patch, sudo);
 	}
 	patch

@@ -36,10 +36,10 @@ use smallvec::smallvec;
 use sp_runtime::Perbill;
 use sp_version::RuntimeVersion;
 
-pub use sp_consensus_aura::sr25519::AuthorityId as AuraId;
 /// The runtime's API implementation, for the node's client.
 #[cfg(feature = "std")]
 pub use apis::RuntimeApi;
+pub use sp_consensus_aura::sr25519::AuthorityId as AuraId;
 
 /// Signature type of the hub's accounts (sr25519, ed25519 or ecdsa).
 pub type Signature = MultiSignature;

@@ -1,7 +1,9 @@
 //! Runtime tests: genesis presets build, balances move, the council governs.
 
 use fusion_hub_runtime::{
-	genesis_config_presets::{dev_council, get_preset, preset_names, ENDOWMENT, PRESET_LOCAL_TESTNET},
+	genesis_config_presets::{
+		dev_council, get_preset, preset_names, ENDOWMENT, PRESET_LOCAL_TESTNET,
+	},
 	AccountId, Balances, Council, CouncilMembership, ParachainInfo, Runtime, RuntimeCall,
 	RuntimeEvent, RuntimeGenesisConfig, RuntimeOrigin, System, PARACHAIN_ID,
 };
@@ -17,10 +19,11 @@ use polkadot_sdk::{
 /// Recursively overlays `patch` on `base`, as chain-spec builders do with preset patches.
 fn merge(base: &mut serde_json::Value, patch: serde_json::Value) {
 	match (base, patch) {
-		(serde_json::Value::Object(base), serde_json::Value::Object(patch)) =>
+		(serde_json::Value::Object(base), serde_json::Value::Object(patch)) => {
 			for (key, value) in patch {
 				merge(base.entry(key).or_insert(serde_json::Value::Null), value);
-			},
+			}
+		},
 		(base, patch) => *base = patch,
 	}
 }
@@ -57,13 +60,13 @@ fn development_genesis_builds_with_sudo_council_and_collators() {
 		assert_eq!(u32::from(ParachainInfo::parachain_id()), PARACHAIN_ID);
 		assert_eq!(Balances::balance(&account(Sr25519Keyring::Alice)), ENDOWMENT);
 		assert_eq!(Balances::balance(&account(Sr25519Keyring::Ferdie)), ENDOWMENT);
-		assert_eq!(
-			pallet_sudo::Key::<Runtime>::get(),
-			Some(account(Sr25519Keyring::Alice))
-		);
+		assert_eq!(pallet_sudo::Key::<Runtime>::get(), Some(account(Sr25519Keyring::Alice)));
 		let mut council = dev_council();
 		council.sort();
-		assert_eq!(pallet_collective::Members::<Runtime, pallet_collective::Instance1>::get(), council);
+		assert_eq!(
+			pallet_collective::Members::<Runtime, pallet_collective::Instance1>::get(),
+			council
+		);
 		assert_eq!(
 			pallet_collator_selection::Invulnerables::<Runtime>::get().len(),
 			2,
@@ -78,7 +81,10 @@ fn local_testnet_genesis_builds_without_sudo() {
 	externalities(PRESET_LOCAL_TESTNET).execute_with(|| {
 		assert_eq!(u32::from(ParachainInfo::parachain_id()), PARACHAIN_ID);
 		assert_eq!(pallet_sudo::Key::<Runtime>::get(), None);
-		assert_eq!(pallet_collective::Members::<Runtime, pallet_collective::Instance1>::get().len(), 3);
+		assert_eq!(
+			pallet_collective::Members::<Runtime, pallet_collective::Instance1>::get().len(),
+			3
+		);
 		assert_eq!(Balances::balance(&account(Sr25519Keyring::Bob)), ENDOWMENT);
 	});
 }
@@ -130,17 +136,30 @@ fn council_membership_is_governed_not_signed() {
 
 /// Proposes `call` to the Council with `threshold`; returns the motion's hash, index and length.
 /// A threshold below 2 executes the call at once, with the proposer alone as the origin.
-fn propose(proposer: Sr25519Keyring, threshold: u32, call: RuntimeCall) -> (fusion_hub_runtime::Hash, u32, u32) {
+fn propose(
+	proposer: Sr25519Keyring,
+	threshold: u32,
+	call: RuntimeCall,
+) -> (fusion_hub_runtime::Hash, u32, u32) {
 	use polkadot_sdk::sp_runtime::traits::Hash as _;
 	let length = codec::Encode::encoded_size(&call) as u32;
 	let hash = <Runtime as frame_system::Config>::Hashing::hash_of(&call);
 	let index = pallet_collective::ProposalCount::<Runtime, pallet_collective::Instance1>::get();
-	assert_ok!(Council::propose(RuntimeOrigin::signed(account(proposer)), threshold, Box::new(call), length));
+	assert_ok!(Council::propose(
+		RuntimeOrigin::signed(account(proposer)),
+		threshold,
+		Box::new(call),
+		length
+	));
 	(hash, index, length)
 }
 
 /// Closes motion `index` with `hash`, signed by Alice.
-fn close(hash: fusion_hub_runtime::Hash, index: u32, length: u32) -> polkadot_sdk::frame_support::dispatch::DispatchResultWithPostInfo {
+fn close(
+	hash: fusion_hub_runtime::Hash,
+	index: u32,
+	length: u32,
+) -> polkadot_sdk::frame_support::dispatch::DispatchResultWithPostInfo {
 	Council::close(
 		RuntimeOrigin::signed(account(Sr25519Keyring::Alice)),
 		hash,
@@ -166,8 +185,10 @@ fn council_motion_with_two_of_three_ayes_adds_a_member() {
 		assert_ok!(Council::vote(RuntimeOrigin::signed(alice), hash, index, true));
 		assert_ok!(Council::vote(RuntimeOrigin::signed(bob), hash, index, true));
 		assert_ok!(close(hash, index, length));
-		assert!(pallet_membership::Members::<Runtime, pallet_membership::Instance1>::get().contains(&dave));
-		assert!(pallet_collective::Members::<Runtime, pallet_collective::Instance1>::get().contains(&dave));
+		assert!(pallet_membership::Members::<Runtime, pallet_membership::Instance1>::get()
+			.contains(&dave));
+		assert!(pallet_collective::Members::<Runtime, pallet_collective::Instance1>::get()
+			.contains(&dave));
 	});
 }
 
@@ -184,7 +205,8 @@ fn council_motion_with_one_aye_stays_open() {
 			close(hash, index, length),
 			pallet_collective::Error::<Runtime, pallet_collective::Instance1>::TooEarly
 		);
-		assert!(!pallet_membership::Members::<Runtime, pallet_membership::Instance1>::get().contains(&dave));
+		assert!(!pallet_membership::Members::<Runtime, pallet_membership::Instance1>::get()
+			.contains(&dave));
 	});
 }
 
@@ -200,7 +222,9 @@ fn metadata_v15_and_v16_are_served() {
 
 mod chain_registry {
 	use super::*;
-	use fusion_hub_primitives::{ChainKind, ChainStatus, CommitteeConfig, CommitteeKey, VerifierConfig};
+	use fusion_hub_primitives::{
+		ChainKind, ChainStatus, CommitteeConfig, CommitteeKey, VerifierConfig,
+	};
 	use fusion_hub_runtime::ChainRegistry;
 	use polkadot_sdk::{frame_support::traits::fungible::InspectHold, sp_core::H160};
 
@@ -227,9 +251,12 @@ mod chain_registry {
 	}
 
 	/// Proposes `approve_chain(CHAIN)` as a council motion with the ayes of `ayes`, then closes it.
-	fn approval_motion(ayes: &[Sr25519Keyring]) -> polkadot_sdk::frame_support::dispatch::DispatchResultWithPostInfo {
-		let proposal =
-			RuntimeCall::ChainRegistry(pallet_chain_registry::Call::approve_chain { chain_id: CHAIN });
+	fn approval_motion(
+		ayes: &[Sr25519Keyring],
+	) -> polkadot_sdk::frame_support::dispatch::DispatchResultWithPostInfo {
+		let proposal = RuntimeCall::ChainRegistry(pallet_chain_registry::Call::approve_chain {
+			chain_id: CHAIN,
+		});
 		let (hash, index, length) = propose(Sr25519Keyring::Alice, 2, proposal);
 		for voter in ayes {
 			assert_ok!(Council::vote(RuntimeOrigin::signed(account(*voter)), hash, index, true));
@@ -242,11 +269,15 @@ mod chain_registry {
 		externalities(DEV_RUNTIME_PRESET).execute_with(|| {
 			let dave = account(Sr25519Keyring::Dave);
 			apply(&dave);
-			let deposit = fusion_hub_runtime::configs::chain_registry::ChainApplicationDeposit::get();
+			let deposit =
+				fusion_hub_runtime::configs::chain_registry::ChainApplicationDeposit::get();
 			assert_eq!(
-				Balances::balance_on_hold(&fusion_hub_runtime::RuntimeHoldReason::ChainRegistry(
-					pallet_chain_registry::HoldReason::ChainDeposit
-				), &dave),
+				Balances::balance_on_hold(
+					&fusion_hub_runtime::RuntimeHoldReason::ChainRegistry(
+						pallet_chain_registry::HoldReason::ChainDeposit
+					),
+					&dave
+				),
 				deposit
 			);
 			assert_ok!(approval_motion(&[Sr25519Keyring::Alice, Sr25519Keyring::Bob]));
@@ -264,7 +295,8 @@ mod chain_registry {
 				pallet_collective::Error::<Runtime, pallet_collective::Instance1>::TooEarly
 			);
 			// Bob and Charlie vote nay: the motion is disapproved when closed.
-			let hash = pallet_collective::Proposals::<Runtime, pallet_collective::Instance1>::get()[0];
+			let hash =
+				pallet_collective::Proposals::<Runtime, pallet_collective::Instance1>::get()[0];
 			for nay in [Sr25519Keyring::Bob, Sr25519Keyring::Charlie] {
 				assert_ok!(Council::vote(RuntimeOrigin::signed(account(nay)), hash, 0, false));
 			}
@@ -275,9 +307,9 @@ mod chain_registry {
 				polkadot_sdk::frame_support::weights::Weight::MAX,
 				100
 			));
-			System::assert_has_event(RuntimeEvent::Council(pallet_collective::Event::Disapproved {
-				proposal_hash: hash,
-			}));
+			System::assert_has_event(RuntimeEvent::Council(
+				pallet_collective::Event::Disapproved { proposal_hash: hash },
+			));
 			assert_eq!(ChainRegistry::chain(CHAIN).unwrap().status, ChainStatus::Proposed);
 		});
 	}
@@ -328,7 +360,10 @@ mod chain_registry {
 		externalities(DEV_RUNTIME_PRESET).execute_with(|| {
 			apply(&account(Sr25519Keyring::Dave));
 			assert_noop!(
-				ChainRegistry::approve_chain(RuntimeOrigin::signed(account(Sr25519Keyring::Eve)), CHAIN),
+				ChainRegistry::approve_chain(
+					RuntimeOrigin::signed(account(Sr25519Keyring::Eve)),
+					CHAIN
+				),
 				DispatchError::BadOrigin
 			);
 		});
@@ -343,14 +378,18 @@ mod chain_registry {
 			propose(
 				Sr25519Keyring::Charlie,
 				1,
-				RuntimeCall::ChainRegistry(pallet_chain_registry::Call::suspend_chain { chain_id: CHAIN }),
+				RuntimeCall::ChainRegistry(pallet_chain_registry::Call::suspend_chain {
+					chain_id: CHAIN,
+				}),
 			);
 			assert_eq!(ChainRegistry::chain(CHAIN).unwrap().status, ChainStatus::Suspended);
 			// The same single member cannot resume it: that needs a majority.
 			let (resume_hash, _, _) = propose(
 				Sr25519Keyring::Charlie,
 				1,
-				RuntimeCall::ChainRegistry(pallet_chain_registry::Call::resume_chain { chain_id: CHAIN }),
+				RuntimeCall::ChainRegistry(pallet_chain_registry::Call::resume_chain {
+					chain_id: CHAIN,
+				}),
 			);
 			System::assert_last_event(RuntimeEvent::Council(pallet_collective::Event::Executed {
 				proposal_hash: resume_hash,
@@ -416,9 +455,17 @@ mod proof_verifier {
 		}
 	}
 
-	fn attested(number: u32, fork: u8, set_id: u64, signers: &[Ed25519Keyring]) -> AttestedHeader<Max> {
+	fn attested(
+		number: u32,
+		fork: u8,
+		set_id: u64,
+		signers: &[Ed25519Keyring],
+	) -> AttestedHeader<Max> {
 		let header = header(number, fork);
-		AttestedHeader { header, attestation: attest(signers, &header_payload(CHAIN, set_id, &header)) }
+		AttestedHeader {
+			header,
+			attestation: attest(signers, &header_payload(CHAIN, set_id, &header)),
+		}
 	}
 
 	fn relayer() -> RuntimeOrigin {
@@ -445,7 +492,9 @@ mod proof_verifier {
 			RuntimeOrigin::signed(account(Sr25519Keyring::Dave)),
 			CHAIN,
 			b"Notary ledger".to_vec().try_into().unwrap(),
-			ChainKind::PermissionedLedger { platform: fusion_hub_primitives::LedgerPlatform::Fabric },
+			ChainKind::PermissionedLedger {
+				platform: fusion_hub_primitives::LedgerPlatform::Fabric
+			},
 			VerifierConfig::Committee(committee(
 				&[Ed25519Keyring::Alice, Ed25519Keyring::Bob, Ed25519Keyring::Charlie],
 				0
@@ -457,7 +506,8 @@ mod proof_verifier {
 
 	/// Passes `call` by a council motion with the ayes of Alice and Bob.
 	fn majority_motion(call: pallet_chain_registry::Call<Runtime>) {
-		let (hash, index, length) = propose(Sr25519Keyring::Alice, 2, RuntimeCall::ChainRegistry(call));
+		let (hash, index, length) =
+			propose(Sr25519Keyring::Alice, 2, RuntimeCall::ChainRegistry(call));
 		for voter in [Sr25519Keyring::Alice, Sr25519Keyring::Bob] {
 			assert_ok!(Council::vote(RuntimeOrigin::signed(account(voter)), hash, index, true));
 		}
@@ -469,7 +519,10 @@ mod proof_verifier {
 		externalities(DEV_RUNTIME_PRESET).execute_with(|| {
 			// Before admission, the chain takes nothing.
 			let signers = [Ed25519Keyring::Alice, Ed25519Keyring::Bob];
-			assert_noop!(submit(5, 0, &signers), pallet_proof_verifier::Error::<Runtime>::UnknownChain);
+			assert_noop!(
+				submit(5, 0, &signers),
+				pallet_proof_verifier::Error::<Runtime>::UnknownChain
+			);
 			admit();
 			assert_ok!(submit(5, 0, &signers));
 			assert_eq!(ProofVerifier::latest_header(CHAIN).map(|h| h.number), Some(5));
@@ -480,9 +533,30 @@ mod proof_verifier {
 				proof: vec![H256::repeat_byte(if leaf == 7 { 8 } else { 7 })].try_into().unwrap(),
 			};
 			use fusion_hub_primitives::runtime_api::runtime_decl_for_proof_verifier_api::ProofVerifierApiV1;
-			assert_eq!(<Runtime as ProofVerifierApiV1<fusion_hub_runtime::Block>>::verify_inclusion(CHAIN, 5, proof(7)), Ok(()));
-			assert_eq!(<Runtime as ProofVerifierApiV1<fusion_hub_runtime::Block>>::verify_inclusion(CHAIN, 5, proof(9)), Err(InclusionError::NotIncluded));
-			assert_eq!(<Runtime as ProofVerifierApiV1<fusion_hub_runtime::Block>>::verify_inclusion(CHAIN, 6, proof(7)), Err(InclusionError::UnknownHeader));
+			assert_eq!(
+				<Runtime as ProofVerifierApiV1<fusion_hub_runtime::Block>>::verify_inclusion(
+					CHAIN,
+					5,
+					proof(7)
+				),
+				Ok(())
+			);
+			assert_eq!(
+				<Runtime as ProofVerifierApiV1<fusion_hub_runtime::Block>>::verify_inclusion(
+					CHAIN,
+					5,
+					proof(9)
+				),
+				Err(InclusionError::NotIncluded)
+			);
+			assert_eq!(
+				<Runtime as ProofVerifierApiV1<fusion_hub_runtime::Block>>::verify_inclusion(
+					CHAIN,
+					6,
+					proof(7)
+				),
+				Err(InclusionError::UnknownHeader)
+			);
 		});
 	}
 
@@ -490,7 +564,8 @@ mod proof_verifier {
 	fn a_handover_is_recorded_in_the_registry() {
 		externalities(DEV_RUNTIME_PRESET).execute_with(|| {
 			admit();
-			let next = committee(&[Ed25519Keyring::Dave, Ed25519Keyring::Eve, Ed25519Keyring::Ferdie], 1);
+			let next =
+				committee(&[Ed25519Keyring::Dave, Ed25519Keyring::Eve, Ed25519Keyring::Ferdie], 1);
 			let attestation = attest(
 				&[Ed25519Keyring::Alice, Ed25519Keyring::Charlie],
 				&handover_payload(CHAIN, 0, &next),
@@ -500,7 +575,10 @@ mod proof_verifier {
 				CHAIN,
 				CommitteeHandover { next: next.clone(), attestation }
 			));
-			assert_eq!(ChainRegistry::chain(CHAIN).unwrap().verifier, VerifierConfig::Committee(next));
+			assert_eq!(
+				ChainRegistry::chain(CHAIN).unwrap().verifier,
+				VerifierConfig::Committee(next)
+			);
 			System::assert_has_event(RuntimeEvent::ChainRegistry(
 				pallet_chain_registry::Event::VerifierRotated { chain_id: CHAIN },
 			));
@@ -530,7 +608,10 @@ mod proof_verifier {
 			assert_eq!(Balances::balance(&ferdie), free_before);
 			assert_eq!(ChainRegistry::chain(CHAIN).unwrap().status, ChainStatus::Frozen);
 			System::assert_has_event(RuntimeEvent::ChainRegistry(
-				pallet_chain_registry::Event::ChainFrozen { chain_id: CHAIN, from: ChainStatus::Active },
+				pallet_chain_registry::Event::ChainFrozen {
+					chain_id: CHAIN,
+					from: ChainStatus::Active,
+				},
 			));
 			assert_noop!(
 				submit(10, 0, &[Ed25519Keyring::Alice, Ed25519Keyring::Bob]),

@@ -95,7 +95,12 @@ mod benchmarks {
 	fn receive_transfer_new_asset() {
 		limit::<T>(HOME, peer_token());
 		let beneficiary: T::AccountId = account("beneficiary", 0, 0);
-		let message = transfer::<T>(HOME, HUB_CHAIN_ID, peer_token(), Pallet::<T>::account_to_h256(&beneficiary));
+		let message = transfer::<T>(
+			HOME,
+			HUB_CHAIN_ID,
+			peer_token(),
+			Pallet::<T>::account_to_h256(&beneficiary),
+		);
 
 		#[block]
 		{
@@ -104,7 +109,9 @@ mod benchmarks {
 
 		let id = WrappedIds::<T>::get(peer_token()).expect("created");
 		assert_eq!(
-			<pallet_assets::Pallet<T> as polkadot_sdk::frame_support::traits::fungibles::Inspect<_>>::balance(id, &beneficiary),
+			<pallet_assets::Pallet<T> as polkadot_sdk::frame_support::traits::fungibles::Inspect<
+				_,
+			>>::balance(id, &beneficiary),
 			AMOUNT
 		);
 	}
@@ -113,10 +120,16 @@ mod benchmarks {
 	fn receive_transfer() {
 		limit::<T>(HOME, peer_token());
 		let first: T::AccountId = account("first", 0, 0);
-		let to_first = transfer::<T>(HOME, HUB_CHAIN_ID, peer_token(), Pallet::<T>::account_to_h256(&first));
+		let to_first =
+			transfer::<T>(HOME, HUB_CHAIN_ID, peer_token(), Pallet::<T>::account_to_h256(&first));
 		assert_ok!(Pallet::<T>::on_receive(&to_first));
 		let beneficiary: T::AccountId = account("beneficiary", 0, 0);
-		let message = transfer::<T>(HOME, HUB_CHAIN_ID, peer_token(), Pallet::<T>::account_to_h256(&beneficiary));
+		let message = transfer::<T>(
+			HOME,
+			HUB_CHAIN_ID,
+			peer_token(),
+			Pallet::<T>::account_to_h256(&beneficiary),
+		);
 
 		#[block]
 		{
@@ -154,7 +167,8 @@ mod benchmarks {
 			timeout::<T>(),
 			0
 		));
-		let mut message = transfer::<T>(HUB_CHAIN_ID, HOME, TokenRef::HUB_NATIVE, H256::repeat_byte(0xbe));
+		let mut message =
+			transfer::<T>(HUB_CHAIN_ID, HOME, TokenRef::HUB_NATIVE, H256::repeat_byte(0xbe));
 		message.sender = Pallet::<T>::account_to_h256(&sender);
 
 		#[block]
@@ -243,7 +257,10 @@ mod benchmarks {
 
 	#[benchmark]
 	fn set_rate_limit() -> Result<(), BenchmarkError> {
-		let origin = <T::AdminOrigin as polkadot_sdk::frame_support::traits::EnsureOrigin<T::RuntimeOrigin>>::try_successful_origin().map_err(|_| BenchmarkError::Weightless)?;
+		let origin = <T::AdminOrigin as polkadot_sdk::frame_support::traits::EnsureOrigin<
+			T::RuntimeOrigin,
+		>>::try_successful_origin()
+		.map_err(|_| BenchmarkError::Weightless)?;
 		let limit = Some(RateLimit { amount: AMOUNT, window: 100 });
 
 		#[extrinsic_call]
@@ -255,7 +272,10 @@ mod benchmarks {
 
 	#[benchmark]
 	fn set_pause() -> Result<(), BenchmarkError> {
-		let origin = <T::AdminOrigin as polkadot_sdk::frame_support::traits::EnsureOrigin<T::RuntimeOrigin>>::try_successful_origin().map_err(|_| BenchmarkError::Weightless)?;
+		let origin = <T::AdminOrigin as polkadot_sdk::frame_support::traits::EnsureOrigin<
+			T::RuntimeOrigin,
+		>>::try_successful_origin()
+		.map_err(|_| BenchmarkError::Weightless)?;
 
 		#[extrinsic_call]
 		set_chain_paused(origin as T::RuntimeOrigin, HOME, true);

@@ -10,7 +10,6 @@ use fusion_hub_primitives::{
 	ChainId, SendMessage, TokenRef,
 };
 use polkadot_sdk::{
-	pallet_assets,
 	frame_support::{
 		ensure,
 		traits::{
@@ -21,6 +20,7 @@ use polkadot_sdk::{
 		},
 	},
 	frame_system::{self, RawOrigin},
+	pallet_assets,
 	sp_core::H256,
 	sp_io::hashing::sha2_256,
 	sp_runtime::{
@@ -111,7 +111,9 @@ impl<T: Config> Pallet<T> {
 				subtract(locked, amount, Error::<T>::ExceedsLocked)
 			})
 		} else {
-			Escrowed::<T>::try_mutate(chain, token, |escrowed| add(escrowed, amount, Error::<T>::Overflow))
+			Escrowed::<T>::try_mutate(chain, token, |escrowed| {
+				add(escrowed, amount, Error::<T>::Overflow)
+			})
 		}
 	}
 
@@ -131,7 +133,7 @@ impl<T: Config> Pallet<T> {
 		let available = match asset {
 			HubAsset::Native => {
 				T::NativeToken::reducible_balance(who, Preservation::Preserve, Fortitude::Polite)
-			}
+			},
 			HubAsset::Wrapped(id) => pallet_assets::Pallet::<T>::reducible_balance(
 				id,
 				who,
@@ -149,7 +151,7 @@ impl<T: Config> Pallet<T> {
 		match asset {
 			HubAsset::Native => {
 				T::NativeToken::transfer(who, &escrow, amount, Preservation::Preserve)?;
-			}
+			},
 			HubAsset::Wrapped(id) => {
 				<pallet_assets::Pallet<T> as fungibles::Mutate<T::AccountId>>::transfer(
 					id,
@@ -158,7 +160,7 @@ impl<T: Config> Pallet<T> {
 					amount,
 					Preservation::Expendable,
 				)?;
-			}
+			},
 		}
 		Ok(())
 	}
@@ -169,7 +171,7 @@ impl<T: Config> Pallet<T> {
 		match asset {
 			HubAsset::Native => {
 				T::NativeToken::transfer(&escrow, to, amount, Preservation::Preserve)?;
-			}
+			},
 			HubAsset::Wrapped(id) => {
 				<pallet_assets::Pallet<T> as fungibles::Mutate<T::AccountId>>::transfer(
 					id,
@@ -178,14 +180,18 @@ impl<T: Config> Pallet<T> {
 					amount,
 					Preservation::Expendable,
 				)?;
-			}
+			},
 		}
 		Ok(())
 	}
 
 	/// Takes `amount` from `who` on the hub for a transfer out: the native token into escrow,
 	/// a wrapped token burned.
-	pub(crate) fn take_from_account(who: &T::AccountId, asset: HubAsset, amount: u128) -> DispatchResult {
+	pub(crate) fn take_from_account(
+		who: &T::AccountId,
+		asset: HubAsset,
+		amount: u128,
+	) -> DispatchResult {
 		Self::ensure_spendable(who, asset, amount)?;
 		match asset {
 			HubAsset::Native => Self::move_to_escrow(who, asset, amount),
@@ -203,10 +209,16 @@ impl<T: Config> Pallet<T> {
 
 	/// Pays `amount` to `who` on the hub: the native token out of escrow, a wrapped token
 	/// minted.
-	pub(crate) fn pay_to_account(who: &T::AccountId, asset: HubAsset, amount: u128) -> DispatchResult {
+	pub(crate) fn pay_to_account(
+		who: &T::AccountId,
+		asset: HubAsset,
+		amount: u128,
+	) -> DispatchResult {
 		match asset {
 			HubAsset::Native => Self::move_from_escrow(who, asset, amount),
-			HubAsset::Wrapped(id) => pallet_assets::Pallet::<T>::mint_into(id, who, amount).map(|_| ()),
+			HubAsset::Wrapped(id) => {
+				pallet_assets::Pallet::<T>::mint_into(id, who, amount).map(|_| ())
+			},
 		}
 	}
 
@@ -246,7 +258,8 @@ impl<T: Config> Pallet<T> {
 	/// leading zero bytes, shortened in the middle to fit.
 	pub fn wrapped_metadata(token: &TokenRef) -> (Vec<u8>, Vec<u8>) {
 		let name = format!("Wrapped chain {} asset", token.home).into_bytes();
-		let significant: Vec<u8> = token.id.as_bytes().iter().copied().skip_while(|b| *b == 0).collect();
+		let significant: Vec<u8> =
+			token.id.as_bytes().iter().copied().skip_while(|b| *b == 0).collect();
 		let hex: Vec<u8> = significant
 			.iter()
 			.flat_map(|byte| [HEX[usize::from(byte >> 4)], HEX[usize::from(byte & 0xf)]])
@@ -269,9 +282,9 @@ impl<T: Config> Pallet<T> {
 	fn decimals_of(asset: HubAsset) -> u8 {
 		match asset {
 			HubAsset::Native => T::NativeDecimals::get(),
-			HubAsset::Wrapped(id) => {
-				<pallet_assets::Pallet<T> as fungibles::metadata::Inspect<T::AccountId>>::decimals(id)
-			}
+			HubAsset::Wrapped(id) => <pallet_assets::Pallet<T> as fungibles::metadata::Inspect<
+				T::AccountId,
+			>>::decimals(id),
 		}
 	}
 
@@ -322,10 +335,7 @@ impl<T: Config> Pallet<T> {
 		duration: u32,
 	) -> DispatchResult {
 		ensure!(amount > 0, Error::<T>::ZeroAmount);
-		ensure!(
-			duration > 0 && duration <= T::MaxHtlcDuration::get(),
-			Error::<T>::InvalidTimelock
-		);
+		ensure!(duration > 0 && duration <= T::MaxHtlcDuration::get(), Error::<T>::InvalidTimelock);
 		ensure!(!PausedTokens::<T>::contains_key(token), Error::<T>::TokenPaused);
 		let asset = Self::hub_asset(&token)?;
 		Self::ensure_spendable(&creator, asset, amount)?;
@@ -336,9 +346,24 @@ impl<T: Config> Pallet<T> {
 		let expires = Self::now().checked_add(duration).ok_or(Error::<T>::Overflow)?;
 		Htlcs::<T>::insert(
 			id,
-			Htlc { creator: creator.clone(), recipient: recipient.clone(), token, amount, hashlock, expires },
+			Htlc {
+				creator: creator.clone(),
+				recipient: recipient.clone(),
+				token,
+				amount,
+				hashlock,
+				expires,
+			},
 		);
-		Self::deposit_event(Event::HtlcCreated { id, creator, recipient, token, amount, hashlock, expires });
+		Self::deposit_event(Event::HtlcCreated {
+			id,
+			creator,
+			recipient,
+			token,
+			amount,
+			hashlock,
+			expires,
+		});
 		Ok(())
 	}
 
@@ -373,7 +398,9 @@ impl<T: Config> Pallet<T> {
 	pub fn native_escrow_owed() -> u128 {
 		Escrowed::<T>::iter()
 			.filter(|(_, token, _)| *token == TokenRef::HUB_NATIVE)
-			.fold(T::NativeToken::minimum_balance(), |sum, (_, _, amount)| sum.saturating_add(amount))
+			.fold(T::NativeToken::minimum_balance(), |sum, (_, _, amount)| {
+				sum.saturating_add(amount)
+			})
 			.saturating_add(HtlcHeld::<T>::get(TokenRef::HUB_NATIVE))
 			.saturating_add(InFlight::<T>::get(TokenRef::HUB_NATIVE))
 			.saturating_add(Self::refunds_due(&TokenRef::HUB_NATIVE))

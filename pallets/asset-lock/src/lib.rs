@@ -66,7 +66,16 @@ use scale_info::TypeInfo;
 
 /// A rate limit: at most `amount` moved per `window` blocks.
 #[derive(
-	Clone, Copy, PartialEq, Eq, Debug, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo,
+	Clone,
+	Copy,
+	PartialEq,
+	Eq,
+	Debug,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	MaxEncodedLen,
+	TypeInfo,
 )]
 pub struct RateLimit {
 	/// The most that may move in one window, in and out together.
@@ -77,7 +86,17 @@ pub struct RateLimit {
 
 /// What moved in the current window.
 #[derive(
-	Clone, Copy, PartialEq, Eq, Debug, Default, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo,
+	Clone,
+	Copy,
+	PartialEq,
+	Eq,
+	Debug,
+	Default,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	MaxEncodedLen,
+	TypeInfo,
 )]
 pub struct RateUsage {
 	/// The block the window started at.
@@ -189,8 +208,15 @@ pub mod pallet {
 
 	/// What moved per (chain, token) in the current window.
 	#[pallet::storage]
-	pub type RateUsages<T: Config> =
-		StorageDoubleMap<_, Twox64Concat, ChainId, Blake2_128Concat, TokenRef, RateUsage, ValueQuery>;
+	pub type RateUsages<T: Config> = StorageDoubleMap<
+		_,
+		Twox64Concat,
+		ChainId,
+		Blake2_128Concat,
+		TokenRef,
+		RateUsage,
+		ValueQuery,
+	>;
 
 	/// Chains whose transfers are paused.
 	#[pallet::storage]
@@ -253,11 +279,21 @@ pub mod pallet {
 			nonce: u64,
 		},
 		/// A transfer arrived from `source` and was paid out on the hub.
-		TransferReceived { source: ChainId, token: TokenRef, amount: u128, beneficiary: T::AccountId },
+		TransferReceived {
+			source: ChainId,
+			token: TokenRef,
+			amount: u128,
+			beneficiary: T::AccountId,
+		},
 		/// A transfer between two peers passed through the hub.
 		TransferRouted { source: ChainId, destination: ChainId, token: TokenRef, amount: u128 },
 		/// A transfer the hub sent failed or timed out: the sender got it back.
-		TransferRefunded { sender: T::AccountId, token: TokenRef, amount: u128, destination: ChainId },
+		TransferRefunded {
+			sender: T::AccountId,
+			token: TokenRef,
+			amount: u128,
+			destination: ChainId,
+		},
 		/// A refund could not be paid now; its owner can claim it.
 		RefundDeferred { owner: T::AccountId, token: TokenRef, amount: u128 },
 		/// A deferred refund was claimed.
@@ -337,7 +373,9 @@ pub mod pallet {
 	#[pallet::hooks]
 	impl<T: Config> Hooks<BlockNumberFor<T>> for Pallet<T> {
 		#[cfg(feature = "try-runtime")]
-		fn try_state(_: BlockNumberFor<T>) -> Result<(), polkadot_sdk::sp_runtime::TryRuntimeError> {
+		fn try_state(
+			_: BlockNumberFor<T>,
+		) -> Result<(), polkadot_sdk::sp_runtime::TryRuntimeError> {
 			Self::do_try_state()
 		}
 	}
@@ -409,7 +447,7 @@ pub mod pallet {
 				Some(limit) => {
 					ensure!(limit.window > 0, Error::<T>::InvalidRateLimit);
 					RateLimits::<T>::insert(chain, token, limit);
-				}
+				},
 				None => RateLimits::<T>::remove(chain, token),
 			}
 			RateUsages::<T>::remove(chain, token);
@@ -432,7 +470,11 @@ pub mod pallet {
 		/// Pauses or resumes every transfer to, from or through `chain`.
 		#[pallet::call_index(5)]
 		#[pallet::weight(<T as Config>::WeightInfo::set_pause())]
-		pub fn set_chain_paused(origin: OriginFor<T>, chain: ChainId, paused: bool) -> DispatchResult {
+		pub fn set_chain_paused(
+			origin: OriginFor<T>,
+			chain: ChainId,
+			paused: bool,
+		) -> DispatchResult {
 			T::AdminOrigin::ensure_origin(origin)?;
 			if paused {
 				PausedChains::<T>::insert(chain, ());
@@ -446,7 +488,11 @@ pub mod pallet {
 		/// Pauses or resumes every transfer and new HTLC of `token`.
 		#[pallet::call_index(6)]
 		#[pallet::weight(<T as Config>::WeightInfo::set_pause())]
-		pub fn set_token_paused(origin: OriginFor<T>, token: TokenRef, paused: bool) -> DispatchResult {
+		pub fn set_token_paused(
+			origin: OriginFor<T>,
+			token: TokenRef,
+			paused: bool,
+		) -> DispatchResult {
 			T::AdminOrigin::ensure_origin(origin)?;
 			if paused {
 				PausedTokens::<T>::insert(token, ());

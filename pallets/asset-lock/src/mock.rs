@@ -127,7 +127,8 @@ impl SendMessage<u64, ConstU32<256>> for MockMessenger {
 			nonce,
 			sender,
 			app_id,
-			payload: BoundedVec::try_from(payload).map_err(|_| DispatchError::Other("too large"))?,
+			payload: BoundedVec::try_from(payload)
+				.map_err(|_| DispatchError::Other("too large"))?,
 			timeout,
 			fee,
 		};

@@ -9,7 +9,9 @@ use fusion_hub_primitives::{
 use polkadot_sdk::{
 	frame_support::{
 		assert_noop, assert_ok,
-		traits::{fungible::Inspect as _, fungibles::Inspect as _, fungibles::metadata::Inspect as _},
+		traits::{
+			fungible::Inspect as _, fungibles::metadata::Inspect as _, fungibles::Inspect as _,
+		},
 	},
 	sp_core::H256,
 	sp_io::hashing::sha2_256,
@@ -45,7 +47,13 @@ fn delivered(index: usize) {
 
 /// Brings `amount` of A's token 1 to `who` on the hub; returns its wrapped asset id.
 fn arrive_from_a(who: u64, amount: u128) -> u32 {
-	assert_ok!(AssetLock::on_receive(&transfer(A, HUB_CHAIN_ID, token(A, 1), amount, account(who))));
+	assert_ok!(AssetLock::on_receive(&transfer(
+		A,
+		HUB_CHAIN_ID,
+		token(A, 1),
+		amount,
+		account(who)
+	)));
 	WrappedIds::<Test>::get(token(A, 1)).expect("wrapped")
 }
 
@@ -78,7 +86,10 @@ fn the_native_token_is_escrowed_for_its_destination() {
 			}
 			.into(),
 		);
-		assert_eq!(AssetLock::native_escrow_owed(), Balances::balance(&AssetLock::escrow_account()));
+		assert_eq!(
+			AssetLock::native_escrow_owed(),
+			Balances::balance(&AssetLock::escrow_account())
+		);
 		delivered(0);
 		assert_eq!(InFlight::<Test>::get(NATIVE), 0);
 		assert_eq!(Escrowed::<Test>::get(B, NATIVE), 1_000);
@@ -94,9 +105,15 @@ fn the_native_token_is_escrowed_for_its_destination() {
 fn transfers_out_are_refused_cleanly() {
 	build_and_execute(|| {
 		assert_noop!(transfer_out(ALICE, NATIVE, 0, B), Error::<Test>::ZeroAmount);
-		assert_noop!(transfer_out(ALICE, NATIVE, 5, HUB_CHAIN_ID), Error::<Test>::InvalidDestination);
+		assert_noop!(
+			transfer_out(ALICE, NATIVE, 5, HUB_CHAIN_ID),
+			Error::<Test>::InvalidDestination
+		);
 		assert_noop!(transfer_out(ALICE, token(A, 1), 5, A), Error::<Test>::UnknownAsset);
-		assert_noop!(transfer_out(ALICE, token(HUB_CHAIN_ID, 3), 5, A), Error::<Test>::UnknownAsset);
+		assert_noop!(
+			transfer_out(ALICE, token(HUB_CHAIN_ID, 3), 5, A),
+			Error::<Test>::UnknownAsset
+		);
 		// Keeping Alice alive, she can send all but the existential deposit.
 		assert_noop!(
 			transfer_out(ALICE, NATIVE, INITIAL_BALANCE - ED + 1, B),
@@ -107,7 +124,15 @@ fn transfers_out_are_refused_cleanly() {
 		MockMessenger::refuse(true);
 		assert_noop!(transfer_out(ALICE, NATIVE, 5, B), DispatchError::Other("queue full"));
 		assert_noop!(
-			AssetLock::transfer_out(RuntimeOrigin::none(), NATIVE, 5, B, H256::zero(), timeout(), 0),
+			AssetLock::transfer_out(
+				RuntimeOrigin::none(),
+				NATIVE,
+				5,
+				B,
+				H256::zero(),
+				timeout(),
+				0
+			),
 			DispatchError::BadOrigin
 		);
 	});
@@ -125,7 +150,9 @@ fn a_token_arriving_from_home_is_minted_as_a_wrapped_asset() {
 		assert_eq!(Assets::name(id), b"Wrapped chain 1 asset".to_vec());
 		assert_eq!(Assets::symbol(id), b"0x01".to_vec());
 		assert_eq!(Assets::decimals(id), 6);
-		System::assert_has_event(Event::WrappedAssetCreated { asset_id: id, token: token(A, 1) }.into());
+		System::assert_has_event(
+			Event::WrappedAssetCreated { asset_id: id, token: token(A, 1) }.into(),
+		);
 		// The next arrival reuses it; another token gets the next id.
 		assert_eq!(arrive_from_a(ALICE, 300), id);
 		assert_ok!(AssetLock::on_receive(&transfer(A, HUB_CHAIN_ID, token(A, 2), 1, account(BOB))));
@@ -230,7 +257,8 @@ fn a_transfer_that_was_not_delivered_is_refunded() {
 		assert_eq!(Balances::balance(&ALICE), INITIAL_BALANCE - 1_000);
 		assert_eq!(Escrowed::<Test>::get(B, NATIVE), 1_000);
 		System::assert_last_event(
-			Event::TransferRefunded { sender: ALICE, token: NATIVE, amount: 300, destination: B }.into(),
+			Event::TransferRefunded { sender: ALICE, token: NATIVE, amount: 300, destination: B }
+				.into(),
 		);
 
 		// A wrapped token burned on the way home is minted back.
@@ -257,7 +285,10 @@ fn a_refund_that_cannot_be_paid_is_kept_for_its_owner() {
 		System::assert_has_event(
 			Event::RefundDeferred { owner: ALICE, token: NATIVE, amount: ED - 1 }.into(),
 		);
-		assert_eq!(AssetLock::native_escrow_owed(), Balances::balance(&AssetLock::escrow_account()));
+		assert_eq!(
+			AssetLock::native_escrow_owed(),
+			Balances::balance(&AssetLock::escrow_account())
+		);
 		// Still too little to recreate the account: the claim fails and keeps the refund.
 		assert!(AssetLock::claim_refund(RuntimeOrigin::signed(ALICE), NATIVE).is_err());
 		assert_eq!(RefundsDue::<Test>::get(ALICE, NATIVE), ED - 1);
@@ -301,7 +332,13 @@ fn routed_transfers_move_claims_between_chains() {
 		// C holds 300 and cannot route more.
 		assert_noop!(route(C, B, 301), Error::<Test>::ExceedsEscrow);
 		// C brings part of its claim to the hub: the wrapped asset is created now.
-		assert_ok!(AssetLock::on_receive(&transfer(C, HUB_CHAIN_ID, token(A, 1), 100, account(BOB))));
+		assert_ok!(AssetLock::on_receive(&transfer(
+			C,
+			HUB_CHAIN_ID,
+			token(A, 1),
+			100,
+			account(BOB)
+		)));
 		assert_eq!(Assets::balance(FIRST_WRAPPED, BOB), 100);
 		// A route that fails at its destination is reversed: C gets its claim back.
 		let failed = route(C, B, 150).unwrap();
@@ -310,7 +347,8 @@ fn routed_transfers_move_claims_between_chains() {
 		assert_eq!(Escrowed::<Test>::get(C, token(A, 1)), 200);
 		assert_eq!(Escrowed::<Test>::get(B, token(A, 1)), 0);
 		System::assert_last_event(
-			Event::RouteReverted { source: C, destination: B, token: token(A, 1), amount: 150 }.into(),
+			Event::RouteReverted { source: C, destination: B, token: token(A, 1), amount: 150 }
+				.into(),
 		);
 		// One from home, reversed: A's lock shrinks back.
 		let from_home = route(A, B, 40).unwrap();
@@ -325,7 +363,10 @@ fn pauses_stop_transfers_but_not_refunds() {
 	build_and_execute(|| {
 		assert_ok!(transfer_out(ALICE, NATIVE, 100, B));
 		let sent = MockMessenger::sent()[0].clone();
-		assert_noop!(AssetLock::set_chain_paused(RuntimeOrigin::signed(ALICE), B, true), DispatchError::BadOrigin);
+		assert_noop!(
+			AssetLock::set_chain_paused(RuntimeOrigin::signed(ALICE), B, true),
+			DispatchError::BadOrigin
+		);
 		assert_ok!(AssetLock::set_chain_paused(RuntimeOrigin::root(), B, true));
 		assert_noop!(transfer_out(ALICE, NATIVE, 1, B), Error::<Test>::ChainPaused);
 		assert_noop!(
@@ -359,7 +400,12 @@ fn rate_limits_bound_each_window() {
 			DispatchError::BadOrigin
 		);
 		assert_noop!(
-			AssetLock::set_rate_limit(RuntimeOrigin::root(), B, NATIVE, Some(RateLimit { amount: 1, window: 0 })),
+			AssetLock::set_rate_limit(
+				RuntimeOrigin::root(),
+				B,
+				NATIVE,
+				Some(RateLimit { amount: 1, window: 0 })
+			),
 			Error::<Test>::InvalidRateLimit
 		);
 		assert_ok!(AssetLock::set_rate_limit(RuntimeOrigin::root(), B, NATIVE, Some(limit)));
@@ -402,14 +448,26 @@ fn an_htlc_is_claimed_with_its_preimage_before_the_time_lock() {
 		));
 		assert_eq!(Balances::balance(&ALICE), INITIAL_BALANCE - 500);
 		assert_eq!(HtlcHeld::<Test>::get(NATIVE), 500);
-		assert_noop!(AssetLock::claim_htlc(RuntimeOrigin::signed(3), 0, [8u8; 32]), Error::<Test>::WrongPreimage);
-		assert_noop!(AssetLock::refund_htlc(RuntimeOrigin::signed(3), 0), Error::<Test>::HtlcNotExpired);
+		assert_noop!(
+			AssetLock::claim_htlc(RuntimeOrigin::signed(3), 0, [8u8; 32]),
+			Error::<Test>::WrongPreimage
+		);
+		assert_noop!(
+			AssetLock::refund_htlc(RuntimeOrigin::signed(3), 0),
+			Error::<Test>::HtlcNotExpired
+		);
 		System::set_block_number(11);
 		assert_ok!(AssetLock::claim_htlc(RuntimeOrigin::signed(3), 0, preimage));
 		assert_eq!(Balances::balance(&BOB), INITIAL_BALANCE + 500);
 		System::assert_last_event(Event::HtlcClaimed { id: 0, preimage }.into());
-		assert_noop!(AssetLock::claim_htlc(RuntimeOrigin::signed(3), 0, preimage), Error::<Test>::UnknownHtlc);
-		assert_noop!(AssetLock::refund_htlc(RuntimeOrigin::signed(3), 0), Error::<Test>::UnknownHtlc);
+		assert_noop!(
+			AssetLock::claim_htlc(RuntimeOrigin::signed(3), 0, preimage),
+			Error::<Test>::UnknownHtlc
+		);
+		assert_noop!(
+			AssetLock::refund_htlc(RuntimeOrigin::signed(3), 0),
+			Error::<Test>::UnknownHtlc
+		);
 	});
 }
 
@@ -428,11 +486,20 @@ fn an_htlc_is_refunded_once_after_the_time_lock_and_cannot_be_claimed_then() {
 		));
 		assert_eq!(Assets::balance(id, ALICE), 500);
 		System::set_block_number(7);
-		assert_noop!(AssetLock::claim_htlc(RuntimeOrigin::signed(BOB), 0, preimage), Error::<Test>::HtlcExpired);
+		assert_noop!(
+			AssetLock::claim_htlc(RuntimeOrigin::signed(BOB), 0, preimage),
+			Error::<Test>::HtlcExpired
+		);
 		assert_ok!(AssetLock::refund_htlc(RuntimeOrigin::signed(BOB), 0));
 		assert_eq!(Assets::balance(id, ALICE), 800);
-		assert_noop!(AssetLock::refund_htlc(RuntimeOrigin::signed(BOB), 0), Error::<Test>::UnknownHtlc);
-		assert_noop!(AssetLock::claim_htlc(RuntimeOrigin::signed(BOB), 0, preimage), Error::<Test>::UnknownHtlc);
+		assert_noop!(
+			AssetLock::refund_htlc(RuntimeOrigin::signed(BOB), 0),
+			Error::<Test>::UnknownHtlc
+		);
+		assert_noop!(
+			AssetLock::claim_htlc(RuntimeOrigin::signed(BOB), 0, preimage),
+			Error::<Test>::UnknownHtlc
+		);
 	});
 }
 
@@ -440,7 +507,14 @@ fn an_htlc_is_refunded_once_after_the_time_lock_and_cannot_be_claimed_then() {
 fn htlcs_are_checked_when_created() {
 	build_and_execute(|| {
 		let create = |token, amount, duration| {
-			AssetLock::create_htlc(RuntimeOrigin::signed(ALICE), token, amount, BOB, H256::zero(), duration)
+			AssetLock::create_htlc(
+				RuntimeOrigin::signed(ALICE),
+				token,
+				amount,
+				BOB,
+				H256::zero(),
+				duration,
+			)
 		};
 		assert_noop!(create(NATIVE, 0, 5), Error::<Test>::ZeroAmount);
 		assert_noop!(create(NATIVE, 5, 0), Error::<Test>::InvalidTimelock);
@@ -460,19 +534,48 @@ mod sequences {
 	#[derive(Clone, Debug)]
 	enum Op {
 		/// An account sends a token out to a chain.
-		Out { who: u64, token: u8, amount: u128, chain: u32 },
+		Out {
+			who: u64,
+			token: u8,
+			amount: u128,
+			chain: u32,
+		},
 		/// A chain sends a token to an account of the hub.
-		In { chain: u32, token: u8, amount: u128, who: u64 },
+		In {
+			chain: u32,
+			token: u8,
+			amount: u128,
+			who: u64,
+		},
 		/// A chain sends a token to another through the hub.
-		Route { from: u32, to: u32, token: u8, amount: u128 },
+		Route {
+			from: u32,
+			to: u32,
+			token: u8,
+			amount: u128,
+		},
 		/// The destination reports the n-th transfer the hub sent or routed.
-		Outcome { index: usize, delivered: bool },
+		Outcome {
+			index: usize,
+			delivered: bool,
+		},
 		/// An HTLC is opened, claimed or refunded.
-		HtlcCreate { who: u64, token: u8, amount: u128, duration: u32 },
-		HtlcClaim { index: usize },
-		HtlcRefund { index: usize },
+		HtlcCreate {
+			who: u64,
+			token: u8,
+			amount: u128,
+			duration: u32,
+		},
+		HtlcClaim {
+			index: usize,
+		},
+		HtlcRefund {
+			index: usize,
+		},
 		/// Time passes.
-		Wait { blocks: u32 },
+		Wait {
+			blocks: u32,
+		},
 	}
 
 	/// Tokens: the hub's native, and the home tokens of A, B and C.
@@ -496,9 +599,11 @@ mod sequences {
 				.prop_map(|(chain, token, amount, who)| Op::In { chain, token, amount, who }),
 			(chain.clone(), chain.clone(), any::<u8>(), amount.clone())
 				.prop_map(|(from, to, token, amount)| Op::Route { from, to, token, amount }),
-			(0usize..16, any::<bool>()).prop_map(|(index, delivered)| Op::Outcome { index, delivered }),
-			(who, any::<u8>(), amount, 1u32..5)
-				.prop_map(|(who, token, amount, duration)| Op::HtlcCreate { who, token, amount, duration }),
+			(0usize..16, any::<bool>())
+				.prop_map(|(index, delivered)| Op::Outcome { index, delivered }),
+			(who, any::<u8>(), amount, 1u32..5).prop_map(|(who, token, amount, duration)| {
+				Op::HtlcCreate { who, token, amount, duration }
+			}),
 			(0usize..8).prop_map(|index| Op::HtlcClaim { index }),
 			(0usize..8).prop_map(|index| Op::HtlcRefund { index }),
 			(1u32..4).prop_map(|blocks| Op::Wait { blocks }),
@@ -514,17 +619,18 @@ mod sequences {
 				let before = MockMessenger::sent().len();
 				let _ = transfer_out(*who, token_of(*token), *amount, *chain);
 				open.extend(MockMessenger::sent().into_iter().skip(before));
-			}
+			},
 			Op::In { chain, token, amount, who } => {
-				let message = transfer(*chain, HUB_CHAIN_ID, token_of(*token), *amount, account(*who));
+				let message =
+					transfer(*chain, HUB_CHAIN_ID, token_of(*token), *amount, account(*who));
 				let _ = with_storage_layer(|| AssetLock::on_receive(&message));
-			}
+			},
 			Op::Route { from, to, token, amount } => {
 				let message = transfer(*from, *to, token_of(*token), *amount, H256::zero());
 				if from != to && with_storage_layer(|| AssetLock::on_route(&message)).is_ok() {
 					open.push(message);
 				}
-			}
+			},
 			Op::Outcome { index, delivered } => {
 				if *index < open.len() {
 					let message = open.remove(*index);
@@ -532,7 +638,7 @@ mod sequences {
 					with_storage_layer(|| AssetLock::on_outcome(&message, *delivered))
 						.expect("an outcome is always accounted");
 				}
-			}
+			},
 			Op::HtlcCreate { who, token, amount, duration } => {
 				let _ = AssetLock::create_htlc(
 					RuntimeOrigin::signed(*who),
@@ -542,18 +648,20 @@ mod sequences {
 					hashlock(PREIMAGE),
 					*duration,
 				);
-			}
+			},
 			Op::HtlcClaim { index } => {
 				if let Some(id) = Htlcs::<Test>::iter_keys().nth(*index) {
 					let _ = AssetLock::claim_htlc(RuntimeOrigin::signed(1), id, PREIMAGE);
 				}
-			}
+			},
 			Op::HtlcRefund { index } => {
 				if let Some(id) = Htlcs::<Test>::iter_keys().nth(*index) {
 					let _ = AssetLock::refund_htlc(RuntimeOrigin::signed(1), id);
 				}
-			}
-			Op::Wait { blocks } => System::set_block_number(System::block_number() + *blocks as u64),
+			},
+			Op::Wait { blocks } => {
+				System::set_block_number(System::block_number() + *blocks as u64)
+			},
 		}
 	}
 

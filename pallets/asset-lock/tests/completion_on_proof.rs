@@ -447,13 +447,13 @@ fn run(op: &Op, chain: &mut ChainA) {
 				.expect("just sent");
 				SENT.with(|sent| sent.borrow_mut().insert(nonce, pending.message));
 			}
-		}
+		},
 		Op::ADelivers => chain.deliver_next(),
 		Op::ATicks { blocks } => {
 			for _ in 0..*blocks {
 				chain.seal();
 			}
-		}
+		},
 		Op::HubWaits { blocks } => {
 			for _ in 0..*blocks {
 				let now = System::block_number();
@@ -462,14 +462,14 @@ fn run(op: &Op, chain: &mut ChainA) {
 				Messages::on_initialize(now + 1);
 				Timestamp::set_timestamp(hub_now() + BLOCK_MS);
 			}
-		}
+		},
 		Op::SubmitHeader { block } => submit_header(&chain.block(*block).clone()),
 		Op::Acknowledge { nonce } => {
 			let nonce = &sent_nonce(*nonce);
 			if chain.receipts.contains_key(nonce) && acknowledge(chain, *nonce).is_ok() {
 				count(|stats| stats.acknowledged += 1);
 			}
-		}
+		},
 		Op::TimeoutWithProof { nonce, block } => {
 			let nonce = &sent_nonce(*nonce);
 			let block = chain.block(*block).clone();
@@ -480,16 +480,16 @@ fn run(op: &Op, chain: &mut ChainA) {
 				Ok(()) => stats.refunded_on_proof += 1,
 				Err(error) if error == Error::<Test>::NotTimedOut.into() => {
 					stats.refused_not_timed_out += 1
-				}
+				},
 				Err(error) if error == Error::<Test>::MessageWasReceived.into() => {
 					stats.refused_was_received += 1
-				}
+				},
 				Err(_) => stats.refused_other += 1,
 			});
-		}
+		},
 		Op::TimeoutWithoutProof { nonce } => {
 			assert!(timeout_with(sent_nonce(*nonce), None).is_err(), "no refund without proof");
-		}
+		},
 	}
 }
 
@@ -578,7 +578,8 @@ const CASES: u32 = 2_000;
 fn value_moves_only_on_proof() {
 	use proptest::test_runner::{Config, TestRunner};
 	let mut runner = TestRunner::new(Config { cases: CASES, ..Config::default() });
-	let result = runner.run(&proptest::collection::vec(op(), 1..60), |ops| sequence_keeps_the_books(&ops));
+	let result =
+		runner.run(&proptest::collection::vec(op(), 1..60), |ops| sequence_keeps_the_books(&ops));
 	if let Err(error) = result {
 		panic!("{error}");
 	}

@@ -5,8 +5,7 @@ use crate::{
 	ChainNameOf, ChainRecord, Chains, Config, Error, Event, HoldReason, Pallet, VerifierConfigOf,
 };
 use alloc::vec::Vec;
-use fusion_hub_primitives::{
-	ChainUsage,message::HUB_CHAIN_ID, ChainId, ChainKind, ChainStatus};
+use fusion_hub_primitives::{message::HUB_CHAIN_ID, ChainId, ChainKind, ChainStatus, ChainUsage};
 use polkadot_sdk::{
 	frame_support::{
 		ensure,
@@ -113,7 +112,7 @@ impl<T: Config> Pallet<T> {
 	pub(crate) fn do_retire_chain(chain_id: ChainId) -> DispatchResult {
 		let mut record = Chains::<T>::get(chain_id).ok_or(Error::<T>::ChainNotFound)?;
 		match record.status {
-			ChainStatus::Active | ChainStatus::Suspended | ChainStatus::Frozen => {}
+			ChainStatus::Active | ChainStatus::Suspended | ChainStatus::Frozen => {},
 			ChainStatus::Proposed => return Err(Error::<T>::NotAdmitted.into()),
 			ChainStatus::Retired => return Err(Error::<T>::ChainRetired.into()),
 		}

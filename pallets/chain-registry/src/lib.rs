@@ -363,10 +363,10 @@ impl<T: Config> Pallet<T> {
 		match verifier {
 			VerifierConfig::Grandpa(grandpa) => {
 				T::WeightInfo::propose_chain_grandpa(grandpa.authorities.len() as u32)
-			}
+			},
 			VerifierConfig::Committee(_) | VerifierConfig::RelayChain => {
 				T::WeightInfo::propose_chain_committee(verifier.key_count())
-			}
+			},
 		}
 	}
 
@@ -375,10 +375,10 @@ impl<T: Config> Pallet<T> {
 		match verifier {
 			VerifierConfig::Grandpa(grandpa) => {
 				T::WeightInfo::update_verifier_grandpa(grandpa.authorities.len() as u32)
-			}
+			},
 			VerifierConfig::Committee(_) | VerifierConfig::RelayChain => {
 				T::WeightInfo::update_verifier_committee(verifier.key_count())
-			}
+			},
 		}
 	}
 }

@@ -123,22 +123,22 @@ fn activate(operator: u64, chain_id: ChainId) {
 fn chain_in(chain_id: ChainId, status: ChainStatus) {
 	propose(1, chain_id);
 	match status {
-		ChainStatus::Proposed => {}
+		ChainStatus::Proposed => {},
 		ChainStatus::Active => {
 			assert_ok!(ChainRegistry::approve_chain(governance(), chain_id));
-		}
+		},
 		ChainStatus::Suspended => {
 			assert_ok!(ChainRegistry::approve_chain(governance(), chain_id));
 			assert_ok!(ChainRegistry::suspend_chain(emergency(), chain_id));
-		}
+		},
 		ChainStatus::Frozen => {
 			assert_ok!(ChainRegistry::approve_chain(governance(), chain_id));
 			assert_ok!(<ChainRegistry as RegistryTrait>::freeze(chain_id));
-		}
+		},
 		ChainStatus::Retired => {
 			assert_ok!(ChainRegistry::approve_chain(governance(), chain_id));
 			assert_ok!(ChainRegistry::retire_chain(governance(), chain_id));
-		}
+		},
 	}
 	assert_eq!(status_of(chain_id), Some(status));
 }
@@ -907,7 +907,9 @@ fn rotate_verifier_replaces_an_active_chains_verifier() {
 
 #[test]
 fn rotate_verifier_only_for_active_chains_and_valid_configurations() {
-	for status in [ChainStatus::Proposed, ChainStatus::Suspended, ChainStatus::Frozen, ChainStatus::Retired] {
+	for status in
+		[ChainStatus::Proposed, ChainStatus::Suspended, ChainStatus::Frozen, ChainStatus::Retired]
+	{
 		build_and_execute(|| {
 			chain_in(1, status);
 			assert_noop!(
@@ -928,7 +930,10 @@ fn rotate_verifier_only_for_active_chains_and_valid_configurations() {
 			Error::<Test>::VerifierKindMismatch
 		);
 		assert_noop!(
-			<ChainRegistry as RegistryTrait>::rotate_verifier(1, committee_of(vec![ed(7), ed(7)], 1)),
+			<ChainRegistry as RegistryTrait>::rotate_verifier(
+				1,
+				committee_of(vec![ed(7), ed(7)], 1)
+			),
 			Error::<Test>::DuplicateCommitteeMember
 		);
 	});

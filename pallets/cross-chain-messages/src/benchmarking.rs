@@ -4,8 +4,8 @@
 use crate::*;
 use alloc::{vec, vec::Vec};
 use fusion_hub_primitives::{
-	merkle::{keccak_merkle_proof, keccak_merkle_root},
 	channel::channel_state_leaf,
+	merkle::{keccak_merkle_proof, keccak_merkle_root},
 	message::{Timeout, DATA_RECORD_APP, HUB_CHAIN_ID},
 	ChainId, ChainRegistry, ChannelStateProof, InclusionProof, MessageHandler, NonReceiptProof,
 	Receipt, ReceiptOutcome, VerifiedHeader, VerifyInclusion,
@@ -151,7 +151,10 @@ mod benchmarks {
 		insert_header::<T>(12, past, &[channel_state_leaf(HUB_CHAIN_ID, PEER, 0)]);
 		let proof = NonReceiptProof {
 			height: 12,
-			channel_state: ChannelStateProof::CommitteeLeaf { delivered: 0, proof: BoundedVec::new() },
+			channel_state: ChannelStateProof::CommitteeLeaf {
+				delivered: 0,
+				proof: BoundedVec::new(),
+			},
 		};
 		let caller: T::AccountId = whitelisted_caller();
 
@@ -219,7 +222,8 @@ mod benchmarks {
 	#[benchmark]
 	fn commit_leaves(l: Linear<1, { T::MaxLeavesPerBlock::get() }>) {
 		let block = Pallet::<T>::now_block();
-		let leaves: Vec<H256> = (0..l).map(|i| H256::from_slice(&[(i % 256) as u8 + 1; 32])).collect();
+		let leaves: Vec<H256> =
+			(0..l).map(|i| H256::from_slice(&[(i % 256) as u8 + 1; 32])).collect();
 		OutboundLeaves::<T>::insert(PEER, block, BoundedVec::truncate_from(leaves));
 		BlockDestinations::<T>::insert(block, BoundedVec::truncate_from(vec![PEER]));
 

@@ -19,7 +19,8 @@ use polkadot_sdk::{
 	sp_runtime::DispatchResult,
 };
 
-type PendingOf<T> = PendingMessage<<T as polkadot_sdk::frame_system::Config>::AccountId, <T as Config>::MaxPayload>;
+type PendingOf<T> =
+	PendingMessage<<T as polkadot_sdk::frame_system::Config>::AccountId, <T as Config>::MaxPayload>;
 
 impl<T: Config> Pallet<T> {
 	/// Completes the message a receipt of `destination`, proven at `height`, answers.
@@ -135,12 +136,15 @@ impl<T: Config> Pallet<T> {
 						RelayerRewards::<T>::mutate(&relayer, |reward| {
 							*reward = reward.saturating_add(message.fee)
 						});
-						Self::deposit_event(Event::RelayerRewarded { relayer, amount: message.fee });
-					}
+						Self::deposit_event(Event::RelayerRewarded {
+							relayer,
+							amount: message.fee,
+						});
+					},
 					None => Self::pay_from_fee_account(&payer, message.fee)?,
 				}
-			}
-			Some(_) => {}
+			},
+			Some(_) => {},
 			None => Self::issue_receipt(Receipt {
 				source: message.source,
 				destination: message.destination,

@@ -64,7 +64,13 @@ fn ledger_state(
 	delivered: u64,
 ) -> NonReceiptProof {
 	let leaves = vec![channel_state_leaf(source, chain, delivered), H256::repeat_byte(0x11)];
-	MockVerifier::set_header_at(chain, height, keccak_merkle_root(&leaves), H256::zero(), Some(timestamp));
+	MockVerifier::set_header_at(
+		chain,
+		height,
+		keccak_merkle_root(&leaves),
+		H256::zero(),
+		Some(timestamp),
+	);
 	NonReceiptProof {
 		height,
 		channel_state: ChannelStateProof::CommitteeLeaf {
@@ -91,8 +97,14 @@ fn trie_proof(entries: &[(Vec<u8>, Vec<u8>)], proven: &[Vec<u8>]) -> (H256, Vec<
 	}
 	let recorder = Recorder::<sp_runtime::traits::BlakeTwo256>::default();
 	for key in proven {
-		read_trie_value::<Layout, _>(&db, &root, key, Some(&mut recorder.as_trie_recorder(root)), None)
-			.unwrap();
+		read_trie_value::<Layout, _>(
+			&db,
+			&root,
+			key,
+			Some(&mut recorder.as_trie_recorder(root)),
+			None,
+		)
+		.unwrap();
 	}
 	(root, recorder.drain_storage_proof().into_iter_nodes().collect())
 }
@@ -148,11 +160,7 @@ fn proven_receipt(
 	BoundedVec::truncate_from(vec![(receipt, proofs[0].clone())])
 }
 
-fn acknowledge(
-	message: &MessageOf<Test>,
-	outcome: ReceiptOutcome,
-	height: u32,
-) -> DispatchResult {
+fn acknowledge(message: &MessageOf<Test>, outcome: ReceiptOutcome, height: u32) -> DispatchResult {
 	Messages::acknowledge(
 		RuntimeOrigin::signed(RELAYER),
 		message.destination,
@@ -196,7 +204,10 @@ fn a_proof_of_non_receipt_refunds_exactly_once_and_a_late_receipt_finds_nothing(
 			timeout(&sent, Some(ledger_state(C, 41, PAST, HUB_CHAIN_ID, 0))),
 			Error::<Test>::UnknownMessage
 		);
-		assert_noop!(acknowledge(&sent, ReceiptOutcome::Delivered, 42), Error::<Test>::UnknownMessage);
+		assert_noop!(
+			acknowledge(&sent, ReceiptOutcome::Delivered, 42),
+			Error::<Test>::UnknownMessage
+		);
 		assert_eq!(app_calls().len(), 1);
 		assert_eq!(RelayerRewards::<Test>::get(4), 0);
 	});
@@ -228,7 +239,8 @@ fn non_receipt_proofs_that_prove_nothing_are_refused() {
 		unknown.height = 99;
 		refused(unknown, Error::<Test>::UnknownHeader);
 		// A storage proof for a committee ledger.
-		let storage = substrate_state(10, HUB_CHAIN_ID, None, Some(PAST), &channel_and_clock_keys(0));
+		let storage =
+			substrate_state(10, HUB_CHAIN_ID, None, Some(PAST), &channel_and_clock_keys(0));
 		refused(
 			NonReceiptProof { height: 45, channel_state: storage.channel_state },
 			Error::<Test>::ProofKindMismatch,
@@ -240,16 +252,34 @@ fn non_receipt_proofs_that_prove_nothing_are_refused() {
 		MockRegistry::set_status(C, ChainStatus::Active);
 		// Of a chain the registry does not know.
 		assert_noop!(
-			Messages::timeout_message(RuntimeOrigin::signed(2), HUB_CHAIN_ID, 9, 1, Some(valid.clone())),
+			Messages::timeout_message(
+				RuntimeOrigin::signed(2),
+				HUB_CHAIN_ID,
+				9,
+				1,
+				Some(valid.clone())
+			),
 			Error::<Test>::UnknownChain
 		);
 		// Of a message never sent.
 		assert_noop!(
-			Messages::timeout_message(RuntimeOrigin::signed(2), HUB_CHAIN_ID, C, 2, Some(valid.clone())),
+			Messages::timeout_message(
+				RuntimeOrigin::signed(2),
+				HUB_CHAIN_ID,
+				C,
+				2,
+				Some(valid.clone())
+			),
 			Error::<Test>::UnknownMessage
 		);
 		assert_noop!(
-			Messages::timeout_message(RuntimeOrigin::none(), HUB_CHAIN_ID, C, 1, Some(valid.clone())),
+			Messages::timeout_message(
+				RuntimeOrigin::none(),
+				HUB_CHAIN_ID,
+				C,
+				1,
+				Some(valid.clone())
+			),
 			DispatchError::BadOrigin
 		);
 		assert!(app_calls().is_empty());
@@ -265,10 +295,15 @@ fn a_substrate_peer_proves_its_channel_and_its_clock_by_storage() {
 		let first = send_to(B, 0, 0);
 		let second = send_to(B, 0, 0);
 		// B delivered the first: its state says 1.
-		let delivered_one = substrate_state(10, HUB_CHAIN_ID, Some(1u64.encode()), Some(PAST), &keys);
-		assert_noop!(timeout(&first, Some(delivered_one.clone())), Error::<Test>::MessageWasReceived);
+		let delivered_one =
+			substrate_state(10, HUB_CHAIN_ID, Some(1u64.encode()), Some(PAST), &keys);
+		assert_noop!(
+			timeout(&first, Some(delivered_one.clone())),
+			Error::<Test>::MessageWasReceived
+		);
 		// B's clock is not past the timeout yet.
-		let early = substrate_state(11, HUB_CHAIN_ID, Some(1u64.encode()), Some(SEND_TIMEOUT), &keys);
+		let early =
+			substrate_state(11, HUB_CHAIN_ID, Some(1u64.encode()), Some(SEND_TIMEOUT), &keys);
 		assert_noop!(timeout(&second, Some(early)), Error::<Test>::NotTimedOut);
 		// A proof without the clock leaves B's time unknown: a time limit cannot pass.
 		let no_clock = substrate_state(
@@ -280,8 +315,13 @@ fn a_substrate_peer_proves_its_channel_and_its_clock_by_storage() {
 		);
 		assert_noop!(timeout(&second, Some(no_clock)), Error::<Test>::NotTimedOut);
 		// A proof of other keys proves nothing about the channel.
-		let other_key =
-			substrate_state(13, HUB_CHAIN_ID, Some(1u64.encode()), Some(PAST), &[b"other".to_vec()]);
+		let other_key = substrate_state(
+			13,
+			HUB_CHAIN_ID,
+			Some(1u64.encode()),
+			Some(PAST),
+			&[b"other".to_vec()],
+		);
 		assert_noop!(timeout(&second, Some(other_key)), Error::<Test>::IncompleteStorageProof);
 		// A value that is not a SCALE u64.
 		let malformed = substrate_state(14, HUB_CHAIN_ID, Some(vec![1, 2, 3]), Some(PAST), &keys);
@@ -292,7 +332,8 @@ fn a_substrate_peer_proves_its_channel_and_its_clock_by_storage() {
 
 		// A height limit passes on the header's height alone; an absent value is nonce 0.
 		let by_height = send_to(B, 0, 20);
-		let absent = substrate_state(21, 7, None, None, &[channel_state_storage_key(HUB_CHAIN_ID, B)]);
+		let absent =
+			substrate_state(21, 7, None, None, &[channel_state_storage_key(HUB_CHAIN_ID, B)]);
 		assert_ok!(timeout(&by_height, Some(absent)));
 		assert!(is_pending(&first));
 	});
@@ -385,7 +426,10 @@ fn a_suspended_destination_completes_what_is_pending_and_a_frozen_one_waits() {
 		let third = send_to(A, 0, 0);
 		let fourth = send_to(A, 0, 0);
 		MockRegistry::set_status(A, ChainStatus::Frozen);
-		assert_noop!(acknowledge(&third, ReceiptOutcome::Delivered, 30), Error::<Test>::ChainFrozen);
+		assert_noop!(
+			acknowledge(&third, ReceiptOutcome::Delivered, 30),
+			Error::<Test>::ChainFrozen
+		);
 		let proof = ledger_state(A, 31, PAST, HUB_CHAIN_ID, 0);
 		assert_noop!(timeout(&fourth, Some(proof.clone())), Error::<Test>::ChainFrozen);
 		MockRegistry::set_status(A, ChainStatus::Active);
@@ -406,10 +450,9 @@ fn routes_need_a_timeout_and_a_destination_that_can_prove() {
 			10,
 			proven(A, 10, vec![untimed, to_parachain])
 		));
-		for (destination, error) in [
-			(C, Error::<Test>::RouteWithoutTimeout),
-			(P, Error::<Test>::ReceiptsNotProvable),
-		] {
+		for (destination, error) in
+			[(C, Error::<Test>::RouteWithoutTimeout), (P, Error::<Test>::ReceiptsNotProvable)]
+		{
 			System::assert_has_event(
 				Event::MessageDelivered {
 					source: A,
@@ -460,9 +503,8 @@ fn a_routed_message_times_out_only_on_its_destination_proof() {
 fn governance_completes_a_message_whose_destination_is_gone_for_good() {
 	build_and_execute(|| {
 		let sent = send_to(C, 500, 0);
-		let force = |origin, outcome| {
-			Messages::force_complete_message(origin, HUB_CHAIN_ID, C, 1, outcome)
-		};
+		let force =
+			|origin, outcome| Messages::force_complete_message(origin, HUB_CHAIN_ID, C, 1, outcome);
 		assert_noop!(
 			force(RuntimeOrigin::signed(SENDER), ReceiptOutcome::Failed),
 			DispatchError::BadOrigin

@@ -4,18 +4,18 @@
 use crate::{pallet::*, MessageOf, WeightInfo};
 use fusion_hub_primitives::{
 	message::{account_to_bytes32, bytes32_to_account},
-	ChainId, ChainUsage, InclusionError, InclusionProof, MessageHandler, NonReceiptProof,
-	Receipt, VerifyInclusion,
+	ChainId, ChainUsage, InclusionError, InclusionProof, MessageHandler, NonReceiptProof, Receipt,
+	VerifyInclusion,
 };
+use polkadot_sdk::frame_support::traits::UnixTime;
+#[cfg(feature = "runtime-benchmarks")]
+use polkadot_sdk::{frame_support::BoundedVec, sp_runtime::DispatchResult};
 use polkadot_sdk::{
 	frame_support::{traits::Get, weights::Weight},
 	frame_system,
 	sp_core::H256,
 	sp_runtime::traits::{AccountIdConversion, UniqueSaturatedInto},
 };
-#[cfg(feature = "runtime-benchmarks")]
-use polkadot_sdk::{frame_support::BoundedVec, sp_runtime::DispatchResult};
-use polkadot_sdk::frame_support::traits::UnixTime;
 
 impl<T: Config> Error<T> {
 	pub(crate) fn from_inclusion(error: InclusionError) -> Self {
@@ -124,8 +124,7 @@ impl<T: Config> Pallet<T> {
 	#[cfg(feature = "runtime-benchmarks")]
 	pub fn open_chain_for_benchmarks(chain: ChainId) -> DispatchResult {
 		use fusion_hub_primitives::{
-			ChainKind, ChainRegistry, CommitteeConfig, CommitteeKey, LedgerPlatform,
-			VerifierConfig,
+			ChainKind, ChainRegistry, CommitteeConfig, CommitteeKey, LedgerPlatform, VerifierConfig,
 		};
 		Self::endow_fee_account();
 		if T::Registry::is_active(chain) {
@@ -156,7 +155,10 @@ impl<T: Config> Pallet<T> {
 		let mut routed = BTreeMap::<ChainId, u32>::new();
 		let mut held: u128 = 0;
 		for ((source, destination, _), pending) in PendingMessages::<T>::iter() {
-			ensure!(pending.leaf == pending.message.leaf_hash(), "a pending leaf is not its message's");
+			ensure!(
+				pending.leaf == pending.message.leaf_hash(),
+				"a pending leaf is not its message's"
+			);
 			*counts.entry(destination).or_default() += 1;
 			match pending.payer {
 				Some(_) => held = held.saturating_add(pending.message.fee),

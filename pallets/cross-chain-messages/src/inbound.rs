@@ -53,7 +53,7 @@ impl<T: Config> Pallet<T> {
 						nonce: message.nonce,
 					});
 					return Ok(());
-				}
+				},
 				Err(error) => (ReceiptOutcome::Failed, Some(error)),
 			}
 		};
@@ -84,7 +84,10 @@ impl<T: Config> Pallet<T> {
 	/// hub takes the message back only with the destination's proof of non-receipt. The route's
 	/// accounting and its place in the destination's queue stand or fall together: a full queue
 	/// refuses the route, it does not stall the channel.
-	fn route(message: &MessageOf<T>, leaf: polkadot_sdk::sp_core::H256) -> Result<(), DispatchError> {
+	fn route(
+		message: &MessageOf<T>,
+		leaf: polkadot_sdk::sp_core::H256,
+	) -> Result<(), DispatchError> {
 		let destination = message.destination;
 		ensure!(
 			destination != message.source && T::Registry::is_active(destination),
@@ -107,7 +110,9 @@ impl<T: Config> Pallet<T> {
 	/// it.
 	pub(crate) fn ensure_receipts_provable(destination: ChainId) -> DispatchResult {
 		match T::Registry::kind(destination) {
-			Some(ChainKind::PolkadotParachain { .. }) => Err(Error::<T>::ReceiptsNotProvable.into()),
+			Some(ChainKind::PolkadotParachain { .. }) => {
+				Err(Error::<T>::ReceiptsNotProvable.into())
+			},
 			Some(_) => Ok(()),
 			None => Err(Error::<T>::DestinationNotActive.into()),
 		}

@@ -46,9 +46,9 @@ pub mod weights;
 #[cfg(feature = "runtime-benchmarks")]
 mod benchmarking;
 #[cfg(test)]
-mod mock;
-#[cfg(test)]
 mod completion_tests;
+#[cfg(test)]
+mod mock;
 #[cfg(test)]
 mod tests;
 
@@ -86,7 +86,16 @@ pub struct PendingMessage<AccountId, MaxPayload: Get<u32>> {
 
 /// A receipt the hub issued or forwarded, and the hub block whose commitment holds it.
 #[derive(
-	Clone, Copy, PartialEq, Eq, Debug, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo,
+	Clone,
+	Copy,
+	PartialEq,
+	Eq,
+	Debug,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	MaxEncodedLen,
+	TypeInfo,
 )]
 pub struct ReceiptRecord {
 	/// The receipt.
@@ -209,8 +218,7 @@ pub mod pallet {
 
 	/// How many pending routed messages each source has: their receipts still go back to it.
 	#[pallet::storage]
-	pub type RoutedPendingFrom<T: Config> =
-		StorageMap<_, Twox64Concat, ChainId, u32, ValueQuery>;
+	pub type RoutedPendingFrom<T: Config> = StorageMap<_, Twox64Concat, ChainId, u32, ValueQuery>;
 
 	/// Receipts the hub issued or forwarded, by (source, destination, nonce) of their message;
 	/// the last `ReceiptsToKeep` of each channel.
@@ -415,7 +423,9 @@ pub mod pallet {
 		}
 
 		#[cfg(feature = "try-runtime")]
-		fn try_state(_: BlockNumberFor<T>) -> Result<(), polkadot_sdk::sp_runtime::TryRuntimeError> {
+		fn try_state(
+			_: BlockNumberFor<T>,
+		) -> Result<(), polkadot_sdk::sp_runtime::TryRuntimeError> {
 			Self::do_try_state()
 		}
 	}

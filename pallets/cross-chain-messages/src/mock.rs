@@ -13,8 +13,7 @@ use fusion_hub_primitives::{
 };
 use polkadot_sdk::{
 	frame_support::{
-		derive_impl, parameter_types,
-		ord_parameter_types,
+		derive_impl, ord_parameter_types, parameter_types,
 		traits::{ConstU32, ConstU64, Hooks},
 		weights::Weight,
 		BoundedVec, PalletId,
@@ -181,7 +180,12 @@ pub struct MockVerifier;
 
 impl MockVerifier {
 	/// Records a verified header of `chain_id` with these roots, without a timestamp.
-	pub fn set_header(chain_id: ChainId, number: u32, message_root: Option<H256>, state_root: H256) {
+	pub fn set_header(
+		chain_id: ChainId,
+		number: u32,
+		message_root: Option<H256>,
+		state_root: H256,
+	) {
 		Self::set_header_at(chain_id, number, message_root, state_root, None)
 	}
 
@@ -219,8 +223,8 @@ impl VerifyInclusion for MockVerifier {
 	) -> Result<VerifiedHeader, InclusionError> {
 		match (MockRegistry::status(chain_id), purpose) {
 			(None, _) => return Err(InclusionError::UnknownChain),
-			(Some(ChainStatus::Active), _) |
-			(Some(ChainStatus::Suspended), ProofUse::Completion) => {}
+			(Some(ChainStatus::Active), _)
+			| (Some(ChainStatus::Suspended), ProofUse::Completion) => {},
 			(Some(ChainStatus::Frozen), _) => return Err(InclusionError::ChainFrozen),
 			(Some(_), _) => return Err(InclusionError::ChainNotActive),
 		}
@@ -277,7 +281,11 @@ impl TestApp {
 	fn call(call: AppCall, message: &MessageOf<Test>) -> DispatchResult {
 		CALLS.with(|calls| calls.borrow_mut().push(call));
 		// A write the storage transaction must undo when the application fails.
-		crate::Records::<Test>::insert(message.source, H256::repeat_byte(0xee), message.payload.clone());
+		crate::Records::<Test>::insert(
+			message.source,
+			H256::repeat_byte(0xee),
+			message.payload.clone(),
+		);
 		if FAIL_APP.with(|flag| *flag.borrow()) {
 			return Err(TokenError::FundsUnavailable.into());
 		}
@@ -346,7 +354,12 @@ impl MessageHandler<ConstU32<MAX_PAYLOAD>> for Applications {
 }
 
 /// A message from `source` to `destination` with `nonce`, for `app_id`.
-pub fn message(source: ChainId, destination: ChainId, nonce: u64, app_id: AppId) -> MessageOf<Test> {
+pub fn message(
+	source: ChainId,
+	destination: ChainId,
+	nonce: u64,
+	app_id: AppId,
+) -> MessageOf<Test> {
 	Message {
 		source,
 		destination,

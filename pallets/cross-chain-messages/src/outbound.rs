@@ -41,12 +41,13 @@ impl<T: Config> Pallet<T> {
 		// `pallet-timestamp`), and bounded, so a sender's value waits for a bounded time.
 		let now = Self::now_ms();
 		ensure!(
-			timeout.timestamp > now &&
-				timeout.timestamp <= now.saturating_add(T::MaxTimeoutMillis::get()),
+			timeout.timestamp > now
+				&& timeout.timestamp <= now.saturating_add(T::MaxTimeoutMillis::get()),
 			Error::<T>::InvalidTimeout
 		);
-		let nonce =
-			OutboundNonces::<T>::get(destination).checked_add(1).ok_or(Error::<T>::NonceOverflow)?;
+		let nonce = OutboundNonces::<T>::get(destination)
+			.checked_add(1)
+			.ok_or(Error::<T>::NonceOverflow)?;
 		if fee > 0 {
 			T::Currency::transfer(payer, &Self::fee_account(), fee, Preservation::Preserve)?;
 		}
@@ -80,7 +81,9 @@ impl<T: Config> Pallet<T> {
 		let block = Self::queue_leaf(destination, leaf)?;
 		PendingCount::<T>::insert(destination, pending.saturating_add(1));
 		if payer.is_none() {
-			RoutedPendingFrom::<T>::mutate(message.source, |count| *count = count.saturating_add(1));
+			RoutedPendingFrom::<T>::mutate(message.source, |count| {
+				*count = count.saturating_add(1)
+			});
 		}
 		PendingMessages::<T>::insert(
 			(message.source, destination, message.nonce),
@@ -93,7 +96,10 @@ impl<T: Config> Pallet<T> {
 	pub(crate) fn issue_receipt(receipt: Receipt) -> DispatchResult {
 		let block = Self::queue_leaf(receipt.source, receipt.leaf_hash())?;
 		let channel = (receipt.source, receipt.destination);
-		Receipts::<T>::insert((channel.0, channel.1, receipt.nonce), ReceiptRecord { receipt, block });
+		Receipts::<T>::insert(
+			(channel.0, channel.1, receipt.nonce),
+			ReceiptRecord { receipt, block },
+		);
 		let keep = u64::from(T::ReceiptsToKeep::get());
 		if receipt.nonce > keep {
 			Receipts::<T>::remove((channel.0, channel.1, receipt.nonce - keep));
@@ -158,8 +164,8 @@ impl<T: Config> Pallet<T> {
 	fn outbound_proof(destination: ChainId, block: u32, leaf: H256) -> Option<OutboundProof> {
 		let leaves = OutboundLeaves::<T>::get(destination, block);
 		let index = leaves.iter().position(|candidate| *candidate == leaf)?;
-		let root = OutboundRoots::<T>::get(destination, block)
-			.or_else(|| keccak_merkle_root(&leaves))?;
+		let root =
+			OutboundRoots::<T>::get(destination, block).or_else(|| keccak_merkle_root(&leaves))?;
 		let proof = keccak_merkle_proof(&leaves, index)?;
 		Some(OutboundProof { block, root, leaf, proof })
 	}

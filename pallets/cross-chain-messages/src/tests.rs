@@ -366,7 +366,9 @@ fn messages_for_other_peers_are_routed() {
 		let routed = message(A, C, 1, TEST_APP);
 		assert_ok!(deliver(A, 10, vec![routed.clone()]));
 		assert_eq!(app_calls(), vec![AppCall::Route(A, C, 1)]);
-		System::assert_has_event(Event::MessageRouted { source: A, destination: C, nonce: 1 }.into());
+		System::assert_has_event(
+			Event::MessageRouted { source: A, destination: C, nonce: 1 }.into(),
+		);
 		// Pending at the hub, queued unchanged for C; no receipt yet.
 		assert!(Receipts::<Test>::get((A, C, 1)).is_none());
 		assert_eq!(PendingCount::<Test>::get(C), 1);
@@ -374,7 +376,11 @@ fn messages_for_other_peers_are_routed() {
 		let (view, proof) = Messages::message_proof(A, C, 1).expect("pending");
 		assert_eq!(view.payload, routed.payload.to_vec());
 		assert_eq!(proof.leaf, routed.leaf_hash());
-		assert!(verify_keccak_proof(&OutboundRoots::<Test>::get(C, 1).unwrap(), proof.leaf, &proof.proof));
+		assert!(verify_keccak_proof(
+			&OutboundRoots::<Test>::get(C, 1).unwrap(),
+			proof.leaf,
+			&proof.proof
+		));
 
 		// C acknowledges: the receipt goes back to A unchanged, the route is complete.
 		let receipts = proven_receipt(&routed, ReceiptOutcome::Delivered, 4, 20);
@@ -514,7 +520,11 @@ fn sending_checks_destination_timeout_payload_and_capacity() {
 			send_to(B, by_time(1_000_000 + MAX_TIMEOUT_MS + 1), vec![1]),
 			Error::<Test>::InvalidTimeout
 		);
-		assert_ok!(send_to(B, Timeout { height: 7, timestamp: 1_000_000 + MAX_TIMEOUT_MS }, vec![1]));
+		assert_ok!(send_to(
+			B,
+			Timeout { height: 7, timestamp: 1_000_000 + MAX_TIMEOUT_MS },
+			vec![1]
+		));
 		assert_ok!(send_to(B, by_time(1_000_001), vec![1]));
 		assert_noop!(
 			send_to(B, timeout, vec![0; MAX_PAYLOAD as usize + 1]),
@@ -522,7 +532,13 @@ fn sending_checks_destination_timeout_payload_and_capacity() {
 		);
 		// A fee the payer cannot pay.
 		assert!(<Messages as SendMessage<u64, ConstU32<MAX_PAYLOAD>>>::send(
-			&SENDER, B, TEST_APP, H256::zero(), vec![1], timeout, INITIAL_BALANCE
+			&SENDER,
+			B,
+			TEST_APP,
+			H256::zero(),
+			vec![1],
+			timeout,
+			INITIAL_BALANCE
 		)
 		.is_err());
 
@@ -573,7 +589,13 @@ fn send_data_queues_a_record_and_takes_the_fee() {
 			.into(),
 		);
 		assert_noop!(
-			Messages::send_data(RuntimeOrigin::signed(SENDER), B, BoundedVec::new(), by_time(SEND_TIMEOUT), 0),
+			Messages::send_data(
+				RuntimeOrigin::signed(SENDER),
+				B,
+				BoundedVec::new(),
+				by_time(SEND_TIMEOUT),
+				0
+			),
 			Error::<Test>::EmptyRecord
 		);
 	});

@@ -7,6 +7,7 @@
 
 use crate::*;
 use alloc::{vec, vec::Vec};
+use codec::Encode;
 use fusion_hub_primitives::{
 	attestation::{
 		ethereum_personal_digest, handover_payload, header_payload, recover_ethereum_address,
@@ -22,7 +23,6 @@ use fusion_hub_primitives::{
 	GrandpaAuthority, GrandpaConfig, InclusionProof, LedgerPlatform, PeerHeader, TrustedHeader,
 	VerifiedHeader, VerifierConfig, VerifyInclusion,
 };
-use codec::Encode;
 use polkadot_sdk::{
 	frame_benchmarking::v2::*,
 	frame_support::{assert_ok, traits::Get, BoundedVec},
@@ -76,7 +76,7 @@ impl Signer {
 				let address = recover_ethereum_address(&signature, &digest)
 					.expect("a fresh signature recovers");
 				Signer::Ecdsa(public, CommitteeKey::Ecdsa(address))
-			}
+			},
 		}
 	}
 
@@ -174,8 +174,7 @@ fn committee_header_update<T: Config>(scheme: Scheme, s: u32) -> HeaderUpdateOf<
 	let signers = committee_chain::<T>(scheme, s);
 	fill_ring::<T>(CHAIN_ID);
 	let header = peer_header(2);
-	let attestation =
-		attest::<T>(&signers[..s as usize], &header_payload(CHAIN_ID, 0, &header));
+	let attestation = attest::<T>(&signers[..s as usize], &header_payload(CHAIN_ID, 0, &header));
 	HeaderUpdate::Committee(AttestedHeader { header, attestation })
 }
 
@@ -202,7 +201,9 @@ const SOURCE: ChainId = 7;
 /// `header` as verified for it.
 fn peer_with_header<T: Config>(chain_id: ChainId, kind: ChainKind, header: VerifiedHeader) {
 	let committee = CommitteeOf::<T> {
-		members: BoundedVec::truncate_from(vec![CommitteeKey::Ed25519(ed25519::Public::from_raw([7; 32]))]),
+		members: BoundedVec::truncate_from(vec![CommitteeKey::Ed25519(ed25519::Public::from_raw(
+			[7; 32],
+		))]),
 		threshold: 1,
 		set_id: 0,
 	};
@@ -348,9 +349,7 @@ mod benchmarks {
 	/// Recording a next GRANDPA set of `a` authorities in the registry, as a header that enacts
 	/// a scheduled change does after its justification was checked.
 	#[benchmark]
-	fn enact_authority_set_change(
-		a: Linear<1, { max_grandpa_authorities::<T>() }>,
-	) {
+	fn enact_authority_set_change(a: Linear<1, { max_grandpa_authorities::<T>() }>) {
 		let current = grandpa_authorities(1);
 		let trusted = TrustedHeader {
 			hash: H256::repeat_byte(1),
@@ -427,8 +426,7 @@ mod benchmarks {
 		let signers = committee_chain::<T>(Scheme::Ed25519, 1);
 		let attested = |fork: u8| {
 			let header = PeerHeader { hash: H256::repeat_byte(fork), ..peer_header(5) };
-			let attestation =
-				attest::<T>(&signers[..1], &header_payload(CHAIN_ID, 0, &header));
+			let attestation = attest::<T>(&signers[..1], &header_payload(CHAIN_ID, 0, &header));
 			AttestedHeader { header, attestation }
 		};
 		let (first, second) = (attested(1), attested(2));
@@ -444,7 +442,8 @@ mod benchmarks {
 	fn verify_keccak_proof(d: Linear<0, MAX_MERKLE_DEPTH>) {
 		let leaf = merkle::keccak_standard_leaf(b"leaf");
 		let siblings: Vec<H256> = (0..d).map(|i| sibling(i)).collect();
-		let root = siblings.iter().fold(leaf, |node, sibling| merkle::keccak_sorted_pair(&node, sibling));
+		let root =
+			siblings.iter().fold(leaf, |node, sibling| merkle::keccak_sorted_pair(&node, sibling));
 		record_header::<T>(root, H256::zero());
 		let proof = InclusionProof::KeccakMerkle {
 			leaf,
@@ -492,7 +491,8 @@ mod benchmarks {
 		let key = b"proven-key".to_vec();
 		let value = vec![9u8; b as usize];
 		{
-			let mut trie = TrieDBMutBuilder::<LayoutV1<BlakeTwo256>>::new(&mut db, &mut root).build();
+			let mut trie =
+				TrieDBMutBuilder::<LayoutV1<BlakeTwo256>>::new(&mut db, &mut root).build();
 			for i in 0u32..16 {
 				trie.insert(&BlakeTwo256::hash(&i.to_le_bytes()).0, &i.to_le_bytes())
 					.expect("an in-memory trie; qed");
@@ -527,14 +527,16 @@ mod benchmarks {
 		let mut db = StorageProof::empty().into_memory_db::<BlakeTwo256>();
 		let mut root = H256::zero();
 		{
-			let mut trie = TrieDBMutBuilder::<LayoutV1<BlakeTwo256>>::new(&mut db, &mut root).build();
+			let mut trie =
+				TrieDBMutBuilder::<LayoutV1<BlakeTwo256>>::new(&mut db, &mut root).build();
 			for i in 0u32..16 {
 				trie.insert(&BlakeTwo256::hash(&i.to_le_bytes()).0, &i.to_le_bytes())
 					.expect("an in-memory trie; qed");
 			}
 			trie.insert(&channel_state_storage_key(SOURCE, chain_id), &3u64.encode())
 				.expect("an in-memory trie; qed");
-			trie.insert(&substrate_timestamp_key(), &5u64.encode()).expect("an in-memory trie; qed");
+			trie.insert(&substrate_timestamp_key(), &5u64.encode())
+				.expect("an in-memory trie; qed");
 			trie.insert(b"filler", &vec![9u8; b as usize]).expect("an in-memory trie; qed");
 		}
 		let nodes: Vec<TrieNode> = db
@@ -555,7 +557,10 @@ mod benchmarks {
 		#[block]
 		{
 			let state = Pallet::<T>::verify_channel_state(chain_id, 1, SOURCE, &proof);
-			assert_eq!(state.map(|state| (state.delivered, state.clock.timestamp)), Ok((3, Some(5))));
+			assert_eq!(
+				state.map(|state| (state.delivered, state.clock.timestamp)),
+				Ok((3, Some(5)))
+			);
 		}
 	}
 
@@ -565,7 +570,8 @@ mod benchmarks {
 	fn verify_channel_state_evm(d: Linear<0, { MAX_MPT_NODES - 1 }>) {
 		let chain_id = CHAIN_ID + 2;
 		let gateway = H160::repeat_byte(0x9a);
-		let (state_root, proof) = channel_testing::evm_channel_state(&gateway, SOURCE, 3, d as usize);
+		let (state_root, proof) =
+			channel_testing::evm_channel_state(&gateway, SOURCE, 3, d as usize);
 		peer_with_header::<T>(
 			chain_id,
 			ChainKind::EvmChain { chain_id: 1, gateway },
@@ -585,7 +591,8 @@ mod benchmarks {
 		let chain_id = CHAIN_ID + 3;
 		let leaf = channel_state_leaf(SOURCE, chain_id, 3);
 		let siblings: Vec<H256> = (0..d).map(|i| sibling(i)).collect();
-		let root = siblings.iter().fold(leaf, |node, sibling| merkle::keccak_sorted_pair(&node, sibling));
+		let root =
+			siblings.iter().fold(leaf, |node, sibling| merkle::keccak_sorted_pair(&node, sibling));
 		peer_with_header::<T>(
 			chain_id,
 			ChainKind::PermissionedLedger { platform: LedgerPlatform::Other },
@@ -611,7 +618,8 @@ mod benchmarks {
 		let signed: Vec<(ed25519::Public, ed25519::Signature)> = (0..s)
 			.map(|i| {
 				let public = crypto::ed25519_generate(KEYS, Some(raw_seed(2_000 + i)));
-				let signature = crypto::ed25519_sign(KEYS, &public, &payload).expect("key in the keystore");
+				let signature =
+					crypto::ed25519_sign(KEYS, &public, &payload).expect("key in the keystore");
 				(public, signature)
 			})
 			.collect();

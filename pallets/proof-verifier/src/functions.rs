@@ -36,10 +36,10 @@ impl<T: Config> Pallet<T> {
 				)?;
 				Self::import(chain_id, VerifiedHeader::attested(&header, committee.set_id));
 				Ok(())
-			}
+			},
 			(VerifierConfig::Grandpa(grandpa), HeaderUpdate::Grandpa(update)) => {
 				Self::import_grandpa(chain_id, grandpa, best, update)
-			}
+			},
 			(VerifierConfig::RelayChain, _) => Err(Error::<T>::RelayChainSecured.into()),
 			_ => Err(Error::<T>::UpdateKindMismatch.into()),
 		}
@@ -55,9 +55,8 @@ impl<T: Config> Pallet<T> {
 		// The current authority set finalises only above the header that enacted it.
 		ensure!(number > grandpa.trusted_header.number, Error::<T>::StaleHeader);
 		Self::ensure_new_in_window(chain_id, number, best)?;
-		let next_authorities =
-			verify_grandpa_update(grandpa.set_id, &grandpa.authorities, &update)
-				.map_err(Error::<T>::from)?;
+		let next_authorities = verify_grandpa_update(grandpa.set_id, &grandpa.authorities, &update)
+			.map_err(Error::<T>::from)?;
 		// Headers above this one were finalised by the current set, so a change it enacts cannot
 		// be real; and enacting it would strand them.
 		if next_authorities.is_some() && best.is_some_and(|best| number < best) {
@@ -91,7 +90,11 @@ impl<T: Config> Pallet<T> {
 					trusted_header: TrustedHeader { hash, number, state_root },
 				}),
 			)?;
-			Self::deposit_event(Event::AuthoritySetChanged { chain_id, set_id, authorities: count });
+			Self::deposit_event(Event::AuthoritySetChanged {
+				chain_id,
+				set_id,
+				authorities: count,
+			});
 		}
 		Ok(())
 	}
@@ -130,11 +133,11 @@ impl<T: Config> Pallet<T> {
 	) -> DispatchResult {
 		let (status, verifier) = Self::registered(chain_id)?;
 		match status {
-			ChainStatus::Active | ChainStatus::Suspended => {}
+			ChainStatus::Active | ChainStatus::Suspended => {},
 			ChainStatus::Frozen => return Err(Error::<T>::AlreadyFrozen.into()),
 			ChainStatus::Proposed | ChainStatus::Retired => {
 				return Err(Error::<T>::ChainNotActive.into())
-			}
+			},
 		}
 		let VerifierConfig::Committee(committee) = verifier else {
 			return Err(Error::<T>::NotCommitteeChain.into());
@@ -201,7 +204,10 @@ impl<T: Config> Pallet<T> {
 		attestation: &AttestationOf<T>,
 		payload: &[u8],
 	) -> DispatchResult {
-		attestation.verify(committee, payload).map(|_| ()).map_err(|error| Error::<T>::from(error).into())
+		attestation
+			.verify(committee, payload)
+			.map(|_| ())
+			.map_err(|error| Error::<T>::from(error).into())
 	}
 
 	/// A header may join the ring if the hub does not hold its height and it is within the kept
@@ -282,7 +288,7 @@ impl<T: Config> Pallet<T> {
 					)),
 					None => base,
 				}
-			}
+			},
 		}
 	}
 
@@ -329,7 +335,10 @@ impl<T: Config> Pallet<T> {
 		let mut slots: BTreeMap<ChainId, u32> = BTreeMap::new();
 		for (chain_id, slot, number) in HeaderRing::<T>::iter() {
 			ensure!(slot < keep, "a ring slot is out of range");
-			ensure!(Headers::<T>::contains_key(chain_id, number), "a ring slot names a pruned header");
+			ensure!(
+				Headers::<T>::contains_key(chain_id, number),
+				"a ring slot names a pruned header"
+			);
 			*slots.entry(chain_id).or_default() += 1;
 		}
 		ensure!(kept == slots, "kept headers and ring slots disagree");

@@ -21,8 +21,8 @@ impl<T: Config> VerifyInclusion for Pallet<T> {
 	) -> Result<VerifiedHeader, InclusionError> {
 		match (T::Registry::status(chain_id), purpose) {
 			(None, _) => return Err(InclusionError::UnknownChain),
-			(Some(ChainStatus::Active), _) |
-			(Some(ChainStatus::Suspended), ProofUse::Completion) => {}
+			(Some(ChainStatus::Active), _)
+			| (Some(ChainStatus::Suspended), ProofUse::Completion) => {},
 			(Some(ChainStatus::Frozen), _) => return Err(InclusionError::ChainFrozen),
 			(Some(_), _) => return Err(InclusionError::ChainNotActive),
 		}
@@ -46,15 +46,15 @@ impl<T: Config> VerifyInclusion for Pallet<T> {
 		match proof {
 			ChannelStateProof::SubstrateStorage { .. } => {
 				T::WeightInfo::verify_channel_state_substrate(proof.proof_bytes())
-			}
+			},
 			// Charged as if every node were a full branch, the benchmark's worst case.
 			ChannelStateProof::EvmStorage { account_proof, storage_proof, .. } => {
 				let nodes = account_proof.len().max(storage_proof.len()) as u32;
 				T::WeightInfo::verify_channel_state_evm(nodes.saturating_sub(1))
-			}
+			},
 			ChannelStateProof::CommitteeLeaf { proof: siblings, .. } => {
 				T::WeightInfo::verify_channel_state_leaf(siblings.len() as u32)
-			}
+			},
 		}
 	}
 
@@ -73,13 +73,15 @@ impl<T: Config> Pallet<T> {
 	/// pallet that checks inclusion adds to its own weight.
 	pub fn inclusion_weight(proof: &InclusionProof) -> Weight {
 		match proof.cost() {
-			InclusionCost::KeccakMerkle { siblings } => T::WeightInfo::verify_keccak_proof(siblings),
+			InclusionCost::KeccakMerkle { siblings } => {
+				T::WeightInfo::verify_keccak_proof(siblings)
+			},
 			InclusionCost::Blake2Merkle { siblings, leaf_bytes } => {
 				T::WeightInfo::verify_blake2_proof(siblings, leaf_bytes)
-			}
+			},
 			InclusionCost::StorageValue { proof_bytes } => {
 				T::WeightInfo::verify_storage_proof(proof_bytes)
-			}
+			},
 		}
 	}
 }

@@ -69,7 +69,8 @@ impl MockRegistry {
 
 	/// Sets the status of a registered chain.
 	pub fn set_status(chain_id: ChainId, status: ChainStatus) {
-		CHAINS.with(|chains| chains.borrow_mut().get_mut(&chain_id).expect("registered").1 = status);
+		CHAINS
+			.with(|chains| chains.borrow_mut().get_mut(&chain_id).expect("registered").1 = status);
 	}
 }
 
@@ -159,7 +160,7 @@ impl Member {
 					recover_ethereum_address(&pair.sign_prehashed(&digest), &digest)
 						.expect("a fresh signature recovers"),
 				)
-			}
+			},
 		}
 	}
 
@@ -170,7 +171,7 @@ impl Member {
 			Member::Sr25519(pair) => CommitteeSignature::Sr25519(pair.sign(payload)),
 			Member::Ecdsa(pair) => {
 				CommitteeSignature::Ecdsa(pair.sign_prehashed(&ethereum_personal_digest(payload)))
-			}
+			},
 		};
 		MemberSignature { signer: self.key(), signature }
 	}
@@ -186,7 +187,10 @@ pub fn committee(members: &[Member], threshold: u32, set_id: u64) -> Committee {
 }
 
 /// The signatures of `signers` over `payload`.
-pub fn attestation(signers: &[Member], payload: &[u8]) -> Attestation<ConstU32<MAX_COMMITTEE_SIZE>> {
+pub fn attestation(
+	signers: &[Member],
+	payload: &[u8],
+) -> Attestation<ConstU32<MAX_COMMITTEE_SIZE>> {
 	Attestation {
 		signatures: BoundedVec::truncate_from(signers.iter().map(|m| m.sign(payload)).collect()),
 	}

@@ -10,7 +10,7 @@ use fusion_hub_primitives::{
 use polkadot_sdk::{
 	frame_support::{assert_noop, assert_ok, dispatch::Pays, BoundedVec},
 	sp_core::H256,
-	sp_runtime::{DispatchError, Digest},
+	sp_runtime::{Digest, DispatchError},
 	*,
 };
 
@@ -48,8 +48,13 @@ fn committee_header_signed_in_three_schemes_is_recorded() {
 		assert_eq!(ProofVerifier::latest_header(EVM_CHAIN), Some(expected));
 		assert_eq!(
 			last_event(),
-			Event::HeaderVerified { chain_id: EVM_CHAIN, number: 100, hash: expected.hash, set_id: 5 }
-				.into()
+			Event::HeaderVerified {
+				chain_id: EVM_CHAIN,
+				number: 100,
+				hash: expected.hash,
+				set_id: 5
+			}
+			.into()
 		);
 		crate::Pallet::<Test>::do_try_state().unwrap();
 	});
@@ -168,7 +173,8 @@ fn header_fields_are_all_signed() {
 #[test]
 fn headers_arrive_in_any_order_within_the_kept_window() {
 	new_test_ext().execute_with(|| {
-		let submit_at = |number| submit(EVM_CHAIN, committee_update(EVM_CHAIN, 5, number, &three_schemes()));
+		let submit_at =
+			|number| submit(EVM_CHAIN, committee_update(EVM_CHAIN, 5, number, &three_schemes()));
 		assert_ok!(submit_at(10));
 		// A height the hub holds is stale, even signed again.
 		assert_noop!(submit_at(10), Error::<Test>::StaleHeader);
@@ -205,7 +211,8 @@ fn headers_arrive_in_any_order_within_the_kept_window() {
 fn the_best_header_is_never_pruned_by_lower_ones() {
 	new_test_ext().execute_with(|| {
 		// Every order of a window's heights keeps the best, and the ring within its bound.
-		let submit_at = |number| submit(EVM_CHAIN, committee_update(EVM_CHAIN, 5, number, &three_schemes()));
+		let submit_at =
+			|number| submit(EVM_CHAIN, committee_update(EVM_CHAIN, 5, number, &three_schemes()));
 		let mut base = 0;
 		for order in [[5u32, 4, 3], [3, 5, 4], [4, 3, 5], [5, 3, 4]] {
 			base += 10;
@@ -240,7 +247,10 @@ fn unsigned_submission_is_rejected() {
 fn active_and_suspended_chains_take_headers() {
 	new_test_ext().execute_with(|| {
 		let update = |number| committee_update(EVM_CHAIN, 5, number, &three_schemes());
-		assert_noop!(submit(42, committee_update(42, 5, 1, &three_schemes())), Error::<Test>::UnknownChain);
+		assert_noop!(
+			submit(42, committee_update(42, 5, 1, &three_schemes())),
+			Error::<Test>::UnknownChain
+		);
 		for (status, error) in [
 			(ChainStatus::Proposed, Error::<Test>::ChainNotActive),
 			(ChainStatus::Frozen, Error::<Test>::ChainFrozen),
@@ -255,7 +265,8 @@ fn active_and_suspended_chains_take_headers() {
 		// what was sent to it: its headers still come in, and back only completions.
 		MockRegistry::set_status(EVM_CHAIN, ChainStatus::Suspended);
 		assert_ok!(submit(EVM_CHAIN, update(2)));
-		let proof = InclusionProof::KeccakMerkle { leaf: H256::zero(), proof: MerkleSiblings::default() };
+		let proof =
+			InclusionProof::KeccakMerkle { leaf: H256::zero(), proof: MerkleSiblings::default() };
 		assert_eq!(
 			ProofVerifier::verify_inclusion(EVM_CHAIN, 2, &proof),
 			Err(InclusionError::ChainNotActive)
@@ -286,17 +297,16 @@ fn the_ring_keeps_the_last_headers_and_prunes_older_ones() {
 		for number in 1..=5 {
 			assert_ok!(submit(EVM_CHAIN, committee_update(EVM_CHAIN, 5, number, &three_schemes())));
 		}
-		let kept: Vec<u32> = (1..=5).filter(|n| Headers::<Test>::contains_key(EVM_CHAIN, n)).collect();
+		let kept: Vec<u32> =
+			(1..=5).filter(|n| Headers::<Test>::contains_key(EVM_CHAIN, n)).collect();
 		assert_eq!(kept, vec![3, 4, 5]);
 		assert_eq!(HeaderRing::<Test>::iter_prefix(EVM_CHAIN).count() as u32, HEADERS_TO_KEEP);
 		assert_eq!(BestNumbers::<Test>::get(EVM_CHAIN), Some(5));
 		crate::Pallet::<Test>::do_try_state().unwrap();
 
 		// A pruned header backs no proof any more.
-		let proof = InclusionProof::KeccakMerkle {
-			leaf: H256::zero(),
-			proof: MerkleSiblings::default(),
-		};
+		let proof =
+			InclusionProof::KeccakMerkle { leaf: H256::zero(), proof: MerkleSiblings::default() };
 		assert_eq!(
 			ProofVerifier::verify_inclusion(EVM_CHAIN, 2, &proof),
 			Err(InclusionError::UnknownHeader)
@@ -351,18 +361,27 @@ fn rotation_rejections() {
 		// Set id must be current + 1.
 		for set_id in [5, 7] {
 			assert_noop!(
-				rotate(EVM_CHAIN, handover(EVM_CHAIN, 5, committee(&next_members, 1, set_id), &three_schemes())),
+				rotate(
+					EVM_CHAIN,
+					handover(EVM_CHAIN, 5, committee(&next_members, 1, set_id), &three_schemes())
+				),
 				Error::<Test>::UnexpectedSetId
 			);
 		}
 		// An invalid successor: threshold above its size.
 		assert_noop!(
-			rotate(EVM_CHAIN, handover(EVM_CHAIN, 5, committee(&next_members, 3, 6), &three_schemes())),
+			rotate(
+				EVM_CHAIN,
+				handover(EVM_CHAIN, 5, committee(&next_members, 3, 6), &three_schemes())
+			),
 			Error::<Test>::InvalidNextCommittee
 		);
 		// Below the current threshold.
 		assert_noop!(
-			rotate(EVM_CHAIN, handover(EVM_CHAIN, 5, committee(&next_members, 1, 6), &three_schemes()[..2])),
+			rotate(
+				EVM_CHAIN,
+				handover(EVM_CHAIN, 5, committee(&next_members, 1, 6), &three_schemes()[..2])
+			),
 			Error::<Test>::BelowThreshold
 		);
 		// Signed for another successor than the one presented.
@@ -371,17 +390,24 @@ fn rotation_rejections() {
 		assert_noop!(rotate(EVM_CHAIN, forged), Error::<Test>::BadSignature);
 		// A header attestation does not pass for a handover.
 		let mut confused = handover(EVM_CHAIN, 5, committee(&next_members, 1, 6), &three_schemes());
-		confused.attestation = attested(EVM_CHAIN, 5, peer_header(1, 0xaa), &three_schemes()).attestation;
+		confused.attestation =
+			attested(EVM_CHAIN, 5, peer_header(1, 0xaa), &three_schemes()).attestation;
 		assert_noop!(rotate(EVM_CHAIN, confused), Error::<Test>::BadSignature);
 		// Not a committee chain.
 		assert_noop!(
-			rotate(SUBSTRATE_CHAIN, handover(SUBSTRATE_CHAIN, 0, committee(&next_members, 1, 1), &three_schemes())),
+			rotate(
+				SUBSTRATE_CHAIN,
+				handover(SUBSTRATE_CHAIN, 0, committee(&next_members, 1, 1), &three_schemes())
+			),
 			Error::<Test>::NotCommitteeChain
 		);
 		// Not active.
 		MockRegistry::set_status(EVM_CHAIN, ChainStatus::Suspended);
 		assert_noop!(
-			rotate(EVM_CHAIN, handover(EVM_CHAIN, 5, committee(&next_members, 1, 6), &three_schemes())),
+			rotate(
+				EVM_CHAIN,
+				handover(EVM_CHAIN, 5, committee(&next_members, 1, 6), &three_schemes())
+			),
 			Error::<Test>::ChainSuspended
 		);
 	});
@@ -440,7 +466,8 @@ fn a_suspended_chain_can_be_frozen() {
 #[test]
 fn misbehaviour_rejections() {
 	new_test_ext().execute_with(|| {
-		let header = |number, fork| attested(EVM_CHAIN, 5, peer_header(number, fork), &three_schemes());
+		let header =
+			|number, fork| attested(EVM_CHAIN, 5, peer_header(number, fork), &three_schemes());
 		// Same hash: no conflict.
 		assert_noop!(report(header(7, 0xaa), header(7, 0xaa)), Error::<Test>::NotConflicting);
 		// Different heights: no conflict.
@@ -468,7 +495,12 @@ fn misbehaviour_rejections() {
 			Error::<Test>::NotCommitteeChain
 		);
 		assert_noop!(
-			ProofVerifier::report_misbehaviour(RuntimeOrigin::signed(RELAYER), 42, header(7, 0xaa), header(7, 0xbb)),
+			ProofVerifier::report_misbehaviour(
+				RuntimeOrigin::signed(RELAYER),
+				42,
+				header(7, 0xaa),
+				header(7, 0xbb)
+			),
 			Error::<Test>::UnknownChain
 		);
 		MockRegistry::set_status(EVM_CHAIN, ChainStatus::Proposed);
@@ -538,12 +570,18 @@ fn grandpa_rejections() {
 		);
 		// A voter outside the set.
 		assert_noop!(
-			submit(SUBSTRATE_CHAIN, grandpa_update(11, &["//Alice", "//Bob", "//Mallory"], Digest::default())),
+			submit(
+				SUBSTRATE_CHAIN,
+				grandpa_update(11, &["//Alice", "//Bob", "//Mallory"], Digest::default())
+			),
 			Error::<Test>::GrandpaUnknownAuthority
 		);
 		// Votes for set 1 while the set is 0: the signatures do not verify.
 		assert_noop!(
-			submit(SUBSTRATE_CHAIN, grandpa_update_for_set(11, &GRANDPA_SEEDS, Digest::default(), 1)),
+			submit(
+				SUBSTRATE_CHAIN,
+				grandpa_update_for_set(11, &GRANDPA_SEEDS, Digest::default(), 1)
+			),
 			Error::<Test>::GrandpaBadSignature
 		);
 		// The justification is for another header.
@@ -554,7 +592,11 @@ fn grandpa_rejections() {
 		// An ancestry header no vote needs.
 		let mut update = grandpa_update(11, &GRANDPA_SEEDS, Digest::default());
 		let HeaderUpdate::Grandpa(ref mut inner) = update else { unreachable!() };
-		inner.justification.votes_ancestries.push(testing::header(12, H256::zero(), Digest::default()));
+		inner.justification.votes_ancestries.push(testing::header(
+			12,
+			H256::zero(),
+			Digest::default(),
+		));
 		assert_noop!(submit(SUBSTRATE_CHAIN, update), Error::<Test>::GrandpaRedundantAncestry);
 	});
 }
@@ -600,12 +642,16 @@ fn a_scheduled_change_moves_the_chain_to_the_next_authority_set() {
 		assert_eq!(config.trusted_header.number, 11);
 		assert_eq!(
 			last_event(),
-			Event::AuthoritySetChanged { chain_id: SUBSTRATE_CHAIN, set_id: 1, authorities: 2 }.into()
+			Event::AuthoritySetChanged { chain_id: SUBSTRATE_CHAIN, set_id: 1, authorities: 2 }
+				.into()
 		);
 
 		// The old set no longer finalises anything; the new one does.
 		assert_noop!(
-			submit(SUBSTRATE_CHAIN, grandpa_update_for_set(12, &GRANDPA_SEEDS, Digest::default(), 1)),
+			submit(
+				SUBSTRATE_CHAIN,
+				grandpa_update_for_set(12, &GRANDPA_SEEDS, Digest::default(), 1)
+			),
 			Error::<Test>::GrandpaUnknownAuthority
 		);
 		assert_ok!(submit(
@@ -685,7 +731,8 @@ fn record_roots(number: u32, message_root: H256, state_root: H256) {
 	let mut header = peer_header(number, 0xaa);
 	header.message_root = message_root;
 	header.state_root = state_root;
-	let update = HeaderUpdate::Committee(crate::mock::attested(EVM_CHAIN, 5, header, &three_schemes()));
+	let update =
+		HeaderUpdate::Committee(crate::mock::attested(EVM_CHAIN, 5, header, &three_schemes()));
 	assert_ok!(submit(EVM_CHAIN, update));
 }
 
@@ -697,7 +744,9 @@ fn keccak_merkle_inclusion() {
 		for (index, leaf) in leaves.iter().enumerate() {
 			let proof = InclusionProof::KeccakMerkle {
 				leaf: *leaf,
-				proof: MerkleSiblings::truncate_from(merkle::keccak_merkle_proof(&leaves, index).unwrap()),
+				proof: MerkleSiblings::truncate_from(
+					merkle::keccak_merkle_proof(&leaves, index).unwrap(),
+				),
 			};
 			assert_eq!(ProofVerifier::verify_inclusion(EVM_CHAIN, 1, &proof), Ok(()));
 		}
@@ -705,15 +754,30 @@ fn keccak_merkle_inclusion() {
 			leaf: H256::repeat_byte(1),
 			proof: MerkleSiblings::truncate_from(merkle::keccak_merkle_proof(&leaves, 0).unwrap()),
 		};
-		assert_eq!(ProofVerifier::verify_inclusion(EVM_CHAIN, 1, &absent), Err(InclusionError::NotIncluded));
-		assert_eq!(ProofVerifier::verify_inclusion(EVM_CHAIN, 2, &absent), Err(InclusionError::UnknownHeader));
-		assert_eq!(ProofVerifier::verify_inclusion(42, 1, &absent), Err(InclusionError::UnknownChain));
+		assert_eq!(
+			ProofVerifier::verify_inclusion(EVM_CHAIN, 1, &absent),
+			Err(InclusionError::NotIncluded)
+		);
+		assert_eq!(
+			ProofVerifier::verify_inclusion(EVM_CHAIN, 2, &absent),
+			Err(InclusionError::UnknownHeader)
+		);
+		assert_eq!(
+			ProofVerifier::verify_inclusion(42, 1, &absent),
+			Err(InclusionError::UnknownChain)
+		);
 		MockRegistry::set_status(EVM_CHAIN, ChainStatus::Suspended);
-		assert_eq!(ProofVerifier::verify_inclusion(EVM_CHAIN, 1, &absent), Err(InclusionError::ChainNotActive));
+		assert_eq!(
+			ProofVerifier::verify_inclusion(EVM_CHAIN, 1, &absent),
+			Err(InclusionError::ChainNotActive)
+		);
 		// A suspended chain still backs what completes messages sent to it; a frozen one does not.
 		assert!(ProofVerifier::proving_header(EVM_CHAIN, 1, ProofUse::Completion).is_ok());
 		MockRegistry::set_status(EVM_CHAIN, ChainStatus::Frozen);
-		assert_eq!(ProofVerifier::verify_inclusion(EVM_CHAIN, 1, &absent), Err(InclusionError::ChainFrozen));
+		assert_eq!(
+			ProofVerifier::verify_inclusion(EVM_CHAIN, 1, &absent),
+			Err(InclusionError::ChainFrozen)
+		);
 		assert_eq!(
 			ProofVerifier::proving_header(EVM_CHAIN, 1, ProofUse::Completion),
 			Err(InclusionError::ChainFrozen)
@@ -727,14 +791,18 @@ fn blake2_merkle_inclusion() {
 		let leaves: Vec<Vec<u8>> = (0u8..7).map(|i| vec![i; 40]).collect();
 		let root = binary_merkle_tree::merkle_root::<sp_runtime::traits::BlakeTwo256, _>(&leaves);
 		record_roots(1, root, H256::zero());
-		let made = binary_merkle_tree::merkle_proof::<sp_runtime::traits::BlakeTwo256, _, _>(&leaves, 3);
+		let made =
+			binary_merkle_tree::merkle_proof::<sp_runtime::traits::BlakeTwo256, _, _>(&leaves, 3);
 		let proof = |leaf_index: u32, leaf: Vec<u8>| InclusionProof::Blake2Merkle {
 			leaf: BoundedVec::truncate_from(leaf),
 			leaf_index,
 			number_of_leaves: 7,
 			proof: MerkleSiblings::truncate_from(made.proof.clone()),
 		};
-		assert_eq!(ProofVerifier::verify_inclusion(EVM_CHAIN, 1, &proof(3, leaves[3].clone())), Ok(()));
+		assert_eq!(
+			ProofVerifier::verify_inclusion(EVM_CHAIN, 1, &proof(3, leaves[3].clone())),
+			Ok(())
+		);
 		assert_eq!(
 			ProofVerifier::verify_inclusion(EVM_CHAIN, 1, &proof(2, leaves[3].clone())),
 			Err(InclusionError::NotIncluded)
@@ -794,7 +862,10 @@ fn storage_proof_inclusion() {
 			verify(&storage_proof(&key, Some(b"other"), nodes.clone())),
 			Err(InclusionError::StorageValueMismatch)
 		);
-		assert_eq!(verify(&storage_proof(&key, None, nodes.clone())), Err(InclusionError::StorageValueMismatch));
+		assert_eq!(
+			verify(&storage_proof(&key, None, nodes.clone())),
+			Err(InclusionError::StorageValueMismatch)
+		);
 		// A node missing on the path.
 		let mut partial = nodes.clone();
 		partial.remove(0);
@@ -820,7 +891,8 @@ fn storage_proof_inclusion() {
 fn merkle_proofs_need_a_message_root() {
 	new_test_ext().execute_with(|| {
 		assert_ok!(submit(SUBSTRATE_CHAIN, grandpa_update(11, &GRANDPA_SEEDS, Digest::default())));
-		let proof = InclusionProof::KeccakMerkle { leaf: H256::zero(), proof: MerkleSiblings::default() };
+		let proof =
+			InclusionProof::KeccakMerkle { leaf: H256::zero(), proof: MerkleSiblings::default() };
 		assert_eq!(
 			ProofVerifier::verify_inclusion(SUBSTRATE_CHAIN, 11, &proof),
 			Err(InclusionError::NoMessageRoot)

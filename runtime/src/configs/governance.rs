@@ -9,11 +9,7 @@ use crate::{
 	AccountId, BlockNumber, Council, Runtime, RuntimeCall, RuntimeEvent, RuntimeOrigin, DAYS,
 };
 use polkadot_sdk::{
-	frame_support::{
-		parameter_types,
-		traits::EitherOfDiverse,
-		weights::Weight,
-	},
+	frame_support::{parameter_types, traits::EitherOfDiverse, weights::Weight},
 	frame_system::EnsureRoot,
 	sp_runtime::Perbill,
 	*,
@@ -74,4 +70,3 @@ impl pallet_membership::Config<CouncilMembershipInstance> for Runtime {
 	type MaxMembers = CouncilMaxMembers;
 	type WeightInfo = pallet_membership::weights::SubstrateWeight<Runtime>;
 }
-

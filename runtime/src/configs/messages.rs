@@ -10,6 +10,7 @@ use fusion_hub_primitives::{
 	message::{Message, ASSET_TRANSFER_APP, DATA_RECORD_APP},
 	MessageHandler,
 };
+use pallet_cross_chain_messages::DataRecordApp;
 use polkadot_sdk::{
 	frame_support::{
 		parameter_types,
@@ -20,7 +21,6 @@ use polkadot_sdk::{
 	frame_system::EnsureSigned,
 	sp_runtime::DispatchResult,
 };
-use pallet_cross_chain_messages::DataRecordApp;
 
 /// Largest message payload: a transfer takes 160 bytes; data records up to this.
 pub type MaxPayload = ConstU32<1024>;
@@ -115,10 +115,7 @@ pub struct CreateBelowWrappedIds;
 impl EnsureOriginWithArg<RuntimeOrigin, AssetId> for CreateBelowWrappedIds {
 	type Success = AccountId;
 
-	fn try_origin(
-		origin: RuntimeOrigin,
-		id: &AssetId,
-	) -> Result<AccountId, RuntimeOrigin> {
+	fn try_origin(origin: RuntimeOrigin, id: &AssetId) -> Result<AccountId, RuntimeOrigin> {
 		if *id >= FIRST_WRAPPED_ASSET_ID {
 			return Err(origin);
 		}

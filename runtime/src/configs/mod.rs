@@ -1,32 +1,31 @@
 //! Pallet configurations.
 
 pub mod chain_registry;
-pub mod proof_verifier;
 pub mod governance;
 pub mod messages;
+pub mod proof_verifier;
 pub mod xcm_config;
 
 use crate::{
-	deposit, AccountId, AssetId, Aura, Balance, Balances, Block, CollatorSelection,
-	ConsensusHook, Hash, MessageQueue, Nonce, OriginCaller, PalletInfo, ParachainSystem, Runtime,
-	RuntimeCall, RuntimeEvent, RuntimeFreezeReason, RuntimeHoldReason, RuntimeOrigin, RuntimeTask,
-	Session, SessionKeys, System, WeightToFee, XcmpQueue, EXISTENTIAL_DEPOSIT, FUSE, HOURS,
-	MICRO_FUSE, SLOT_DURATION, SS58_PREFIX, VERSION,
+	deposit, AccountId, AssetId, Aura, Balance, Balances, Block, CollatorSelection, ConsensusHook,
+	Hash, MessageQueue, Nonce, OriginCaller, PalletInfo, ParachainSystem, Runtime, RuntimeCall,
+	RuntimeEvent, RuntimeFreezeReason, RuntimeHoldReason, RuntimeOrigin, RuntimeTask, Session,
+	SessionKeys, System, WeightToFee, XcmpQueue, EXISTENTIAL_DEPOSIT, FUSE, HOURS, MICRO_FUSE,
+	SLOT_DURATION, SS58_PREFIX, VERSION,
 };
 use cumulus_pallet_parachain_system::RelayNumberMonotonicallyIncreases;
 use cumulus_primitives_core::{AggregateMessageOrigin, ParaId};
 use governance::GovernanceOrigin;
 use parachains_common::message_queue::{NarrowOriginToSibling, ParaIdToSibling};
-use polkadot_runtime_common::{xcm_sender::NoPriceForMessageDelivery, BlockHashCount, SlowAdjustingFeeUpdate};
+use polkadot_runtime_common::{
+	xcm_sender::NoPriceForMessageDelivery, BlockHashCount, SlowAdjustingFeeUpdate,
+};
 use polkadot_sdk::{
 	frame_support::{
 		derive_impl,
 		dispatch::DispatchClass,
 		parameter_types,
-		traits::{
-			ConstBool, ConstU32, ConstU64, ConstU8,
-			TransformOrigin,
-		},
+		traits::{ConstBool, ConstU32, ConstU64, ConstU8, TransformOrigin},
 		weights::{
 			constants::{BlockExecutionWeight, ExtrinsicBaseWeight, RocksDbWeight},
 			ConstantMultiplier, Weight,
@@ -325,4 +324,3 @@ impl pallet_collator_selection::Config for Runtime {
 	type ValidatorRegistration = Session;
 	type WeightInfo = pallet_collator_selection::weights::SubstrateWeight<Runtime>;
 }
-

@@ -5,8 +5,8 @@
 //! the barrier by the chain-registry milestone.
 
 use crate::{
-	AccountId, AllPalletsWithSystem, Balances, ParachainInfo, ParachainSystem, PolkadotXcm, Runtime,
-	RuntimeCall, RuntimeEvent, RuntimeOrigin, WeightToFee, XcmpQueue,
+	AccountId, AllPalletsWithSystem, Balances, ParachainInfo, ParachainSystem, PolkadotXcm,
+	Runtime, RuntimeCall, RuntimeEvent, RuntimeOrigin, WeightToFee, XcmpQueue,
 };
 use polkadot_parachain_primitives::primitives::Sibling;
 use polkadot_runtime_common::{impls::ToAuthor, xcm_sender::NoPriceForMessageDelivery};
@@ -18,8 +18,8 @@ use polkadot_sdk::{
 	},
 	frame_system::EnsureRoot,
 	pallet_xcm::XcmPassthrough,
-	staging_xcm as xcm, staging_xcm_builder as xcm_builder,
-	staging_xcm_executor as xcm_executor, *,
+	staging_xcm as xcm, staging_xcm_builder as xcm_builder, staging_xcm_executor as xcm_executor,
+	*,
 };
 use xcm::latest::prelude::*;
 use xcm_builder::{
@@ -140,7 +140,11 @@ pub type LocalOriginToLocation = SignedToAccountId32<RuntimeOrigin, AccountId, R
 
 /// UMP to the relay chain, XCMP to siblings.
 pub type XcmRouter = WithUniqueTopic<(
-	cumulus_primitives_utility::ParentAsUmp<ParachainSystem, PolkadotXcm, NoPriceForMessageDelivery<()>>,
+	cumulus_primitives_utility::ParentAsUmp<
+		ParachainSystem,
+		PolkadotXcm,
+		NoPriceForMessageDelivery<()>,
+	>,
 	XcmpQueue,
 )>;
 
