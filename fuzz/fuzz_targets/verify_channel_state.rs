@@ -29,5 +29,5 @@ fuzz_target!(|data: &[u8]| {
 		set_id: 0,
 	};
 	let _ = proof.verify(&kind, &header, 0, 1);
-	let _ = proof.proof_bytes();
+	let _ = proof.cost();
 });

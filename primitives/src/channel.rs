@@ -245,6 +245,27 @@ pub struct NonReceiptProof {
 	pub channel_state: ChannelStateProof,
 }
 
+/// The size of a channel-state proof, in the units its weight is benchmarked in (as
+/// [`crate::inclusion::InclusionCost`] for inclusion proofs).
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum ChannelStateCost {
+	/// A storage proof of `proof_bytes` bytes of trie nodes.
+	SubstrateStorage {
+		/// Total bytes of the trie nodes.
+		proof_bytes: u32,
+	},
+	/// Merkle-Patricia proofs of `branches` branch nodes above their leaf (the longer of the two).
+	EvmStorage {
+		/// Branch nodes of the longer proof.
+		branches: u32,
+	},
+	/// A keccak Merkle proof of `siblings` hashes.
+	CommitteeLeaf {
+		/// Number of siblings.
+		siblings: u32,
+	},
+}
+
 /// What a proven channel state says: the last nonce delivered, and the destination's clock at
 /// the header.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
@@ -316,17 +337,20 @@ impl ChannelStateProof {
 		}
 	}
 
-	/// Bytes of proof nodes (siblings count 32 each): what the check costs in.
-	pub fn proof_bytes(&self) -> u32 {
-		fn bytes<Bound>(nodes: &[BoundedVec<u8, Bound>]) -> u32 {
-			nodes.iter().fold(0u32, |sum, node| sum.saturating_add(node.len() as u32))
-		}
+	/// What the check costs in, in the units its weight is benchmarked in.
+	pub fn cost(&self) -> ChannelStateCost {
 		match self {
-			ChannelStateProof::SubstrateStorage { nodes } => bytes(nodes),
-			ChannelStateProof::EvmStorage { account_proof, storage_proof, .. } => {
-				bytes(account_proof).saturating_add(bytes(storage_proof))
+			ChannelStateProof::SubstrateStorage { nodes } => ChannelStateCost::SubstrateStorage {
+				proof_bytes: nodes.iter().map(|node| node.len() as u32).sum(),
 			},
-			ChannelStateProof::CommitteeLeaf { proof, .. } => proof.len() as u32 * 32,
+			// Charged as if every node above the leaf were a full branch, the benchmark's case.
+			ChannelStateProof::EvmStorage { account_proof, storage_proof, .. } => {
+				let nodes = account_proof.len().max(storage_proof.len()) as u32;
+				ChannelStateCost::EvmStorage { branches: nodes.saturating_sub(1) }
+			},
+			ChannelStateProof::CommitteeLeaf { proof, .. } => {
+				ChannelStateCost::CommitteeLeaf { siblings: proof.len() as u32 }
+			},
 		}
 	}
 }

@@ -4,7 +4,9 @@
 use crate::{
 	channel::{ChannelState, ChannelStateProof},
 	header::VerifiedHeader,
-	merkle, ChainId,
+	merkle,
+	registry::ChainStatus,
+	ChainId,
 };
 use alloc::vec::Vec;
 use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
@@ -141,6 +143,20 @@ pub enum ProofUse {
 	/// Completing what the hub already sent to the peer (its receipts, its non-receipt): an
 	/// active or suspended peer, so a suspension does not strand value; never a frozen one.
 	Completion,
+}
+
+impl ProofUse {
+	/// Whether a chain of `status` (`None`: unknown) backs proofs for this use: an active chain
+	/// every proof, a suspended one completions only, a frozen one none.
+	pub fn check(self, status: Option<ChainStatus>) -> Result<(), InclusionError> {
+		match (status, self) {
+			(None, _) => Err(InclusionError::UnknownChain),
+			(Some(ChainStatus::Active), _)
+			| (Some(ChainStatus::Suspended), ProofUse::Completion) => Ok(()),
+			(Some(ChainStatus::Frozen), _) => Err(InclusionError::ChainFrozen),
+			(Some(_), _) => Err(InclusionError::ChainNotActive),
+		}
+	}
 }
 
 impl InclusionProof {

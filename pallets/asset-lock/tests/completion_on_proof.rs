@@ -181,9 +181,9 @@ impl VerifyInclusion for Verifier {
 	fn proving_header(
 		chain_id: ChainId,
 		number: u32,
-		_: ProofUse,
+		purpose: ProofUse,
 	) -> Result<VerifiedHeader, InclusionError> {
-		Registry::status(chain_id).ok_or(InclusionError::UnknownChain)?;
+		purpose.check(Registry::status(chain_id))?;
 		Self::verified_header(chain_id, number).ok_or(InclusionError::UnknownHeader)
 	}
 	fn verify_channel_state(

@@ -8,8 +8,7 @@ use fusion_hub_primitives::{
 	channel::{channel_state_leaf, channel_state_storage_key, substrate_timestamp_key},
 	merkle::{keccak_merkle_proof, keccak_merkle_root},
 	message::{Timeout, DATA_RECORD_APP, HUB_CHAIN_ID},
-	ChainStatus, ChainUsage, ChannelStateProof, InclusionProof, NonReceiptProof, Receipt,
-	ReceiptOutcome, SendMessage,
+	ChainStatus, ChainUsage, ChannelStateProof, NonReceiptProof, ReceiptOutcome, SendMessage,
 };
 use polkadot_sdk::{
 	frame_support::{
@@ -19,7 +18,6 @@ use polkadot_sdk::{
 	},
 	sp_core::H256,
 	sp_runtime::{DispatchError, DispatchResult},
-	*,
 };
 
 const RELAYER: u64 = 3;
@@ -80,35 +78,6 @@ fn ledger_state(
 	}
 }
 
-/// A trie of `entries` (and one more), and the read proof of `proven` keys.
-fn trie_proof(entries: &[(Vec<u8>, Vec<u8>)], proven: &[Vec<u8>]) -> (H256, Vec<Vec<u8>>) {
-	use sp_trie::{
-		read_trie_value, recorder::Recorder, LayoutV1, MemoryDB, TrieDBMutBuilder, TrieMut,
-	};
-	type Layout = LayoutV1<sp_runtime::traits::BlakeTwo256>;
-	let mut db = MemoryDB::<sp_runtime::traits::BlakeTwo256>::default();
-	let mut root = H256::zero();
-	{
-		let mut trie = TrieDBMutBuilder::<Layout>::new(&mut db, &mut root).build();
-		trie.insert(b"other", b"value").unwrap();
-		for (key, value) in entries {
-			trie.insert(key, value).unwrap();
-		}
-	}
-	let recorder = Recorder::<sp_runtime::traits::BlakeTwo256>::default();
-	for key in proven {
-		read_trie_value::<Layout, _>(
-			&db,
-			&root,
-			key,
-			Some(&mut recorder.as_trie_recorder(root)),
-			None,
-		)
-		.unwrap();
-	}
-	(root, recorder.drain_storage_proof().into_iter_nodes().collect())
-}
-
 /// Header `height` of the Substrate chain B (no time in the header) whose state holds
 /// `delivered` for (`source`, B) and `now` as `pallet-timestamp`'s `Now`; the read proof of the
 /// keys in `proven`.
@@ -142,30 +111,12 @@ fn channel_and_clock_keys(source: u32) -> Vec<Vec<u8>> {
 	vec![channel_state_storage_key(source, B), substrate_timestamp_key().to_vec()]
 }
 
-/// `message`'s receipt with `outcome`, proven at `height` of its destination.
-fn proven_receipt(
-	message: &MessageOf<Test>,
-	outcome: ReceiptOutcome,
-	height: u32,
-) -> BoundedVec<(Receipt, InclusionProof), ConstU32<4>> {
-	let receipt = Receipt {
-		source: message.source,
-		destination: message.destination,
-		nonce: message.nonce,
-		message_leaf: message.leaf_hash(),
-		outcome,
-		relayer: Messages::account_to_h256(&4),
-	};
-	let proofs = commit_leaves(message.destination, height, &[receipt.leaf_hash()]);
-	BoundedVec::truncate_from(vec![(receipt, proofs[0].clone())])
-}
-
 fn acknowledge(message: &MessageOf<Test>, outcome: ReceiptOutcome, height: u32) -> DispatchResult {
 	Messages::acknowledge(
 		RuntimeOrigin::signed(RELAYER),
 		message.destination,
 		height,
-		proven_receipt(message, outcome, height),
+		proven_receipt(message, outcome, 4, height),
 	)
 }
 

@@ -8,8 +8,8 @@ use fusion_hub_primitives::{
 	merkle::{keccak_merkle_proof, keccak_merkle_root},
 	message::{AppId, Message, Timeout, DATA_RECORD_APP},
 	ChainId, ChainKind, ChainRegistry, ChainStatus, ChannelState, ChannelStateProof,
-	InclusionError, InclusionProof, LedgerPlatform, MessageHandler, ProofUse, VerifiedHeader,
-	VerifierConfig, VerifyInclusion,
+	InclusionError, InclusionProof, LedgerPlatform, MessageHandler, ProofUse, Receipt,
+	ReceiptOutcome, VerifiedHeader, VerifierConfig, VerifyInclusion,
 };
 use polkadot_sdk::{
 	frame_support::{
@@ -214,20 +214,13 @@ impl VerifyInclusion for MockVerifier {
 		HEADERS.with(|headers| headers.borrow().get(&(chain_id, number)).copied())
 	}
 
-	/// The proof verifier's rule: active chains back every proof, suspended ones only
-	/// completions, frozen ones none.
+	/// The proof verifier's rule ([`ProofUse::check`]).
 	fn proving_header(
 		chain_id: ChainId,
 		number: u32,
 		purpose: ProofUse,
 	) -> Result<VerifiedHeader, InclusionError> {
-		match (MockRegistry::status(chain_id), purpose) {
-			(None, _) => return Err(InclusionError::UnknownChain),
-			(Some(ChainStatus::Active), _)
-			| (Some(ChainStatus::Suspended), ProofUse::Completion) => {},
-			(Some(ChainStatus::Frozen), _) => return Err(InclusionError::ChainFrozen),
-			(Some(_), _) => return Err(InclusionError::ChainNotActive),
-		}
+		purpose.check(MockRegistry::status(chain_id))?;
 		Self::verified_header(chain_id, number).ok_or(InclusionError::UnknownHeader)
 	}
 
@@ -393,6 +386,55 @@ pub fn proven(
 	let leaves: Vec<H256> = messages.iter().map(|m| m.leaf_hash()).collect();
 	let proofs = commit_leaves(chain, height, &leaves);
 	BoundedVec::truncate_from(messages.into_iter().zip(proofs).collect())
+}
+
+/// The receipt `message`'s destination would issue with `outcome`, naming `relayer`, proven at
+/// `height` of the destination, ready for `acknowledge`.
+pub fn proven_receipt(
+	message: &MessageOf<Test>,
+	outcome: ReceiptOutcome,
+	relayer: u64,
+	height: u32,
+) -> BoundedVec<(Receipt, InclusionProof), ConstU32<4>> {
+	let receipt = Receipt {
+		source: message.source,
+		destination: message.destination,
+		nonce: message.nonce,
+		message_leaf: message.leaf_hash(),
+		outcome,
+		relayer: Messages::account_to_h256(&relayer),
+	};
+	let proofs = commit_leaves(message.destination, height, &[receipt.leaf_hash()]);
+	BoundedVec::truncate_from(vec![(receipt, proofs[0].clone())])
+}
+
+/// A trie of `entries` (and one more), and the read proof of the `proven` keys.
+pub fn trie_proof(entries: &[(Vec<u8>, Vec<u8>)], proven: &[Vec<u8>]) -> (H256, Vec<Vec<u8>>) {
+	use sp_trie::{
+		read_trie_value, recorder::Recorder, LayoutV1, MemoryDB, TrieDBMutBuilder, TrieMut,
+	};
+	type Layout = LayoutV1<sp_runtime::traits::BlakeTwo256>;
+	let mut db = MemoryDB::<sp_runtime::traits::BlakeTwo256>::default();
+	let mut root = H256::zero();
+	{
+		let mut trie = TrieDBMutBuilder::<Layout>::new(&mut db, &mut root).build();
+		trie.insert(b"other", b"value").unwrap();
+		for (key, value) in entries {
+			trie.insert(key, value).unwrap();
+		}
+	}
+	let recorder = Recorder::<sp_runtime::traits::BlakeTwo256>::default();
+	for key in proven {
+		read_trie_value::<Layout, _>(
+			&db,
+			&root,
+			key,
+			Some(&mut recorder.as_trie_recorder(root)),
+			None,
+		)
+		.unwrap();
+	}
+	(root, recorder.drain_storage_proof().into_iter_nodes().collect())
 }
 
 /// Genesis: accounts 1 to 4 hold [`INITIAL_BALANCE`]; A, B, C and P active, D suspended, F

@@ -70,25 +70,6 @@ fn send(destination: u32, fee: u128) -> MessageOf<Test> {
 	.expect("sent")
 }
 
-/// The receipt `destination` would issue for `message`, proven at `height` of `destination`.
-fn proven_receipt(
-	message: &MessageOf<Test>,
-	outcome: ReceiptOutcome,
-	relayer: u64,
-	height: u32,
-) -> BoundedVec<(Receipt, InclusionProof), ConstU32<4>> {
-	let receipt = Receipt {
-		source: message.source,
-		destination: message.destination,
-		nonce: message.nonce,
-		message_leaf: message.leaf_hash(),
-		outcome,
-		relayer: Messages::account_to_h256(&relayer),
-	};
-	let proofs = commit_leaves(message.destination, height, &[receipt.leaf_hash()]);
-	BoundedVec::truncate_from(vec![(receipt, proofs[0].clone())])
-}
-
 use polkadot_sdk::frame_support::traits::ConstU32;
 
 #[test]
@@ -284,21 +265,7 @@ fn blake2_and_storage_proofs_deliver_too() {
 
 /// A trie holding `value` under `key` (and another entry), and the read proof of `key`.
 fn storage_proof(key: &[u8], value: &[u8]) -> (H256, Vec<Vec<u8>>) {
-	use sp_trie::{
-		read_trie_value, recorder::Recorder, LayoutV1, MemoryDB, TrieDBMutBuilder, TrieMut,
-	};
-	type Layout = LayoutV1<sp_runtime::traits::BlakeTwo256>;
-	let mut db = MemoryDB::<sp_runtime::traits::BlakeTwo256>::default();
-	let mut root = H256::zero();
-	{
-		let mut trie = TrieDBMutBuilder::<Layout>::new(&mut db, &mut root).build();
-		trie.insert(key, value).unwrap();
-		trie.insert(b"other", b"value").unwrap();
-	}
-	let recorder = Recorder::<sp_runtime::traits::BlakeTwo256>::default();
-	read_trie_value::<Layout, _>(&db, &root, key, Some(&mut recorder.as_trie_recorder(root)), None)
-		.unwrap();
-	(root, recorder.drain_storage_proof().into_iter_nodes().collect())
+	trie_proof(&[(key.to_vec(), value.to_vec())], &[key.to_vec()])
 }
 
 #[test]

@@ -23,7 +23,7 @@ type VerifierOf<T> = VerifierConfig<
 
 impl<T: Config> Pallet<T> {
 	pub(crate) fn do_submit_header(chain_id: ChainId, update: HeaderUpdateOf<T>) -> DispatchResult {
-		let verifier = Self::verifier_taking_headers(chain_id)?;
+		let verifier = Self::verifier_of(chain_id, true)?;
 		let best = BestNumbers::<T>::get(chain_id);
 		match (verifier, update) {
 			(VerifierConfig::Committee(committee), HeaderUpdate::Committee(attested)) => {
@@ -170,22 +170,15 @@ impl<T: Config> Pallet<T> {
 		T::Registry::status_and_verifier(chain_id).ok_or(Error::<T>::UnknownChain)
 	}
 
-	/// The verifier configuration of an active chain, or why there is none.
-	fn active_verifier(chain_id: ChainId) -> Result<VerifierOf<T>, Error<T>> {
+	/// The verifier configuration of an active chain (or, with `suspended_too`, a suspended one),
+	/// or why there is none. A suspended chain's headers still come in, because its later blocks
+	/// carry the receipts and channel states that complete what was sent to it; they back only
+	/// completions. Everything else needs an active chain.
+	fn verifier_of(chain_id: ChainId, suspended_too: bool) -> Result<VerifierOf<T>, Error<T>> {
 		match Self::registered(chain_id)? {
 			(ChainStatus::Active, verifier) => Ok(verifier),
+			(ChainStatus::Suspended, verifier) if suspended_too => Ok(verifier),
 			(ChainStatus::Suspended, _) => Err(Error::<T>::ChainSuspended),
-			(ChainStatus::Frozen, _) => Err(Error::<T>::ChainFrozen),
-			(ChainStatus::Proposed | ChainStatus::Retired, _) => Err(Error::<T>::ChainNotActive),
-		}
-	}
-
-	/// The verifier configuration of a chain whose headers the hub takes: an active one, or a
-	/// suspended one, whose headers back only what completes messages sent to it (its receipts
-	/// and proofs of non-receipt come in blocks after the suspension too).
-	fn verifier_taking_headers(chain_id: ChainId) -> Result<VerifierOf<T>, Error<T>> {
-		match Self::registered(chain_id)? {
-			(ChainStatus::Active | ChainStatus::Suspended, verifier) => Ok(verifier),
 			(ChainStatus::Frozen, _) => Err(Error::<T>::ChainFrozen),
 			(ChainStatus::Proposed | ChainStatus::Retired, _) => Err(Error::<T>::ChainNotActive),
 		}
@@ -193,7 +186,7 @@ impl<T: Config> Pallet<T> {
 
 	/// The committee of an active committee chain.
 	fn active_committee(chain_id: ChainId) -> Result<CommitteeOf<T>, Error<T>> {
-		match Self::active_verifier(chain_id)? {
+		match Self::verifier_of(chain_id, false)? {
 			VerifierConfig::Committee(committee) => Ok(committee),
 			_ => Err(Error::<T>::NotCommitteeChain),
 		}

@@ -2,8 +2,8 @@
 
 use crate::{Config, Pallet, WeightInfo};
 use fusion_hub_primitives::{
-	inclusion::InclusionCost, ChainId, ChainRegistry, ChainStatus, ChannelState, ChannelStateProof,
-	InclusionError, InclusionProof, ProofUse, VerifiedHeader, VerifyInclusion,
+	channel::ChannelStateCost, inclusion::InclusionCost, ChainId, ChainRegistry, ChannelState,
+	ChannelStateProof, InclusionError, InclusionProof, ProofUse, VerifiedHeader, VerifyInclusion,
 };
 use polkadot_sdk::frame_support::weights::Weight;
 
@@ -19,13 +19,7 @@ impl<T: Config> VerifyInclusion for Pallet<T> {
 		number: u32,
 		purpose: ProofUse,
 	) -> Result<VerifiedHeader, InclusionError> {
-		match (T::Registry::status(chain_id), purpose) {
-			(None, _) => return Err(InclusionError::UnknownChain),
-			(Some(ChainStatus::Active), _)
-			| (Some(ChainStatus::Suspended), ProofUse::Completion) => {},
-			(Some(ChainStatus::Frozen), _) => return Err(InclusionError::ChainFrozen),
-			(Some(_), _) => return Err(InclusionError::ChainNotActive),
-		}
+		purpose.check(T::Registry::status(chain_id))?;
 		Self::header(chain_id, number).ok_or(InclusionError::UnknownHeader)
 	}
 
@@ -43,17 +37,15 @@ impl<T: Config> VerifyInclusion for Pallet<T> {
 	}
 
 	fn channel_state_weight(proof: &ChannelStateProof) -> Weight {
-		match proof {
-			ChannelStateProof::SubstrateStorage { .. } => {
-				T::WeightInfo::verify_channel_state_substrate(proof.proof_bytes())
+		match proof.cost() {
+			ChannelStateCost::SubstrateStorage { proof_bytes } => {
+				T::WeightInfo::verify_channel_state_substrate(proof_bytes)
 			},
-			// Charged as if every node were a full branch, the benchmark's worst case.
-			ChannelStateProof::EvmStorage { account_proof, storage_proof, .. } => {
-				let nodes = account_proof.len().max(storage_proof.len()) as u32;
-				T::WeightInfo::verify_channel_state_evm(nodes.saturating_sub(1))
+			ChannelStateCost::EvmStorage { branches } => {
+				T::WeightInfo::verify_channel_state_evm(branches)
 			},
-			ChannelStateProof::CommitteeLeaf { proof: siblings, .. } => {
-				T::WeightInfo::verify_channel_state_leaf(siblings.len() as u32)
+			ChannelStateCost::CommitteeLeaf { siblings } => {
+				T::WeightInfo::verify_channel_state_leaf(siblings)
 			},
 		}
 	}
