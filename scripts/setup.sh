@@ -26,8 +26,10 @@ toolchain="$(sed -n 's/^channel *= *"\(.*\)"/\1/p' "$REPO_ROOT/rust-toolchain.to
 rustup toolchain list | grep -q "^$toolchain" || rustup toolchain install "$toolchain" --profile minimal
 rustup target list --installed --toolchain "$toolchain" | grep -qx wasm32v1-none ||
 	rustup target add wasm32v1-none --toolchain "$toolchain"
-rustup component list --installed --toolchain "$toolchain" | grep -q '^rust-src' ||
-	rustup component add rust-src --toolchain "$toolchain"
+for component in rust-src rustfmt clippy; do
+	rustup component list --installed --toolchain "$toolchain" | grep -q "^$component" ||
+		rustup component add "$component" --toolchain "$toolchain"
+done
 
 if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
 	log "installing Node.js and npm"

@@ -34,7 +34,7 @@ const committee = {
       { Ecdsa: '0x' + '22'.repeat(20) },
       { Ecdsa: '0x' + '33'.repeat(20) },
     ],
-    threshold: 2,
+    threshold: 3,
     setId: 0,
   },
 };

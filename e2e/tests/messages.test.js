@@ -213,7 +213,7 @@ test('the Council admits chain 11, an EVM chain with a committee of ethers walle
   const dave = keyring.addFromUri('//Dave');
   await submitInBlock(
     api.tx.chainRegistry.proposeChain(
-      CHAIN_A, 'Gateway EVM', { EvmChain: { chainId: ANVIL_CHAIN_ID, gateway: GATEWAY } }, committeeVerifier(committee, 2, SET_ID),
+      CHAIN_A, 'Gateway EVM', { EvmChain: { chainId: ANVIL_CHAIN_ID, gateway: GATEWAY } }, committeeVerifier(committee, 3, SET_ID),
     ),
     dave,
   );

@@ -86,7 +86,8 @@ test('the Council admits an EVM chain whose committee uses Ethereum wallets and 
   const committee = {
     Committee: {
       members: [...wallets.map((w) => ({ Ecdsa: w.address })), { Sr25519: srMember.publicKey }],
-      threshold: 2,
+      // A Byzantine supermajority of three: all three.
+      threshold: 3,
       setId: SET_ID,
     },
   };
@@ -103,7 +104,7 @@ test('the Council admits an EVM chain whose committee uses Ethereum wallets and 
 test('an attestation below the threshold or with a forged signature is refused', async () => {
   const payload = headerPayload(CHAIN_ID, SET_ID, header100);
   await assert.rejects(
-    submitHeader(header100, await attest(payload, { ecdsa: wallets.slice(0, 1), sr: [] })),
+    submitHeader(header100, await attest(payload, { ecdsa: wallets, sr: [] })),
     /proofVerifier\.BelowThreshold/,
   );
   // The wallet signs another header's payload.
@@ -112,7 +113,7 @@ test('an attestation below the threshold or with a forged signature is refused',
   forged.signatures[0] = (await attest(other)).signatures[0];
   await assert.rejects(submitHeader(header100, forged), /proofVerifier\.BadSignature/);
   // A wallet outside the committee.
-  const outsider = await attest(payload, { ecdsa: [wallets[0], new Wallet('0x' + '33'.repeat(32))], sr: [] });
+  const outsider = await attest(payload, { ecdsa: [wallets[0], new Wallet('0x' + '33'.repeat(32))] });
   await assert.rejects(submitHeader(header100, outsider), /proofVerifier\.UnknownSigner/);
   assert.equal(await rpc('fusion_latestHeader', [CHAIN_ID]), null);
 });

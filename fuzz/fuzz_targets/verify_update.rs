@@ -18,7 +18,7 @@ use polkadot_sdk::{
 type Max = ConstU32<128>;
 const DEPTH: u32 = 16;
 
-/// A committee of one key per scheme, threshold 2: nobody holds these keys' secrets here, so no
+/// A committee of one key per scheme, threshold 3: nobody holds these keys' secrets here, so no
 /// input may ever be accepted.
 fn committee() -> CommitteeConfig<Max> {
 	CommitteeConfig {
@@ -27,7 +27,7 @@ fn committee() -> CommitteeConfig<Max> {
 			CommitteeKey::Sr25519(polkadot_sdk::sp_core::sr25519::Public::from_raw([2; 32])),
 			CommitteeKey::Ecdsa(H160::repeat_byte(3)),
 		]),
-		threshold: 2,
+		threshold: 3,
 		set_id: 0,
 	}
 }

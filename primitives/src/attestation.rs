@@ -15,7 +15,10 @@
 //!   Polkadot.js sign) sign the payload itself;
 //! - ECDSA members sign as an Ethereum wallet's `personal_sign` does: the secp256k1 signature of
 //!   `keccak256("\x19Ethereum Signed Message:\n32" ++ keccak256(payload))`, 65 bytes `r || s || v`
-//!   with `v` in `{0, 1, 27, 28}`. The signer is the address recovered from it.
+//!   with `v` in `{0, 1, 27, 28}`. The signer is the address recovered from it. Only the
+//!   canonical form is accepted, as Ethereum does since Homestead (EIP-2): `s` at most half the
+//!   curve order. Each signature has exactly one encoding, so none can be re-encoded into a
+//!   second valid one.
 
 use crate::{header::PeerHeader, ChainId, CommitteeConfig, CommitteeKey};
 use alloc::vec::Vec;
@@ -105,6 +108,9 @@ pub enum AttestationError {
 	SchemeMismatch,
 	/// A signature does not verify.
 	BadSignature,
+	/// An ECDSA signature is not in canonical form: `s` above half the curve order, or `v`
+	/// outside `{0, 1, 27, 28}`.
+	NonCanonicalSignature,
 }
 
 impl<MaxSigners: Get<u32>> Attestation<MaxSigners> {
@@ -148,6 +154,11 @@ impl<MaxSigners: Get<u32>> Attestation<MaxSigners> {
 			);
 			if !same_scheme {
 				return Err(AttestationError::SchemeMismatch);
+			}
+			if let CommitteeSignature::Ecdsa(signature) = &signed.signature {
+				if !is_canonical_ethereum_signature(signature) {
+					return Err(AttestationError::NonCanonicalSignature);
+				}
 			}
 			seen.push(&signed.signer);
 		}
@@ -205,8 +216,29 @@ pub fn ethereum_personal_digest(payload: &[u8]) -> [u8; 32] {
 	keccak_256(&prefixed)
 }
 
-/// The Ethereum address of the key that made `signature` over `digest`, if any.
+/// Half the order of secp256k1, big-endian: the highest `s` of a canonical signature.
+const SECP256K1_HALF_ORDER: [u8; 32] = [
+	0x7f, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+	0x5d, 0x57, 0x6e, 0x73, 0x57, 0xa4, 0x50, 0x1d, 0xdf, 0xe9, 0x2f, 0x46, 0x68, 0x1b, 0x20, 0xa0,
+];
+
+/// Whether `signature` (`r || s || v`) is in the one form Ethereum accepts since Homestead:
+/// `0 < s <= n/2` and `v` in `{0, 1, 27, 28}`. The host's recovery also takes `(r, n - s)` with the
+/// other `v`, and `v` in `{2, 3, 29, 30}`: other encodings of one signature, or none.
+pub fn is_canonical_ethereum_signature(signature: &ecdsa::Signature) -> bool {
+	let s: &[u8] = &signature.0[32..64];
+	let v = signature.0[64];
+	matches!(v, 0 | 1 | 27 | 28)
+		&& s.iter().any(|byte| *byte != 0)
+		&& s <= &SECP256K1_HALF_ORDER[..]
+}
+
+/// The Ethereum address of the key that made `signature` over `digest`, if the signature is
+/// canonical ([`is_canonical_ethereum_signature`]) and recovers a key.
 pub fn recover_ethereum_address(signature: &ecdsa::Signature, digest: &[u8; 32]) -> Option<H160> {
+	if !is_canonical_ethereum_signature(signature) {
+		return None;
+	}
 	let public = crypto::secp256k1_ecdsa_recover(&signature.0, digest).ok()?;
 	Some(ethereum_address(&public))
 }
@@ -255,4 +287,104 @@ pub struct CommitteeHandover<MaxSigners: Get<u32>> {
 	pub next: CommitteeConfig<MaxSigners>,
 	/// The current committee's signatures over [`handover_payload`] of `next`.
 	pub attestation: Attestation<MaxSigners>,
+}
+
+/// Evidence that a committee signed two conflicting statements: what
+/// `pallet-proof-verifier::report_misbehaviour` takes. Either conflict freezes the chain.
+#[derive(
+	CloneNoBound,
+	PartialEqNoBound,
+	EqNoBound,
+	DebugNoBound,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	MaxEncodedLen,
+	TypeInfo,
+)]
+#[scale_info(skip_type_params(MaxSigners))]
+pub enum Misbehaviour<MaxSigners: Get<u32>> {
+	/// Two headers of one height that differ in any field, each attested by committee `set_id`:
+	/// a forged root under the real hash is as much a conflict as a different hash.
+	#[codec(index = 0)]
+	ConflictingHeaders {
+		/// The committee that signed both.
+		set_id: u64,
+		/// One header.
+		first: AttestedHeader<MaxSigners>,
+		/// The other header.
+		second: AttestedHeader<MaxSigners>,
+	},
+	/// Two different handovers, each signed by committee `set_id`: it handed the chain to two
+	/// successors.
+	#[codec(index = 1)]
+	ConflictingHandovers {
+		/// The committee that signed both.
+		set_id: u64,
+		/// One handover.
+		first: CommitteeHandover<MaxSigners>,
+		/// The other handover.
+		second: CommitteeHandover<MaxSigners>,
+	},
+}
+
+impl<MaxSigners: Get<u32>> Misbehaviour<MaxSigners> {
+	/// The committee the evidence accuses.
+	pub fn set_id(&self) -> u64 {
+		match self {
+			Misbehaviour::ConflictingHeaders { set_id, .. }
+			| Misbehaviour::ConflictingHandovers { set_id, .. } => *set_id,
+		}
+	}
+
+	/// The height of the conflicting headers; `None` for handovers.
+	pub fn height(&self) -> Option<u32> {
+		match self {
+			Misbehaviour::ConflictingHeaders { first, .. } => Some(first.header.number),
+			Misbehaviour::ConflictingHandovers { .. } => None,
+		}
+	}
+
+	/// Whether the two statements conflict: headers of one height that differ anywhere, or
+	/// handovers to different successors. The signatures are not checked here.
+	pub fn is_conflict(&self) -> bool {
+		match self {
+			Misbehaviour::ConflictingHeaders { first, second, .. } => {
+				first.header.number == second.header.number && first.header != second.header
+			},
+			Misbehaviour::ConflictingHandovers { first, second, .. } => first.next != second.next,
+		}
+	}
+
+	/// The two signed statements of the evidence for `chain_id`: each payload with its
+	/// attestation.
+	pub fn statements(&self, chain_id: ChainId) -> [(Vec<u8>, &Attestation<MaxSigners>); 2] {
+		match self {
+			Misbehaviour::ConflictingHeaders { set_id, first, second } => [
+				(header_payload(chain_id, *set_id, &first.header), &first.attestation),
+				(header_payload(chain_id, *set_id, &second.header), &second.attestation),
+			],
+			Misbehaviour::ConflictingHandovers { set_id, first, second } => [
+				(handover_payload(chain_id, *set_id, &first.next), &first.attestation),
+				(handover_payload(chain_id, *set_id, &second.next), &second.attestation),
+			],
+		}
+	}
+
+	/// How many signatures of each scheme the evidence carries: the cost of checking it.
+	pub fn counts(&self) -> SignatureCounts {
+		let (first, second) = match self {
+			Misbehaviour::ConflictingHeaders { first, second, .. } => {
+				(first.attestation.counts(), second.attestation.counts())
+			},
+			Misbehaviour::ConflictingHandovers { first, second, .. } => {
+				(first.attestation.counts(), second.attestation.counts())
+			},
+		};
+		SignatureCounts {
+			ed25519: first.ed25519 + second.ed25519,
+			sr25519: first.sr25519 + second.sr25519,
+			ecdsa: first.ecdsa + second.ecdsa,
+		}
+	}
 }

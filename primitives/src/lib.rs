@@ -35,7 +35,7 @@ pub mod message;
 pub mod registry;
 pub mod runtime_api;
 
-pub use attestation::{Attestation, AttestedHeader, CommitteeHandover};
+pub use attestation::{Attestation, AttestedHeader, CommitteeHandover, Misbehaviour};
 pub use channel::{ChainClock, ChannelState, ChannelStateProof, NonReceiptProof};
 pub use grandpa::GrandpaUpdate;
 pub use header::{HeaderUpdate, PeerHeader, VerifiedHeader};
@@ -58,6 +58,48 @@ pub trait ChainUsage {
 impl ChainUsage for () {
 	fn is_in_use(_: ChainId) -> bool {
 		false
+	}
+}
+
+/// What the registry tells the pallets that keep per-chain state when governance changes whom
+/// the hub trusts for a chain, so that nothing the old trust proved outlives it.
+pub trait ChainTrustReset {
+	/// Governance replaced the chain's verifier: forget what the old verifier proved (verified
+	/// headers), so that nothing it attested backs a proof any more.
+	fn on_verifier_replaced(chain_id: ChainId);
+	/// The chain was retired: drop the per-chain records nothing can use any more.
+	fn on_retired(chain_id: ChainId);
+	/// Upper bound of the weight of [`ChainTrustReset::on_verifier_replaced`].
+	fn verifier_replaced_weight() -> polkadot_sdk::frame_support::weights::Weight;
+	/// Upper bound of the weight of [`ChainTrustReset::on_retired`].
+	fn retired_weight() -> polkadot_sdk::frame_support::weights::Weight;
+}
+
+impl ChainTrustReset for () {
+	fn on_verifier_replaced(_: ChainId) {}
+	fn on_retired(_: ChainId) {}
+	fn verifier_replaced_weight() -> polkadot_sdk::frame_support::weights::Weight {
+		Default::default()
+	}
+	fn retired_weight() -> polkadot_sdk::frame_support::weights::Weight {
+		Default::default()
+	}
+}
+
+impl<A: ChainTrustReset, B: ChainTrustReset> ChainTrustReset for (A, B) {
+	fn on_verifier_replaced(chain_id: ChainId) {
+		A::on_verifier_replaced(chain_id);
+		B::on_verifier_replaced(chain_id);
+	}
+	fn on_retired(chain_id: ChainId) {
+		A::on_retired(chain_id);
+		B::on_retired(chain_id);
+	}
+	fn verifier_replaced_weight() -> polkadot_sdk::frame_support::weights::Weight {
+		A::verifier_replaced_weight().saturating_add(B::verifier_replaced_weight())
+	}
+	fn retired_weight() -> polkadot_sdk::frame_support::weights::Weight {
+		A::retired_weight().saturating_add(B::retired_weight())
 	}
 }
 

@@ -345,8 +345,9 @@ pub trait MessageHandler<MaxPayload: Get<u32>> {
 
 	/// A message the hub sent (or routed) came back with a receipt, or timed out. `delivered`
 	/// is true only for a `Delivered` receipt; otherwise the handler undoes what sending did
-	/// (refunds the sender, or reverses a route's accounting). Called once per message.
-	fn on_outcome(message: &Message<MaxPayload>, delivered: bool) -> DispatchResult;
+	/// (refunds the sender, or reverses a route's accounting). `sent_at` is the hub block in
+	/// which the message was sent or routed. Called once per message.
+	fn on_outcome(message: &Message<MaxPayload>, delivered: bool, sent_at: u32) -> DispatchResult;
 
 	/// Upper bound of the weight of `on_receive` or `on_route` for `message`.
 	fn weight(message: &Message<MaxPayload>) -> Weight;

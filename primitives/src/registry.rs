@@ -128,8 +128,9 @@ pub enum CommitteeKey {
 
 /// A k-of-n notary committee that attests to a chain's headers.
 ///
-/// Valid when it has at least one member, no member twice and `0 < threshold <= members`
-/// ([`CommitteeConfig::validate`]).
+/// Valid when it has at least one member, no member twice and a Byzantine supermajority for its
+/// threshold: `2 * members < 3 * threshold <= 3 * members` ([`CommitteeConfig::validate`]), so
+/// that two quorums always share more than a third of the committee.
 #[derive(
 	CloneNoBound,
 	PartialEqNoBound,
@@ -152,6 +153,43 @@ pub struct CommitteeConfig<MaxMembers: Get<u32>> {
 	pub threshold: u32,
 	/// Identifier of this committee; a handover to a new committee increments it.
 	pub set_id: u64,
+}
+
+/// The share of a committee that must sign: `threshold` of `members`. The registry keeps the one
+/// governance admitted as a floor that no handover may go below
+/// ([`ThresholdRatio::admits`]).
+#[derive(
+	Clone,
+	Copy,
+	PartialEq,
+	Eq,
+	Debug,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	MaxEncodedLen,
+	TypeInfo,
+)]
+#[cfg_attr(feature = "std", derive(serde::Serialize))]
+pub struct ThresholdRatio {
+	/// Signatures needed.
+	pub threshold: u32,
+	/// Members of the committee.
+	pub members: u32,
+}
+
+impl ThresholdRatio {
+	/// The ratio of `committee`.
+	pub fn of<M: Get<u32>>(committee: &CommitteeConfig<M>) -> Self {
+		Self { threshold: committee.threshold, members: committee.members.len() as u32 }
+	}
+
+	/// Whether `committee` needs at least this share of its members to sign: compared exactly,
+	/// `threshold' / members' >= threshold / members` in integers.
+	pub fn admits<M: Get<u32>>(&self, committee: &CommitteeConfig<M>) -> bool {
+		u64::from(committee.threshold) * u64::from(self.members)
+			>= u64::from(self.threshold) * committee.members.len() as u64
+	}
 }
 
 /// One GRANDPA voter of a Substrate chain.
@@ -301,6 +339,9 @@ pub enum VerifierConfigError {
 	EmptyCommittee,
 	/// The threshold is zero or larger than the committee.
 	InvalidCommitteeThreshold,
+	/// The threshold is not a Byzantine supermajority: it must be above two thirds of the
+	/// members.
+	ThresholdBelowSupermajority,
 	/// A key appears twice in the committee.
 	DuplicateCommitteeMember,
 	/// The GRANDPA authority set is empty.
@@ -340,14 +381,19 @@ impl ChainKind {
 
 impl<M: Get<u32>> CommitteeConfig<M> {
 	/// Checks that the committee is non-empty, has no duplicate member and a threshold in
-	/// `1..=members`.
+	/// `1..=members` above two thirds of the members (a committee of 3 needs all 3, of 4 needs 3,
+	/// of 7 needs 5).
 	pub fn validate(&self) -> Result<(), VerifierConfigError> {
-		let members = self.members.len();
+		let members = self.members.len() as u64;
 		if members == 0 {
 			return Err(VerifierConfigError::EmptyCommittee);
 		}
-		if self.threshold == 0 || self.threshold as usize > members {
+		let threshold = u64::from(self.threshold);
+		if threshold == 0 || threshold > members {
 			return Err(VerifierConfigError::InvalidCommitteeThreshold);
+		}
+		if 3 * threshold <= 2 * members {
+			return Err(VerifierConfigError::ThresholdBelowSupermajority);
 		}
 		if has_duplicates(self.members.iter()) {
 			return Err(VerifierConfigError::DuplicateCommitteeMember);
@@ -390,6 +436,28 @@ impl<M: Get<u32>, A: Get<u32>> VerifierConfig<M, A> {
 			VerifierConfig::Committee(committee) => committee.validate(),
 			VerifierConfig::Grandpa(grandpa) => grandpa.validate(),
 			VerifierConfig::RelayChain => Ok(()),
+		}
+	}
+
+	/// The set id of a committee or GRANDPA authority set; a relay-chain verifier has none.
+	pub fn set_id(&self) -> Option<u64> {
+		match self {
+			VerifierConfig::Committee(committee) => Some(committee.set_id),
+			VerifierConfig::Grandpa(grandpa) => Some(grandpa.set_id),
+			VerifierConfig::RelayChain => None,
+		}
+	}
+
+	/// Whether `other` is of the same kind (committee, GRANDPA or relay chain).
+	pub fn same_kind(&self, other: &Self) -> bool {
+		core::mem::discriminant(self) == core::mem::discriminant(other)
+	}
+
+	/// The committee's threshold ratio; `None` for other verifiers.
+	pub fn threshold_ratio(&self) -> Option<ThresholdRatio> {
+		match self {
+			VerifierConfig::Committee(committee) => Some(ThresholdRatio::of(committee)),
+			_ => None,
 		}
 	}
 

@@ -137,11 +137,12 @@ pub const VERSION: RuntimeVersion = RuntimeVersion {
 	impl_name: alloc::borrow::Cow::Borrowed("fusion-hub"),
 	authoring_version: 1,
 	// 2: timeouts on the destination's clock, `timeout_message` with a proof of non-receipt,
-	// `EvmChain` names its gateway (docs/protocol.md, "Protocol changes").
-	spec_version: 2,
+	// `EvmChain` names its gateway (docs/protocol.md, "Protocol changes"). 3: hardening:
+	// supermajority committees, canonical ECDSA, misbehaviour evidence, skipped deliveries.
+	spec_version: 3,
 	impl_version: 0,
 	apis: apis::RUNTIME_API_VERSIONS,
-	transaction_version: 2,
+	transaction_version: 3,
 	system_version: 1,
 };
 

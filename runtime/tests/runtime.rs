@@ -238,7 +238,7 @@ mod chain_registry {
 		];
 		let verifier = VerifierConfig::Committee(CommitteeConfig {
 			members: members.try_into().unwrap(),
-			threshold: 2,
+			threshold: 3,
 			set_id: 0,
 		});
 		assert_ok!(ChainRegistry::propose_chain(
@@ -405,7 +405,8 @@ mod proof_verifier {
 	use fusion_hub_primitives::{
 		attestation::{handover_payload, header_payload, CommitteeSignature, MemberSignature},
 		Attestation, AttestedHeader, ChainKind, ChainStatus, CommitteeConfig, CommitteeHandover,
-		CommitteeKey, HeaderUpdate, InclusionError, InclusionProof, PeerHeader, VerifierConfig,
+		CommitteeKey, HeaderUpdate, InclusionError, InclusionProof, Misbehaviour, PeerHeader,
+		VerifierConfig,
 	};
 	use fusion_hub_runtime::{ChainRegistry, ProofVerifier};
 	use polkadot_sdk::{
@@ -417,6 +418,7 @@ mod proof_verifier {
 
 	type Max = <Runtime as pallet_chain_registry::Config>::MaxCommitteeSize;
 
+	/// The committee of `members` with the smallest Byzantine supermajority, `2n/3 + 1`.
 	fn committee(members: &[Ed25519Keyring], set_id: u64) -> CommitteeConfig<Max> {
 		CommitteeConfig {
 			members: members
@@ -425,10 +427,14 @@ mod proof_verifier {
 				.collect::<Vec<_>>()
 				.try_into()
 				.unwrap(),
-			threshold: 2,
+			threshold: members.len() as u32 * 2 / 3 + 1,
 			set_id,
 		}
 	}
+
+	/// Alice, Bob and Charlie: three of the admitted committee's four, its threshold.
+	const QUORUM: [Ed25519Keyring; 3] =
+		[Ed25519Keyring::Alice, Ed25519Keyring::Bob, Ed25519Keyring::Charlie];
 
 	fn attest(signers: &[Ed25519Keyring], payload: &[u8]) -> Attestation<Max> {
 		let signatures: Vec<MemberSignature> = signers
@@ -485,8 +491,8 @@ mod proof_verifier {
 		)
 	}
 
-	/// Dave applies for CHAIN with a 2-of-3 ed25519 committee (Alice, Bob, Charlie); the Council
-	/// approves it.
+	/// Dave applies for CHAIN with a 3-of-4 ed25519 committee (Alice, Bob, Charlie, Dave); the
+	/// Council approves it.
 	fn admit() {
 		assert_ok!(ChainRegistry::propose_chain(
 			RuntimeOrigin::signed(account(Sr25519Keyring::Dave)),
@@ -496,7 +502,12 @@ mod proof_verifier {
 				platform: fusion_hub_primitives::LedgerPlatform::Fabric
 			},
 			VerifierConfig::Committee(committee(
-				&[Ed25519Keyring::Alice, Ed25519Keyring::Bob, Ed25519Keyring::Charlie],
+				&[
+					Ed25519Keyring::Alice,
+					Ed25519Keyring::Bob,
+					Ed25519Keyring::Charlie,
+					Ed25519Keyring::Dave
+				],
 				0
 			)),
 		));
@@ -518,7 +529,7 @@ mod proof_verifier {
 	fn an_admitted_chain_is_followed_and_its_proofs_checked() {
 		externalities(DEV_RUNTIME_PRESET).execute_with(|| {
 			// Before admission, the chain takes nothing.
-			let signers = [Ed25519Keyring::Alice, Ed25519Keyring::Bob];
+			let signers = QUORUM;
 			assert_noop!(
 				submit(5, 0, &signers),
 				pallet_proof_verifier::Error::<Runtime>::UnknownChain
@@ -566,10 +577,7 @@ mod proof_verifier {
 			admit();
 			let next =
 				committee(&[Ed25519Keyring::Dave, Ed25519Keyring::Eve, Ed25519Keyring::Ferdie], 1);
-			let attestation = attest(
-				&[Ed25519Keyring::Alice, Ed25519Keyring::Charlie],
-				&handover_payload(CHAIN, 0, &next),
-			);
+			let attestation = attest(&QUORUM, &handover_payload(CHAIN, 0, &next));
 			assert_ok!(ProofVerifier::rotate_committee(
 				relayer(),
 				CHAIN,
@@ -584,10 +592,14 @@ mod proof_verifier {
 			));
 			// The old committee is out.
 			assert_noop!(
-				submit(5, 1, &[Ed25519Keyring::Alice, Ed25519Keyring::Bob]),
+				submit(5, 1, &QUORUM),
 				pallet_proof_verifier::Error::<Runtime>::UnknownSigner
 			);
-			assert_ok!(submit(5, 1, &[Ed25519Keyring::Eve, Ed25519Keyring::Ferdie]));
+			assert_ok!(submit(
+				5,
+				1,
+				&[Ed25519Keyring::Dave, Ed25519Keyring::Eve, Ed25519Keyring::Ferdie]
+			));
 		});
 	}
 
@@ -600,8 +612,16 @@ mod proof_verifier {
 			let post = ProofVerifier::report_misbehaviour(
 				relayer(),
 				CHAIN,
-				attested(9, 1, 0, &[Ed25519Keyring::Alice, Ed25519Keyring::Bob]),
-				attested(9, 2, 0, &[Ed25519Keyring::Bob, Ed25519Keyring::Charlie]),
+				Misbehaviour::ConflictingHeaders {
+					set_id: 0,
+					first: attested(9, 1, 0, &QUORUM),
+					second: attested(
+						9,
+						2,
+						0,
+						&[Ed25519Keyring::Bob, Ed25519Keyring::Charlie, Ed25519Keyring::Dave],
+					),
+				},
 			)
 			.unwrap();
 			assert_eq!(post.pays_fee, polkadot_sdk::frame_support::dispatch::Pays::No);
@@ -614,13 +634,63 @@ mod proof_verifier {
 				},
 			));
 			assert_noop!(
-				submit(10, 0, &[Ed25519Keyring::Alice, Ed25519Keyring::Bob]),
+				submit(10, 0, &QUORUM),
 				pallet_proof_verifier::Error::<Runtime>::ChainFrozen
 			);
 
 			majority_motion(pallet_chain_registry::Call::resume_chain { chain_id: CHAIN });
 			assert_eq!(ChainRegistry::chain(CHAIN).unwrap().status, ChainStatus::Active);
-			assert_ok!(submit(10, 0, &[Ed25519Keyring::Alice, Ed25519Keyring::Bob]));
+			assert_ok!(submit(10, 0, &QUORUM));
+		});
+	}
+
+	#[test]
+	fn a_forged_header_is_gone_after_the_councils_recovery() {
+		externalities(DEV_RUNTIME_PRESET).execute_with(|| {
+			admit();
+			// The committee's quorum signs fork 2 at height 9 (a forged message root), and a
+			// relayer brings it in; the real header (fork 1) surfaces later.
+			assert_ok!(ProofVerifier::submit_header(
+				relayer(),
+				CHAIN,
+				HeaderUpdate::Committee(attested(9, 2, 0, &QUORUM)),
+			));
+			assert!(ProofVerifier::header(CHAIN, 9).is_some());
+			assert_ok!(ProofVerifier::report_misbehaviour(
+				relayer(),
+				CHAIN,
+				Misbehaviour::ConflictingHeaders {
+					set_id: 0,
+					first: attested(9, 1, 0, &QUORUM),
+					second: attested(9, 2, 0, &QUORUM),
+				},
+			));
+			assert_eq!(ProofVerifier::header(CHAIN, 9), None);
+
+			// The documented recovery: a new committee by the Council's decree, then resume.
+			let new_committee = [Ed25519Keyring::Eve, Ed25519Keyring::Ferdie, Ed25519Keyring::One];
+			majority_motion(pallet_chain_registry::Call::update_verifier {
+				chain_id: CHAIN,
+				verifier: VerifierConfig::Committee(committee(&new_committee, 1)),
+			});
+			assert_eq!(
+				ChainRegistry::chain(CHAIN).unwrap().verifier,
+				VerifierConfig::Committee(committee(&new_committee, 1))
+			);
+			// Reusing a set id is refused: the old set's signatures would count again.
+			assert_noop!(
+				ChainRegistry::update_verifier(
+					RuntimeOrigin::root(),
+					CHAIN,
+					VerifierConfig::Committee(committee(&QUORUM, 1)),
+				),
+				pallet_chain_registry::Error::<Runtime>::SetIdNotIncreased
+			);
+			majority_motion(pallet_chain_registry::Call::resume_chain { chain_id: CHAIN });
+			// The forged header backs nothing; the new committee starts the chain again.
+			assert_eq!(ProofVerifier::latest_header(CHAIN), None);
+			assert_ok!(submit(9, 1, &new_committee));
+			assert_eq!(ProofVerifier::header(CHAIN, 9).map(|h| h.hash), Some(H256::repeat_byte(1)));
 		});
 	}
 }

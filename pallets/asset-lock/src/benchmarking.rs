@@ -153,10 +153,12 @@ mod benchmarks {
 		assert_eq!(InFlight::<T>::get(peer_token()), AMOUNT);
 	}
 
+	/// A refund that gives its amount back to the destination's rate limit.
 	#[benchmark]
 	fn refund_transfer() {
 		Pallet::<T>::endow_escrow_account();
 		assert_ok!(T::Messenger::open_destination_for_benchmarks(HOME));
+		limit::<T>(HOME, TokenRef::HUB_NATIVE);
 		let sender = funded::<T>("sender");
 		assert_ok!(Pallet::<T>::do_transfer_out(
 			sender.clone(),
@@ -173,10 +175,11 @@ mod benchmarks {
 
 		#[block]
 		{
-			assert_ok!(Pallet::<T>::on_outcome(&message, false));
+			assert_ok!(Pallet::<T>::on_outcome(&message, false, Pallet::<T>::now()));
 		}
 
 		assert_eq!(T::NativeToken::balance(&sender), AMOUNT * 100);
+		assert_eq!(RateUsages::<T>::get(HOME, TokenRef::HUB_NATIVE).used, 0);
 	}
 
 	#[benchmark]

@@ -92,6 +92,25 @@ impl<T: Config> Pallet<T> {
 		Ok(())
 	}
 
+	/// Gives `amount` back to the rate limit of (chain, token), counted by a transfer sent at
+	/// hub block `sent_at` that did not move: only if that block is in the current window (a
+	/// window that has ended is not reopened, and a new one never owed it).
+	pub(crate) fn give_back_rate_limit(
+		chain: ChainId,
+		token: &TokenRef,
+		amount: u128,
+		sent_at: u32,
+	) {
+		let Some(limit) = RateLimits::<T>::get(chain, token) else { return };
+		let now = Self::now();
+		RateUsages::<T>::mutate(chain, token, |usage| {
+			let window_end = usage.window_start.saturating_add(limit.window);
+			if usage.window_start <= sent_at && now < window_end {
+				usage.used = usage.used.saturating_sub(amount);
+			}
+		});
+	}
+
 	/// Value leaves `chain` for the hub: its home locks it, or another chain spends its claim.
 	pub(crate) fn debit_peer(chain: ChainId, token: &TokenRef, amount: u128) -> DispatchResult {
 		if token.home == chain {

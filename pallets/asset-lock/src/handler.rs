@@ -59,15 +59,23 @@ impl<T: Config> MessageHandler<T::MaxPayload> for Pallet<T> {
 	}
 
 	/// A transfer the hub sent or routed has its outcome, reported once: delivered, the
-	/// destination is credited; otherwise the transfer is undone.
-	fn on_outcome(message: &Message<T::MaxPayload>, delivered: bool) -> DispatchResult {
+	/// destination is credited; otherwise the transfer is undone, and the rate limits it used
+	/// get it back (if the window it was counted in is still the current one): only value that
+	/// moved counts.
+	fn on_outcome(
+		message: &Message<T::MaxPayload>,
+		delivered: bool,
+		sent_at: u32,
+	) -> DispatchResult {
 		let payload = Self::payload(message)?;
 		let (source, destination) = (message.source, message.destination);
 		let (token, amount) = (payload.token, payload.amount);
 		Self::remove_in_flight(&token, amount)?;
 		if delivered {
-			Self::credit_peer(destination, &token, amount)?;
-		} else if source == HUB_CHAIN_ID {
+			return Self::credit_peer(destination, &token, amount);
+		}
+		Self::give_back_rate_limit(destination, &token, amount, sent_at);
+		if source == HUB_CHAIN_ID {
 			let sender = Self::h256_to_account(&message.sender)?;
 			let asset = Self::hub_asset(&token)?;
 			if with_storage_layer(|| Self::pay_to_account(&sender, asset, amount)).is_err() {
@@ -78,6 +86,7 @@ impl<T: Config> MessageHandler<T::MaxPayload> for Pallet<T> {
 			}
 			Self::deposit_event(Event::TransferRefunded { sender, token, amount, destination });
 		} else {
+			Self::give_back_rate_limit(source, &token, amount, sent_at);
 			Self::credit_peer(source, &token, amount)?;
 			Self::deposit_event(Event::RouteReverted { source, destination, token, amount });
 		}

@@ -42,7 +42,7 @@ use polkadot_sdk::sp_runtime::DispatchResult;
 
 /// Reports the `index`-th message the hub sent as delivered.
 fn delivered(index: usize) {
-	assert_ok!(AssetLock::on_outcome(&MockMessenger::sent()[index], true));
+	assert_ok!(AssetLock::on_outcome(&MockMessenger::sent()[index], true, 1));
 }
 
 /// Brings `amount` of A's token 1 to `who` on the hub; returns its wrapped asset id.
@@ -95,7 +95,7 @@ fn the_native_token_is_escrowed_for_its_destination() {
 		assert_eq!(Escrowed::<Test>::get(B, NATIVE), 1_000);
 		// Reported twice, it is refused (the messaging pallet reports each message once).
 		assert_noop!(
-			AssetLock::on_outcome(&MockMessenger::sent()[0], true),
+			AssetLock::on_outcome(&MockMessenger::sent()[0], true, 1),
 			Error::<Test>::ExceedsInFlight
 		);
 	});
@@ -253,7 +253,7 @@ fn a_transfer_that_was_not_delivered_is_refunded() {
 
 		assert_ok!(transfer_out(ALICE, NATIVE, 300, B));
 		let sent = MockMessenger::sent()[1].clone();
-		assert_ok!(AssetLock::on_outcome(&sent, false));
+		assert_ok!(AssetLock::on_outcome(&sent, false, 1));
 		assert_eq!(Balances::balance(&ALICE), INITIAL_BALANCE - 1_000);
 		assert_eq!(Escrowed::<Test>::get(B, NATIVE), 1_000);
 		System::assert_last_event(
@@ -266,7 +266,7 @@ fn a_transfer_that_was_not_delivered_is_refunded() {
 		assert_ok!(transfer_out(BOB, token(A, 1), 50, A));
 		assert_eq!(Assets::balance(id, BOB), 0);
 		let sent = MockMessenger::sent()[2].clone();
-		assert_ok!(AssetLock::on_outcome(&sent, false));
+		assert_ok!(AssetLock::on_outcome(&sent, false, 1));
 		assert_eq!(Assets::balance(id, BOB), 50);
 		assert_eq!(LockedAtHome::<Test>::get(token(A, 1)), 50);
 		assert_eq!(InFlight::<Test>::get(token(A, 1)), 0);
@@ -280,7 +280,7 @@ fn a_refund_that_cannot_be_paid_is_kept_for_its_owner() {
 		// Alice empties her account: a refund below the existential deposit cannot recreate it.
 		assert_ok!(Balances::transfer_all(RuntimeOrigin::signed(ALICE), 3, false));
 		assert_eq!(Balances::balance(&ALICE), 0);
-		assert_ok!(AssetLock::on_outcome(&MockMessenger::sent()[0], false));
+		assert_ok!(AssetLock::on_outcome(&MockMessenger::sent()[0], false, 1));
 		assert_eq!(RefundsDue::<Test>::get(ALICE, NATIVE), ED - 1);
 		System::assert_has_event(
 			Event::RefundDeferred { owner: ALICE, token: NATIVE, amount: ED - 1 }.into(),
@@ -318,16 +318,16 @@ fn routed_transfers_move_claims_between_chains() {
 		assert_eq!(LockedAtHome::<Test>::get(token(A, 1)), 500);
 		assert_eq!(InFlight::<Test>::get(token(A, 1)), 500);
 		assert_noop!(route(C, B, 1), Error::<Test>::ExceedsEscrow);
-		assert_ok!(AssetLock::on_outcome(&a_to_c, true));
+		assert_ok!(AssetLock::on_outcome(&a_to_c, true, 1));
 		assert_eq!(Escrowed::<Test>::get(C, token(A, 1)), 500);
 		// C to B: the claim moves.
 		let c_to_b = route(C, B, 200).unwrap();
 		assert_eq!(Escrowed::<Test>::get(C, token(A, 1)), 300);
-		assert_ok!(AssetLock::on_outcome(&c_to_b, true));
+		assert_ok!(AssetLock::on_outcome(&c_to_b, true, 1));
 		assert_eq!(Escrowed::<Test>::get(B, token(A, 1)), 200);
 		// B back home to A.
 		let b_to_a = route(B, A, 200).unwrap();
-		assert_ok!(AssetLock::on_outcome(&b_to_a, true));
+		assert_ok!(AssetLock::on_outcome(&b_to_a, true, 1));
 		assert_eq!(LockedAtHome::<Test>::get(token(A, 1)), 300);
 		// C holds 300 and cannot route more.
 		assert_noop!(route(C, B, 301), Error::<Test>::ExceedsEscrow);
@@ -343,7 +343,7 @@ fn routed_transfers_move_claims_between_chains() {
 		// A route that fails at its destination is reversed: C gets its claim back.
 		let failed = route(C, B, 150).unwrap();
 		assert_eq!(Escrowed::<Test>::get(C, token(A, 1)), 50);
-		assert_ok!(AssetLock::on_outcome(&failed, false));
+		assert_ok!(AssetLock::on_outcome(&failed, false, 1));
 		assert_eq!(Escrowed::<Test>::get(C, token(A, 1)), 200);
 		assert_eq!(Escrowed::<Test>::get(B, token(A, 1)), 0);
 		System::assert_last_event(
@@ -353,7 +353,7 @@ fn routed_transfers_move_claims_between_chains() {
 		// One from home, reversed: A's lock shrinks back.
 		let from_home = route(A, B, 40).unwrap();
 		assert_eq!(LockedAtHome::<Test>::get(token(A, 1)), 340);
-		assert_ok!(AssetLock::on_outcome(&from_home, false));
+		assert_ok!(AssetLock::on_outcome(&from_home, false, 1));
 		assert_eq!(LockedAtHome::<Test>::get(token(A, 1)), 300);
 	});
 }
@@ -377,7 +377,7 @@ fn pauses_stop_transfers_but_not_refunds() {
 			AssetLock::on_route(&transfer(A, B, token(A, 1), 1, H256::zero())),
 			Error::<Test>::ChainPaused
 		);
-		assert_ok!(AssetLock::on_outcome(&sent, false));
+		assert_ok!(AssetLock::on_outcome(&sent, false, 1));
 		assert_ok!(AssetLock::set_chain_paused(RuntimeOrigin::root(), B, false));
 		assert_ok!(transfer_out(ALICE, NATIVE, 1, B));
 
@@ -427,6 +427,32 @@ fn rate_limits_bound_each_window() {
 		// Removing the limit.
 		assert_ok!(AssetLock::set_rate_limit(RuntimeOrigin::root(), B, NATIVE, None));
 		assert_ok!(transfer_out(ALICE, NATIVE, 5_000, B));
+	});
+}
+
+#[test]
+fn a_refunded_transfer_gives_its_rate_limit_back_in_its_window() {
+	build_and_execute(|| {
+		let limit = RateLimit { amount: 1_000, window: 10 };
+		assert_ok!(AssetLock::set_rate_limit(RuntimeOrigin::root(), B, NATIVE, Some(limit)));
+		// Two round trips use up the window: sent, then refunded on proof of non-receipt.
+		assert_ok!(transfer_out(ALICE, NATIVE, 600, B));
+		assert_ok!(transfer_out(ALICE, NATIVE, 400, B));
+		assert_noop!(transfer_out(BOB, NATIVE, 1, B), Error::<Test>::RateLimitExceeded);
+		let sent = MockMessenger::sent();
+		assert_ok!(AssetLock::on_outcome(&sent[0], false, 1));
+		assert_eq!(RateUsages::<Test>::get(B, NATIVE).used, 400);
+		// Nothing moved for the refunded 600: another user may move it.
+		assert_ok!(transfer_out(BOB, NATIVE, 600, B));
+		assert_noop!(transfer_out(BOB, NATIVE, 1, B), Error::<Test>::RateLimitExceeded);
+		// A delivered transfer keeps its share.
+		assert_ok!(AssetLock::on_outcome(&MockMessenger::sent()[2], true, 1));
+		assert_eq!(RateUsages::<Test>::get(B, NATIVE).used, 1_000);
+		// A refund after its window ended gives nothing to the next window.
+		System::set_block_number(11);
+		assert_ok!(transfer_out(BOB, NATIVE, 900, B));
+		assert_ok!(AssetLock::on_outcome(&sent[1], false, 1));
+		assert_eq!(RateUsages::<Test>::get(B, NATIVE), RateUsage { window_start: 11, used: 900 });
 	});
 }
 
@@ -635,7 +661,7 @@ mod sequences {
 				if *index < open.len() {
 					let message = open.remove(*index);
 					// An undo must always succeed: nothing is lost on failure.
-					with_storage_layer(|| AssetLock::on_outcome(&message, *delivered))
+					with_storage_layer(|| AssetLock::on_outcome(&message, *delivered, 1))
 						.expect("an outcome is always accounted");
 				}
 			},
@@ -684,7 +710,7 @@ mod sequences {
 				}
 				// Every open transfer can still be undone; then nothing is in flight.
 				for message in open.drain(..).rev() {
-					prop_assert!(AssetLock::on_outcome(&message, false).is_ok());
+					prop_assert!(AssetLock::on_outcome(&message, false, 1).is_ok());
 				}
 				prop_assert_eq!(AssetLock::do_try_state(), Ok(()));
 				prop_assert_eq!(InFlight::<Test>::iter().filter(|(_, v)| *v > 0).count(), 0);

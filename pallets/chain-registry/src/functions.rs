@@ -5,7 +5,10 @@ use crate::{
 	ChainNameOf, ChainRecord, Chains, Config, Error, Event, HoldReason, Pallet, VerifierConfigOf,
 };
 use alloc::vec::Vec;
-use fusion_hub_primitives::{message::HUB_CHAIN_ID, ChainId, ChainKind, ChainStatus, ChainUsage};
+use fusion_hub_primitives::{
+	message::HUB_CHAIN_ID, ChainId, ChainKind, ChainStatus, ChainTrustReset, ChainUsage,
+	VerifierConfig,
+};
 use polkadot_sdk::{
 	frame_support::{
 		ensure,
@@ -34,6 +37,7 @@ impl<T: Config> Pallet<T> {
 		verifier.validate_for(&kind).map_err(Error::<T>::from)?;
 
 		let deposit = T::ChainDeposit::get();
+		let committee_floor = verifier.threshold_ratio();
 		// The first write: if the operator cannot pay, nothing has been written.
 		T::Currency::hold(&HoldReason::ChainDeposit.into(), &operator, deposit)?;
 
@@ -44,6 +48,7 @@ impl<T: Config> Pallet<T> {
 				name,
 				kind,
 				verifier,
+				committee_floor,
 				operator: operator.clone(),
 				deposit,
 				status: ChainStatus::Proposed,
@@ -129,6 +134,7 @@ impl<T: Config> Pallet<T> {
 		record.status = ChainStatus::Retired;
 		record.status_changed_at = frame_system::Pallet::<T>::block_number();
 		Chains::<T>::insert(chain_id, record);
+		T::TrustReset::on_retired(chain_id);
 		Self::deposit_event(Event::ChainRetired { chain_id, operator, released });
 		Ok(())
 	}
@@ -137,40 +143,50 @@ impl<T: Config> Pallet<T> {
 		chain_id: ChainId,
 		verifier: VerifierConfigOf<T>,
 	) -> DispatchResult {
-		Self::replace_verifier(chain_id, verifier, |status| match status {
-			ChainStatus::Retired => Err(Error::<T>::ChainRetired),
-			_ => Ok(()),
+		Chains::<T>::try_mutate(chain_id, |maybe_record| -> DispatchResult {
+			let record = maybe_record.as_mut().ok_or(Error::<T>::ChainNotFound)?;
+			ensure!(record.status != ChainStatus::Retired, Error::<T>::ChainRetired);
+			verifier.validate_for(&record.kind).map_err(Error::<T>::from)?;
+			// Attestations are bound to the set id: reusing one would make the old set's
+			// signatures valid again.
+			if record.verifier.same_kind(&verifier) {
+				ensure!(
+					verifier.set_id() > record.verifier.set_id(),
+					Error::<T>::SetIdNotIncreased
+				);
+			}
+			record.committee_floor = verifier.threshold_ratio();
+			record.verifier = verifier;
+			Ok(())
 		})?;
+		// Nothing the old verifier proved backs a proof any more: a verifier is replaced by
+		// decree because it can no longer be trusted, or can no longer move on.
+		T::TrustReset::on_verifier_replaced(chain_id);
 		Self::deposit_event(Event::VerifierUpdated { chain_id });
 		Ok(())
 	}
 
+	/// Records a verifier the chain proved itself (a committee handover, a GRANDPA set change).
+	/// The chain must be active and a committee must keep at least the share of signers
+	/// governance admitted.
 	pub(crate) fn do_rotate_verifier(
 		chain_id: ChainId,
 		verifier: VerifierConfigOf<T>,
 	) -> DispatchResult {
-		Self::replace_verifier(chain_id, verifier, |status| match status {
-			ChainStatus::Active => Ok(()),
-			_ => Err(Error::<T>::NotActive),
+		Chains::<T>::try_mutate(chain_id, |maybe_record| -> DispatchResult {
+			let record = maybe_record.as_mut().ok_or(Error::<T>::ChainNotFound)?;
+			ensure!(record.status == ChainStatus::Active, Error::<T>::NotActive);
+			verifier.validate_for(&record.kind).map_err(Error::<T>::from)?;
+			if let (Some(floor), VerifierConfig::Committee(committee)) =
+				(record.committee_floor, &verifier)
+			{
+				ensure!(floor.admits(committee), Error::<T>::ThresholdRatioLowered);
+			}
+			record.verifier = verifier;
+			Ok(())
 		})?;
 		Self::deposit_event(Event::VerifierRotated { chain_id });
 		Ok(())
-	}
-
-	/// Replaces the chain's verifier with `verifier` if `allowed` accepts the chain's status and
-	/// the configuration suits its kind. Writes nothing on failure.
-	fn replace_verifier(
-		chain_id: ChainId,
-		verifier: VerifierConfigOf<T>,
-		allowed: impl FnOnce(ChainStatus) -> Result<(), Error<T>>,
-	) -> DispatchResult {
-		Chains::<T>::try_mutate(chain_id, |maybe_record| -> DispatchResult {
-			let record = maybe_record.as_mut().ok_or(Error::<T>::ChainNotFound)?;
-			allowed(record.status)?;
-			verifier.validate_for(&record.kind).map_err(Error::<T>::from)?;
-			record.verifier = verifier;
-			Ok(())
-		})
 	}
 
 	/// Moves the chain to `to` if `allowed` accepts its current status, records the block, and
@@ -235,6 +251,11 @@ impl<T: Config> Pallet<T> {
 				record.verifier.validate_for(&record.kind).is_ok(),
 				"a chain has an invalid verifier configuration"
 			);
+			if let (Some(floor), VerifierConfig::Committee(committee)) =
+				(record.committee_floor, &record.verifier)
+			{
+				ensure!(floor.admits(committee), "a committee is below its admitted threshold");
+			}
 			ensure!(
 				record.proposed_at <= record.status_changed_at,
 				"a chain changed status before it was proposed"

@@ -30,7 +30,8 @@ impl<T: Config> ChainRegistry for Pallet<T> {
 	}
 
 	/// Costs one read and one write, and a check of the configuration linear in its keys:
-	/// `WeightInfo::update_verifier_*`. The caller accounts for it.
+	/// `WeightInfo::update_verifier_*`. The caller accounts for it. Refuses a committee below
+	/// the threshold ratio governance admitted (`ThresholdRatioLowered`).
 	fn rotate_verifier(chain_id: ChainId, verifier: VerifierConfigOf<T>) -> DispatchResult {
 		Self::do_rotate_verifier(chain_id, verifier)
 	}
@@ -57,6 +58,7 @@ impl<T: Config> ChainRegistry for Pallet<T> {
 			ChainRecord {
 				name: BoundedVec::truncate_from(b"benchmark".to_vec()),
 				kind,
+				committee_floor: verifier.threshold_ratio(),
 				verifier,
 				operator,
 				deposit: Zero::zero(),

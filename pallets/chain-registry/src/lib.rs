@@ -127,6 +127,10 @@ pub mod pallet {
 		/// Suspends an active chain in an emergency; nothing else.
 		type EmergencyOrigin: EnsureOrigin<Self::RuntimeOrigin>;
 
+		/// The pallets that keep per-chain state: told when governance replaces a verifier (they
+		/// drop what it proved) and when a chain is retired (they prune it).
+		type TrustReset: fusion_hub_primitives::ChainTrustReset;
+
 		/// What other pallets still hold for a chain (messages pending to or routed from it): a
 		/// chain in use is not retired.
 		type Usage: fusion_hub_primitives::ChainUsage;
@@ -240,6 +244,14 @@ pub mod pallet {
 		DuplicateAuthority,
 		/// The id is the hub's own on message channels (`HUB_CHAIN_ID`).
 		ReservedChainId,
+		/// The committee's threshold is not a Byzantine supermajority: it must be above two
+		/// thirds of the members.
+		ThresholdBelowSupermajority,
+		/// A handover asks for a smaller share of signers than the committee governance admitted.
+		ThresholdRatioLowered,
+		/// The new verifier's set id is not above the current one's: attestations of a reused
+		/// set id would be valid again.
+		SetIdNotIncreased,
 	}
 
 	#[pallet::hooks]
@@ -326,24 +338,35 @@ pub mod pallet {
 			Self::do_resume_chain(chain_id)
 		}
 
-		/// Retires a chain for good: its deposit returns to the operator and its record stays
-		/// as `Retired`, so that its id is never reused.
+		/// Retires a chain for good: its deposit returns to the operator, its record stays as
+		/// `Retired` so that its id is never reused, and the other pallets prune their state of
+		/// it (`TrustReset`: headers, channel nonces).
 		///
 		/// The call fails if the origin is not `GovernanceOrigin`, the chain is unknown
 		/// (`ChainNotFound`), still `Proposed` (`NotAdmitted`) or already `Retired`
 		/// (`ChainRetired`), or messages are still pending to or routed from it (`ChainInUse`).
 		#[pallet::call_index(5)]
-		#[pallet::weight(T::WeightInfo::retire_chain())]
+		#[pallet::weight(
+			T::WeightInfo::retire_chain().saturating_add(
+				<T::TrustReset as fusion_hub_primitives::ChainTrustReset>::retired_weight()
+			)
+		)]
 		pub fn retire_chain(origin: OriginFor<T>, chain_id: ChainId) -> DispatchResult {
 			T::GovernanceOrigin::ensure_origin(origin)?;
 			Self::do_retire_chain(chain_id)
 		}
 
-		/// Replaces a chain's verifier configuration. The status does not change.
+		/// Replaces a chain's verifier configuration: the reset of a light client that can no
+		/// longer be trusted or can no longer move on. The status does not change; the headers
+		/// the hub verified under the old verifier are dropped (`TrustReset`), so the next one
+		/// the new verifier proves starts the chain again, at any height (a GRANDPA verifier
+		/// carries its own trusted header). A committee's threshold ratio becomes the floor for
+		/// its handovers.
 		///
 		/// The call fails if the origin is not `GovernanceOrigin`, the chain is unknown
-		/// (`ChainNotFound`) or `Retired` (`ChainRetired`), or its kind cannot use the verifier
-		/// or the verifier is invalid (see the errors).
+		/// (`ChainNotFound`) or `Retired` (`ChainRetired`), its kind cannot use the verifier or
+		/// the verifier is invalid (see the errors), or a verifier of the same kind keeps or
+		/// lowers the set id (`SetIdNotIncreased`).
 		#[pallet::call_index(6)]
 		#[pallet::weight(Pallet::<T>::update_verifier_weight(verifier))]
 		pub fn update_verifier(
@@ -370,15 +393,17 @@ impl<T: Config> Pallet<T> {
 		}
 	}
 
-	/// Weight of `update_verifier`: checking a configuration costs in its number of keys.
+	/// Weight of `update_verifier`: checking a configuration costs in its number of keys; the
+	/// other pallets then drop what the old verifier proved.
 	fn update_verifier_weight(verifier: &VerifierConfigOf<T>) -> frame_support::weights::Weight {
-		match verifier {
+		use fusion_hub_primitives::ChainTrustReset;
+		T::TrustReset::verifier_replaced_weight().saturating_add(match verifier {
 			VerifierConfig::Grandpa(grandpa) => {
 				T::WeightInfo::update_verifier_grandpa(grandpa.authorities.len() as u32)
 			},
 			VerifierConfig::Committee(_) | VerifierConfig::RelayChain => {
 				T::WeightInfo::update_verifier_committee(verifier.key_count())
 			},
-		}
+		})
 	}
 }

@@ -71,6 +71,7 @@ impl pallet_chain_registry::Config for Test {
 	type GovernanceOrigin = EnsureSignedBy<Governance, u64>;
 	type EmergencyOrigin = EnsureSignedBy<Emergency, u64>;
 	type Usage = MockUsage;
+	type TrustReset = MockTrustReset;
 	type MaxChains = ConstU32<MAX_CHAINS>;
 	type MaxNameLength = ConstU32<MAX_NAME_LENGTH>;
 	type MaxCommitteeSize = ConstU32<MAX_COMMITTEE_SIZE>;
@@ -102,6 +103,35 @@ impl MockUsage {
 impl fusion_hub_primitives::ChainUsage for MockUsage {
 	fn is_in_use(chain_id: fusion_hub_primitives::ChainId) -> bool {
 		IN_USE.with(|chains| chains.borrow().contains(&chain_id))
+	}
+}
+
+std::thread_local! {
+	static RESETS: core::cell::RefCell<Vec<(&'static str, fusion_hub_primitives::ChainId)>> = Default::default();
+}
+
+/// What the proof verifier would be told: the resets, in order.
+pub struct MockTrustReset;
+
+impl MockTrustReset {
+	/// The resets so far: `("verifier", id)` or `("retired", id)`.
+	pub fn resets() -> Vec<(&'static str, fusion_hub_primitives::ChainId)> {
+		RESETS.with(|resets| resets.borrow().clone())
+	}
+}
+
+impl fusion_hub_primitives::ChainTrustReset for MockTrustReset {
+	fn on_verifier_replaced(chain_id: fusion_hub_primitives::ChainId) {
+		RESETS.with(|resets| resets.borrow_mut().push(("verifier", chain_id)));
+	}
+	fn on_retired(chain_id: fusion_hub_primitives::ChainId) {
+		RESETS.with(|resets| resets.borrow_mut().push(("retired", chain_id)));
+	}
+	fn verifier_replaced_weight() -> polkadot_sdk::frame_support::weights::Weight {
+		Default::default()
+	}
+	fn retired_weight() -> polkadot_sdk::frame_support::weights::Weight {
+		Default::default()
 	}
 }
 

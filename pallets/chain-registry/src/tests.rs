@@ -6,7 +6,7 @@ use crate::{
 use codec::{Decode, Encode};
 use fusion_hub_primitives::{
 	ChainId, ChainKind, ChainRegistry as RegistryTrait, ChainStatus, CommitteeConfig, CommitteeKey,
-	GrandpaAuthority, GrandpaConfig, LedgerPlatform, TrustedHeader, VerifierConfig,
+	GrandpaAuthority, GrandpaConfig, LedgerPlatform, ThresholdRatio, TrustedHeader, VerifierConfig,
 };
 use polkadot_sdk::{
 	frame_support::{
@@ -37,16 +37,24 @@ fn eth(n: u8) -> CommitteeKey {
 }
 
 fn committee_of(members: Vec<CommitteeKey>, threshold: u32) -> VerifierConfigOf<Test> {
+	committee_in_set(members, threshold, 0)
+}
+
+fn committee_in_set(
+	members: Vec<CommitteeKey>,
+	threshold: u32,
+	set_id: u64,
+) -> VerifierConfigOf<Test> {
 	VerifierConfig::Committee(CommitteeConfig {
 		members: BoundedVec::try_from(members).expect("committee within bounds"),
 		threshold,
-		set_id: 0,
+		set_id,
 	})
 }
 
-/// A valid 2-of-3 committee mixing the three key schemes.
+/// A valid 3-of-3 committee mixing the three key schemes.
 fn committee() -> VerifierConfigOf<Test> {
-	committee_of(vec![ed(1), sr(2), eth(3)], 2)
+	committee_of(vec![ed(1), sr(2), eth(3)], 3)
 }
 
 fn authority(n: u8, weight: u64) -> GrandpaAuthority {
@@ -173,6 +181,7 @@ fn propose_chain_stores_a_proposed_record_and_holds_the_deposit() {
 				name: name("ethereum"),
 				kind: evm(),
 				verifier: committee(),
+				committee_floor: Some(ThresholdRatio { threshold: 3, members: 3 }),
 				operator: 1,
 				deposit: DEPOSIT,
 				status: ChainStatus::Proposed,
@@ -454,14 +463,147 @@ fn invalid_committees_are_refused() {
 		);
 		assert_refused(
 			fabric(),
-			committee_of(vec![ed(1), sr(2), ed(1)], 2),
+			committee_of(vec![ed(1), sr(2), ed(1)], 3),
 			Error::<Test>::DuplicateCommitteeMember,
 		);
 		assert_refused(
 			substrate(),
-			committee_of(vec![eth(4), eth(4)], 1),
+			committee_of(vec![eth(4), eth(4)], 2),
 			Error::<Test>::DuplicateCommitteeMember,
 		);
+	});
+}
+
+#[test]
+fn committees_need_a_byzantine_supermajority() {
+	build_and_execute(|| {
+		// k > 2n/3: 1 of 2, 2 of 3, 2 of 4, 4 of 6 and 85 of 128 are not enough.
+		for (members, threshold) in [(2u8, 1u32), (3, 2), (4, 2), (6, 4)] {
+			assert_refused(
+				evm(),
+				committee_of((1..=members).map(ed).collect(), threshold),
+				Error::<Test>::ThresholdBelowSupermajority,
+			);
+		}
+	});
+	// 1 of 1, 2 of 2, 3 of 3, 3 of 4, 5 of 7 are.
+	for (members, threshold) in [(1u8, 1u32), (2, 2), (3, 3), (4, 3), (7, 5)] {
+		build_and_execute(|| {
+			assert_ok!(ChainRegistry::propose_chain(
+				RuntimeOrigin::signed(1),
+				60,
+				name("bft"),
+				evm(),
+				committee_of((1..=members).map(ed).collect(), threshold),
+			));
+		});
+	}
+}
+
+#[test]
+fn a_handover_may_not_lower_the_admitted_threshold_ratio() {
+	build_and_execute(|| {
+		// Governance admitted 3 of 3.
+		chain_in(1, ChainStatus::Active);
+		let lower = committee_in_set(vec![ed(1), ed(2), ed(3), ed(4)], 3, 1);
+		assert_noop!(
+			<ChainRegistry as RegistryTrait>::rotate_verifier(1, lower.clone()),
+			Error::<Test>::ThresholdRatioLowered
+		);
+		// The same share or more is fine: 4 of 4.
+		let same = committee_in_set(vec![ed(1), ed(2), ed(3), ed(4)], 4, 1);
+		assert_ok!(<ChainRegistry as RegistryTrait>::rotate_verifier(1, same));
+		// Governance may lower it; the new ratio is the floor from then on.
+		assert_ok!(ChainRegistry::update_verifier(
+			governance(),
+			1,
+			committee_in_set(vec![ed(1), ed(2), ed(3), ed(4)], 3, 2)
+		));
+		assert_eq!(
+			Chains::<Test>::get(1).unwrap().committee_floor,
+			Some(ThresholdRatio { threshold: 3, members: 4 })
+		);
+		// 5 of 7 is below 3 of 4; 6 of 8 is the same share.
+		assert_noop!(
+			<ChainRegistry as RegistryTrait>::rotate_verifier(
+				1,
+				committee_in_set((1..=7).map(ed).collect(), 5, 3)
+			),
+			Error::<Test>::ThresholdRatioLowered
+		);
+		let eight = committee_in_set((1..=8).map(ed).collect(), 6, 3);
+		assert_ok!(<ChainRegistry as RegistryTrait>::rotate_verifier(1, eight));
+		ChainRegistry::do_try_state().unwrap();
+	});
+}
+
+#[test]
+fn update_verifier_moves_the_set_id_strictly_forward() {
+	build_and_execute(|| {
+		chain_in(1, ChainStatus::Active);
+		assert_ok!(ChainRegistry::update_verifier(
+			governance(),
+			1,
+			committee_in_set(vec![ed(1), ed(2), ed(3)], 3, 4)
+		));
+		for set_id in [0, 3, 4] {
+			assert_noop!(
+				ChainRegistry::update_verifier(
+					governance(),
+					1,
+					committee_in_set(vec![ed(7), ed(8), ed(9)], 3, set_id)
+				),
+				Error::<Test>::SetIdNotIncreased
+			);
+		}
+		assert_ok!(ChainRegistry::update_verifier(
+			governance(),
+			1,
+			committee_in_set(vec![ed(7), ed(8), ed(9)], 3, 5)
+		));
+	});
+	build_and_execute(|| {
+		// GRANDPA sets too (the registered set is 7).
+		assert_ok!(ChainRegistry::propose_chain(
+			RuntimeOrigin::signed(1),
+			2,
+			name("solo"),
+			substrate(),
+			grandpa()
+		));
+		assert_noop!(
+			ChainRegistry::update_verifier(governance(), 2, grandpa()),
+			Error::<Test>::SetIdNotIncreased
+		);
+		let VerifierConfig::Grandpa(mut next) = grandpa() else { unreachable!() };
+		next.set_id = 8;
+		assert_ok!(ChainRegistry::update_verifier(governance(), 2, VerifierConfig::Grandpa(next)));
+	});
+}
+
+#[test]
+fn governance_resets_and_retirements_are_passed_on() {
+	build_and_execute(|| {
+		chain_in(1, ChainStatus::Active);
+		assert_eq!(MockTrustReset::resets(), vec![]);
+		assert_ok!(ChainRegistry::update_verifier(
+			governance(),
+			1,
+			committee_in_set(vec![ed(7)], 1, 1)
+		));
+		assert_eq!(MockTrustReset::resets(), vec![("verifier", 1)]);
+		// A refused update tells nobody.
+		assert_noop!(
+			ChainRegistry::update_verifier(governance(), 1, committee_in_set(vec![ed(7)], 1, 1)),
+			Error::<Test>::SetIdNotIncreased
+		);
+		// A proven rotation is not a reset: what the chain proved stays.
+		assert_ok!(<ChainRegistry as RegistryTrait>::rotate_verifier(
+			1,
+			committee_in_set(vec![ed(8)], 1, 2)
+		));
+		assert_ok!(ChainRegistry::retire_chain(governance(), 1));
+		assert_eq!(MockTrustReset::resets(), vec![("verifier", 1), ("retired", 1)]);
 	});
 }
 
@@ -829,7 +971,7 @@ fn update_verifier_replaces_the_configuration_without_changing_status() {
 		build_and_execute(|| {
 			chain_in(1, from);
 			let changed_at = Chains::<Test>::get(1).unwrap().status_changed_at;
-			let rotated = committee_of(vec![sr(7), sr(8), sr(9), eth(10)], 3);
+			let rotated = committee_in_set(vec![sr(7), sr(8), sr(9), eth(10)], 3, 1);
 			System::set_block_number(13);
 
 			assert_ok!(ChainRegistry::update_verifier(governance(), 1, rotated.clone()));
@@ -932,7 +1074,7 @@ fn rotate_verifier_only_for_active_chains_and_valid_configurations() {
 		assert_noop!(
 			<ChainRegistry as RegistryTrait>::rotate_verifier(
 				1,
-				committee_of(vec![ed(7), ed(7)], 1)
+				committee_of(vec![ed(7), ed(7)], 2)
 			),
 			Error::<Test>::DuplicateCommitteeMember
 		);
@@ -959,7 +1101,11 @@ fn freeze_only_from_active_or_suspended() {
 fn a_frozen_chain_can_be_resumed_and_frozen_again() {
 	build_and_execute(|| {
 		chain_in(1, ChainStatus::Frozen);
-		assert_ok!(ChainRegistry::update_verifier(governance(), 1, committee_of(vec![ed(5)], 1)));
+		assert_ok!(ChainRegistry::update_verifier(
+			governance(),
+			1,
+			committee_in_set(vec![ed(5)], 1, 1)
+		));
 		assert_ok!(ChainRegistry::resume_chain(governance(), 1));
 		assert!(<ChainRegistry as RegistryTrait>::is_active(1));
 		assert_ok!(<ChainRegistry as RegistryTrait>::freeze(1));

@@ -2,7 +2,9 @@
 
 use crate::{Config, Error};
 use codec::{Decode, Encode, MaxEncodedLen};
-use fusion_hub_primitives::{ChainKind, ChainStatus, VerifierConfig, VerifierConfigError};
+use fusion_hub_primitives::{
+	ChainKind, ChainStatus, ThresholdRatio, VerifierConfig, VerifierConfigError,
+};
 use polkadot_sdk::{
 	frame_support::{traits::fungible, CloneNoBound, DebugNoBound, EqNoBound, PartialEqNoBound},
 	frame_system::pallet_prelude::BlockNumberFor,
@@ -34,6 +36,10 @@ pub struct ChainRecord<T: Config> {
 	pub kind: ChainKind,
 	/// How the hub decides that the chain's headers are final.
 	pub verifier: VerifierConfigOf<T>,
+	/// The threshold ratio of the committee governance admitted (at application or by
+	/// `update_verifier`): no handover may require a smaller share of signers. `None` for other
+	/// verifiers.
+	pub committee_floor: Option<ThresholdRatio>,
 	/// The account that applied; it paid the deposit and gets it back on retirement.
 	pub operator: T::AccountId,
 	/// The amount currently held from the operator for this chain: the deposit paid on
@@ -53,6 +59,9 @@ impl<T: Config> From<VerifierConfigError> for Error<T> {
 			VerifierConfigError::KindMismatch => Error::<T>::VerifierKindMismatch,
 			VerifierConfigError::EmptyCommittee => Error::<T>::EmptyCommittee,
 			VerifierConfigError::InvalidCommitteeThreshold => Error::<T>::InvalidCommitteeThreshold,
+			VerifierConfigError::ThresholdBelowSupermajority => {
+				Error::<T>::ThresholdBelowSupermajority
+			},
 			VerifierConfigError::DuplicateCommitteeMember => Error::<T>::DuplicateCommitteeMember,
 			VerifierConfigError::EmptyAuthoritySet => Error::<T>::EmptyAuthoritySet,
 			VerifierConfigError::ZeroAuthorityWeight => Error::<T>::ZeroAuthorityWeight,

@@ -125,7 +125,7 @@ impl<T: Config> Pallet<T> {
 		relayer: Option<H256>,
 	) -> DispatchResult {
 		let message = &pending.message;
-		T::Applications::on_outcome(message, outcome == ReceiptOutcome::Delivered)?;
+		T::Applications::on_outcome(message, outcome == ReceiptOutcome::Delivered, pending.block)?;
 		match pending.payer {
 			Some(payer) if message.fee > 0 => {
 				let earner = relayer

@@ -28,7 +28,7 @@ impl<T: Config> MessageHandler<T::MaxPayload> for DataRecordApp<T> {
 		Ok(())
 	}
 
-	fn on_outcome(_: &MessageOf<T>, _: bool) -> DispatchResult {
+	fn on_outcome(_: &MessageOf<T>, _: bool, _: u32) -> DispatchResult {
 		Ok(())
 	}
 

@@ -71,15 +71,24 @@ impl<T: Config> Pallet<T> {
 	}
 
 	pub(crate) fn deliver_weight(messages: &[(MessageOf<T>, InclusionProof)]) -> Weight {
-		messages.iter().fold(
-			T::WeightInfo::deliver_messages(messages.len() as u32),
-			|total, (message, proof)| {
-				total
-					.saturating_add(T::Verifier::inclusion_weight(proof))
-					.saturating_add(T::Applications::weight(message))
-					.saturating_add(T::WeightInfo::commit_leaves(1))
-			},
+		Self::delivered_weight(
+			messages.len() as u32,
+			messages.iter().map(|(message, proof)| (message, proof)),
 		)
+	}
+
+	/// A batch of `batch` messages of which `delivered` were delivered (the rest skipped): the
+	/// batch's base cost and each delivered message's proof, application and leaf.
+	pub(crate) fn delivered_weight<'a>(
+		batch: u32,
+		delivered: impl Iterator<Item = (&'a MessageOf<T>, &'a InclusionProof)>,
+	) -> Weight {
+		delivered.fold(T::WeightInfo::deliver_messages(batch), |total, (message, proof)| {
+			total
+				.saturating_add(T::Verifier::inclusion_weight(proof))
+				.saturating_add(T::Applications::weight(message))
+				.saturating_add(T::WeightInfo::commit_leaves(1))
+		})
 	}
 
 	pub(crate) fn acknowledge_weight(receipts: &[(Receipt, InclusionProof)]) -> Weight {
@@ -195,5 +204,25 @@ impl<T: Config> Pallet<T> {
 impl<T: Config> ChainUsage for Pallet<T> {
 	fn is_in_use(chain_id: ChainId) -> bool {
 		PendingCount::<T>::get(chain_id) > 0 || RoutedPendingFrom::<T>::get(chain_id) > 0
+	}
+}
+
+/// A retired chain never sends or receives again and its id is never reused: the nonces of its
+/// channel with the hub can go. Channels between it and other peers (routes) keep theirs; they
+/// are not bounded per chain.
+impl<T: Config> fusion_hub_primitives::ChainTrustReset for Pallet<T> {
+	fn on_verifier_replaced(_: ChainId) {}
+
+	fn on_retired(chain_id: ChainId) {
+		OutboundNonces::<T>::remove(chain_id);
+		InboundNonces::<T>::remove(chain_id, fusion_hub_primitives::HUB_CHAIN_ID);
+	}
+
+	fn verifier_replaced_weight() -> Weight {
+		Weight::zero()
+	}
+
+	fn retired_weight() -> Weight {
+		T::DbWeight::get().writes(2)
 	}
 }

@@ -17,24 +17,27 @@ use polkadot_sdk::{
 };
 
 impl<T: Config> Pallet<T> {
-	/// Delivers one message of `source`, proven against its verified header at `height`.
+	/// Delivers one message of `source`, proven against its verified header at `height`, or
+	/// skips it if its channel already took its nonce (another relayer was first): returns
+	/// whether it was delivered. A skipped message is not checked further; it changes nothing.
 	pub(crate) fn deliver_one(
 		relayer: &T::AccountId,
 		source: ChainId,
 		height: u32,
 		message: &MessageOf<T>,
 		proof: &InclusionProof,
-	) -> DispatchResult {
+	) -> Result<bool, DispatchError> {
 		ensure!(message.source == source, Error::<T>::WrongChain);
+		let destination = message.destination;
+		let last = InboundNonces::<T>::get(source, destination);
+		if message.nonce <= last {
+			return Ok(false);
+		}
+		ensure!(message.nonce == last.saturating_add(1), Error::<T>::NonceGap);
 		let encoded = message.abi_encode();
 		let leaf = keccak_standard_leaf(&encoded);
 		ensure!(proof_commits_to(proof, &leaf, &encoded), Error::<T>::ProofNotForMessage);
 		T::Verifier::verify_inclusion(source, height, proof).map_err(Error::<T>::from_inclusion)?;
-
-		let destination = message.destination;
-		let last = InboundNonces::<T>::get(source, destination);
-		ensure!(message.nonce > last, Error::<T>::NonceReplayed);
-		ensure!(message.nonce == last.saturating_add(1), Error::<T>::NonceGap);
 		InboundNonces::<T>::insert(source, destination, message.nonce);
 
 		let (outcome, error) = if destination == HUB_CHAIN_ID {
@@ -52,7 +55,7 @@ impl<T: Config> Pallet<T> {
 						destination,
 						nonce: message.nonce,
 					});
-					return Ok(());
+					return Ok(true);
 				},
 				Err(error) => (ReceiptOutcome::Failed, Some(error)),
 			}
@@ -74,7 +77,7 @@ impl<T: Config> Pallet<T> {
 			error,
 			relayer: relayer.clone(),
 		});
-		Ok(())
+		Ok(true)
 	}
 
 	/// Routes a message to another peer, or says why not (a `Failed` receipt to its source).

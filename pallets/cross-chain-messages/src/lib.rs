@@ -111,6 +111,7 @@ pub const OUTBOUND_ROOTS_DIGEST_PREFIX: [u8; 4] = *b"fhmr";
 #[frame_support::pallet]
 pub mod pallet {
 	use super::*;
+	use alloc::vec::Vec;
 	use fusion_hub_primitives::{
 		message::Timeout, ChainId, ChainRegistry, InclusionProof, MessageHandler, NonReceiptProof,
 		ReceiptOutcome, VerifyInclusion,
@@ -334,6 +335,9 @@ pub mod pallet {
 		RewardsClaimed { relayer: T::AccountId, amount: u128 },
 		/// The data-record application stored a record.
 		RecordStored { source: ChainId, sender: H256, length: u32 },
+		/// `skipped` messages of a batch from `source` had been delivered already (by another
+		/// relayer); the rest of the batch was delivered.
+		MessagesSkipped { source: ChainId, skipped: u32 },
 	}
 
 	#[pallet::error]
@@ -367,7 +371,7 @@ pub mod pallet {
 		WrongChain,
 		/// The proof is about another leaf than this message's or receipt's.
 		ProofNotForMessage,
-		/// The nonce was already delivered on its channel.
+		/// Every message of the batch was already delivered on its channel.
 		NonceReplayed,
 		/// The nonce skips at least one undelivered nonce of its channel.
 		NonceGap,
@@ -435,6 +439,10 @@ pub mod pallet {
 		/// Delivers messages of `source`, each proven against the verified header of `source` at
 		/// `height`. Nonces must follow their channel's last delivered nonce without a gap.
 		/// Application failures do not fail the call: they are recorded in receipts.
+		///
+		/// Messages another relayer delivered first are skipped (`MessagesSkipped`), and the
+		/// rest delivered: racing relayers do not void each other's batches, and the caller pays
+		/// only for what it delivered. A batch with nothing new fails (`NonceReplayed`).
 		#[pallet::call_index(0)]
 		#[pallet::weight(Pallet::<T>::deliver_weight(messages))]
 		pub fn deliver_messages(
@@ -442,12 +450,20 @@ pub mod pallet {
 			source: ChainId,
 			height: u32,
 			messages: BoundedVec<(MessageOf<T>, InclusionProof), T::MaxMessagesPerCall>,
-		) -> DispatchResult {
+		) -> DispatchResultWithPostInfo {
 			let relayer = ensure_signed(origin)?;
+			let mut delivered = Vec::with_capacity(messages.len());
 			for (message, proof) in messages.iter() {
-				Self::deliver_one(&relayer, source, height, message, proof)?;
+				if Self::deliver_one(&relayer, source, height, message, proof)? {
+					delivered.push((message, proof));
+				}
 			}
-			Ok(())
+			ensure!(!delivered.is_empty(), Error::<T>::NonceReplayed);
+			let skipped = (messages.len() - delivered.len()) as u32;
+			if skipped > 0 {
+				Self::deposit_event(Event::MessagesSkipped { source, skipped });
+			}
+			Ok(Some(Self::delivered_weight(messages.len() as u32, delivered.into_iter())).into())
 		}
 
 		/// Completes messages sent to (or routed to) `destination` with receipts proven against

@@ -293,7 +293,7 @@ impl MessageHandler<ConstU32<MAX_PAYLOAD>> for TestApp {
 	fn on_route(message: &MessageOf<Test>) -> DispatchResult {
 		Self::call(AppCall::Route(message.source, message.destination, message.nonce), message)
 	}
-	fn on_outcome(message: &MessageOf<Test>, delivered: bool) -> DispatchResult {
+	fn on_outcome(message: &MessageOf<Test>, delivered: bool, _: u32) -> DispatchResult {
 		CALLS.with(|calls| {
 			calls.borrow_mut().push(AppCall::Outcome(
 				message.source,
@@ -329,9 +329,9 @@ impl MessageHandler<ConstU32<MAX_PAYLOAD>> for Applications {
 			_ => Ok(()),
 		}
 	}
-	fn on_outcome(message: &MessageOf<Test>, delivered: bool) -> DispatchResult {
+	fn on_outcome(message: &MessageOf<Test>, delivered: bool, sent_at: u32) -> DispatchResult {
 		match message.app_id {
-			TEST_APP => TestApp::on_outcome(message, delivered),
+			TEST_APP => TestApp::on_outcome(message, delivered, sent_at),
 			_ => Ok(()),
 		}
 	}

@@ -28,6 +28,8 @@ fn deliver(
 		height,
 		proven(source, height, messages),
 	)
+	.map(|_| ())
+	.map_err(|error| error.error)
 }
 
 fn hub_message(nonce: u64) -> MessageOf<Test> {
@@ -123,6 +125,40 @@ fn nonces_are_strictly_ordered_per_channel() {
 		assert_ok!(deliver(A, 12, vec![hub_message(2)]));
 		assert_eq!(InboundNonces::<Test>::get(A, HUB_CHAIN_ID), 2);
 		assert_eq!(InboundNonces::<Test>::get(A, B), 1);
+	});
+}
+
+#[test]
+fn a_batch_skips_what_another_relayer_delivered_first() {
+	build_and_execute(|| {
+		// Relayer 4 delivers message 2 of a batch of three that RELAYER is about to send.
+		let batch = proven(A, 10, vec![hub_message(1), hub_message(2), hub_message(3)]);
+		assert_ok!(Messages::deliver_messages(
+			RuntimeOrigin::signed(4),
+			A,
+			10,
+			BoundedVec::truncate_from(batch[..2].to_vec())
+		));
+		let full = Messages::deliver_messages(RuntimeOrigin::signed(RELAYER), A, 10, batch.clone())
+			.expect("the rest is delivered");
+		assert_eq!(InboundNonces::<Test>::get(A, HUB_CHAIN_ID), 3);
+		assert!(System::events().iter().any(|record| record.event
+			== RuntimeEvent::Messages(Event::MessagesSkipped { source: A, skipped: 2 })));
+		// It pays only for the message it delivered.
+		let charged = Messages::deliver_weight(&batch);
+		let actual = full.actual_weight.expect("actual weight");
+		assert!(actual.ref_time() < charged.ref_time());
+		assert_eq!(actual, Messages::delivered_weight(3, batch[2..].iter().map(|(m, p)| (m, p))));
+		// Nothing new: refused, and nothing changes. A gap still fails the whole batch.
+		assert_noop!(
+			Messages::deliver_messages(RuntimeOrigin::signed(RELAYER), A, 10, batch),
+			Error::<Test>::NonceReplayed
+		);
+		let gap = proven(A, 11, vec![hub_message(3), hub_message(5)]);
+		assert_noop!(
+			Messages::deliver_messages(RuntimeOrigin::signed(RELAYER), A, 11, gap),
+			Error::<Test>::NonceGap
+		);
 	});
 }
 

@@ -109,11 +109,17 @@ fn max_committee<T: Config>() -> u32 {
 	MaxCommitteeSizeOf::<T>::get()
 }
 
-/// Registers [`CHAIN_ID`] as an EVM chain whose committee has `MaxCommitteeSize` members of
-/// `scheme` and threshold `threshold`; returns the signers.
+/// The largest committee (up to `MaxCommitteeSize`) for which `threshold` is a Byzantine
+/// supermajority: `3 * threshold > 2 * members`.
+fn largest_committee_for<T: Config>(threshold: u32) -> u32 {
+	(threshold.saturating_mul(3).saturating_sub(1) / 2).clamp(1, max_committee::<T>())
+}
+
+/// Registers [`CHAIN_ID`] as an EVM chain whose committee is the largest of `scheme` with
+/// threshold `threshold`; returns the signers.
 fn committee_chain<T: Config>(scheme: Scheme, threshold: u32) -> Vec<Signer> {
 	let signers: Vec<Signer> =
-		(0..max_committee::<T>()).map(|i| Signer::generate(scheme, i)).collect();
+		(0..largest_committee_for::<T>(threshold)).map(|i| Signer::generate(scheme, i)).collect();
 	let committee = CommitteeOf::<T> {
 		members: BoundedVec::try_from(signers.iter().map(Signer::key).collect::<Vec<_>>())
 			.expect("MaxCommitteeSize members; qed"),
@@ -147,6 +153,23 @@ fn fill_ring<T: Config>(chain_id: ChainId) {
 	HeaderRing::<T>::insert(chain_id, 1 % keep, 1);
 	BestNumbers::<T>::insert(chain_id, 1);
 	NextRingSlot::<T>::insert(chain_id, 0);
+}
+
+/// Keeps `count` verified headers of `chain_id`, at heights `0..count`, each in its ring slot.
+fn keep_headers<T: Config>(chain_id: ChainId, count: u32) {
+	for number in 0..count {
+		Pallet::<T>::import(
+			chain_id,
+			VerifiedHeader {
+				number,
+				hash: H256::repeat_byte(1),
+				state_root: H256::repeat_byte(2),
+				message_root: Some(H256::repeat_byte(3)),
+				timestamp: Some(0),
+				set_id: 0,
+			},
+		);
+	}
 }
 
 fn peer_header(number: u32) -> PeerHeader {
@@ -419,23 +442,41 @@ mod benchmarks {
 		));
 	}
 
-	/// Two conflicting headers, each attested by one ed25519 member of a committee of
-	/// `MaxCommitteeSize`.
+	/// Two headers of one height differing in their message root, each attested by the one
+	/// ed25519 member of a committee, with `h` headers kept (all dropped).
 	#[benchmark]
-	fn report_misbehaviour() {
+	fn report_misbehaviour(h: Linear<0, { T::HeadersToKeep::get().max(1) }>) {
 		let signers = committee_chain::<T>(Scheme::Ed25519, 1);
-		let attested = |fork: u8| {
-			let header = PeerHeader { hash: H256::repeat_byte(fork), ..peer_header(5) };
+		keep_headers::<T>(CHAIN_ID, h);
+		let attested = |message_root: u8| {
+			let header =
+				PeerHeader { message_root: H256::repeat_byte(message_root), ..peer_header(5) };
 			let attestation = attest::<T>(&signers[..1], &header_payload(CHAIN_ID, 0, &header));
 			AttestedHeader { header, attestation }
 		};
-		let (first, second) = (attested(1), attested(2));
+		let evidence =
+			Misbehaviour::ConflictingHeaders { set_id: 0, first: attested(1), second: attested(2) };
 		let caller: T::AccountId = whitelisted_caller();
 
 		#[extrinsic_call]
-		report_misbehaviour(RawOrigin::Signed(caller), CHAIN_ID, first, second);
+		report_misbehaviour(RawOrigin::Signed(caller), CHAIN_ID, evidence);
 
 		assert_eq!(T::Registry::status(CHAIN_ID), Some(fusion_hub_primitives::ChainStatus::Frozen));
+		assert_eq!(BestNumbers::<T>::get(CHAIN_ID), None);
+	}
+
+	/// Dropping `h` kept headers of a chain.
+	#[benchmark]
+	fn drop_headers(h: Linear<0, { T::HeadersToKeep::get().max(1) }>) {
+		committee_chain::<T>(Scheme::Ed25519, 1);
+		keep_headers::<T>(CHAIN_ID, h);
+
+		#[block]
+		{
+			Pallet::<T>::drop_headers(CHAIN_ID);
+		}
+
+		assert_eq!(Headers::<T>::iter_prefix(CHAIN_ID).count(), 0);
 	}
 
 	#[benchmark]

@@ -1,8 +1,8 @@
 //! The calls' logic, their weights, and the queries behind the runtime API.
 
 use crate::{
-	AttestationOf, AttestedHeaderOf, BestNumbers, CommitteeHandoverOf, CommitteeOf, Config, Error,
-	Event, HeaderRing, HeaderUpdateOf, Headers, NextRingSlot, Pallet, WeightInfo,
+	AttestationOf, BestNumbers, CommitteeHandoverOf, CommitteeOf, Config, Error, Event, HeaderRing,
+	HeaderUpdateOf, Headers, MisbehaviourOf, NextRingSlot, Pallet, PastCommittees, WeightInfo,
 };
 use fusion_hub_primitives::{
 	attestation::{handover_payload, header_payload, SignatureCounts},
@@ -116,6 +116,7 @@ impl<T: Config> Pallet<T> {
 		let members = handover.next.members.len() as u32;
 		let threshold = handover.next.threshold;
 		T::Registry::rotate_verifier(chain_id, VerifierConfig::Committee(handover.next))?;
+		Self::keep_past_committee(chain_id, committee);
 		Self::deposit_event(Event::CommitteeRotated {
 			chain_id,
 			set_id: next_set_id,
@@ -128,8 +129,7 @@ impl<T: Config> Pallet<T> {
 	pub(crate) fn do_report_misbehaviour(
 		reporter: T::AccountId,
 		chain_id: ChainId,
-		first: AttestedHeaderOf<T>,
-		second: AttestedHeaderOf<T>,
+		evidence: MisbehaviourOf<T>,
 	) -> DispatchResult {
 		let (status, verifier) = Self::registered(chain_id)?;
 		match status {
@@ -139,30 +139,57 @@ impl<T: Config> Pallet<T> {
 				return Err(Error::<T>::ChainNotActive.into())
 			},
 		}
-		let VerifierConfig::Committee(committee) = verifier else {
+		let VerifierConfig::Committee(current) = verifier else {
 			return Err(Error::<T>::NotCommitteeChain.into());
 		};
-		ensure!(
-			first.header.number == second.header.number && first.header.hash != second.header.hash,
-			Error::<T>::NotConflicting
-		);
-		for attested in [&first, &second] {
-			Self::verify_attestation(
-				&committee,
-				&attested.attestation,
-				&header_payload(chain_id, committee.set_id, &attested.header),
-			)?;
+		ensure!(evidence.is_conflict(), Error::<T>::NotConflicting);
+		let set_id = evidence.set_id();
+		let committee = if set_id == current.set_id {
+			current
+		} else {
+			PastCommittees::<T>::get(chain_id, set_id).ok_or(Error::<T>::UnknownCommitteeSet)?
+		};
+		for (payload, attestation) in evidence.statements(chain_id) {
+			Self::verify_attestation(&committee, attestation, &payload)?;
 		}
 
 		T::Registry::freeze(chain_id)?;
+		// A forged header must back nothing, also after governance resumes the chain.
+		Self::drop_headers(chain_id);
 		Self::deposit_event(Event::MisbehaviourReported {
 			chain_id,
-			number: first.header.number,
-			first_hash: first.header.hash,
-			second_hash: second.header.hash,
+			set_id,
+			height: evidence.height(),
 			reporter,
 		});
 		Ok(())
+	}
+
+	/// Keeps the committee that just handed over, and forgets the one `CommitteesToKeep` before
+	/// it: a chain keeps at most that many.
+	fn keep_past_committee(chain_id: ChainId, committee: CommitteeOf<T>) {
+		let keep = u64::from(T::CommitteesToKeep::get());
+		if keep == 0 {
+			return;
+		}
+		if let Some(expired) = committee.set_id.checked_sub(keep) {
+			PastCommittees::<T>::remove(chain_id, expired);
+		}
+		PastCommittees::<T>::insert(chain_id, committee.set_id, committee);
+	}
+
+	/// Drops every verified header of `chain_id`, its ring and best number, and the committees
+	/// it kept: nothing verified so far backs a proof any more, and the next verified header
+	/// starts the chain again. Bounded by `HeadersToKeep` and `CommitteesToKeep`.
+	pub(crate) fn drop_headers(chain_id: ChainId) {
+		// A chain keeps at most `HeadersToKeep` headers and ring slots and `CommitteesToKeep`
+		// committees: the drains are bounded.
+		let headers = Headers::<T>::drain_prefix(chain_id).count() as u32;
+		HeaderRing::<T>::drain_prefix(chain_id).for_each(drop);
+		PastCommittees::<T>::drain_prefix(chain_id).for_each(drop);
+		NextRingSlot::<T>::remove(chain_id);
+		BestNumbers::<T>::remove(chain_id);
+		Self::deposit_event(Event::HeadersDropped { chain_id, headers });
 	}
 
 	/// The chain's status and verifier configuration, in one registry read.
@@ -292,15 +319,11 @@ impl<T: Config> Pallet<T> {
 			.saturating_add(Self::signatures_weight(handover.attestation.counts()))
 	}
 
-	/// Weight of `report_misbehaviour`: the report benchmark, with one ed25519 signer per
-	/// attestation, plus the signatures of both.
-	pub(crate) fn report_misbehaviour_weight(
-		first: &AttestedHeaderOf<T>,
-		second: &AttestedHeaderOf<T>,
-	) -> Weight {
-		T::WeightInfo::report_misbehaviour()
-			.saturating_add(Self::signatures_weight(first.attestation.counts()))
-			.saturating_add(Self::signatures_weight(second.attestation.counts()))
+	/// Weight of `report_misbehaviour`: the report benchmark (one ed25519 signer per statement,
+	/// a full ring of headers dropped), plus the signatures of both statements.
+	pub(crate) fn report_misbehaviour_weight(evidence: &MisbehaviourOf<T>) -> Weight {
+		T::WeightInfo::report_misbehaviour(T::HeadersToKeep::get())
+			.saturating_add(Self::signatures_weight(evidence.counts()))
 	}
 
 	/// The highest verified header of `chain_id`. Backs `ProofVerifierApi::latest_header`.
@@ -335,6 +358,15 @@ impl<T: Config> Pallet<T> {
 			*slots.entry(chain_id).or_default() += 1;
 		}
 		ensure!(kept == slots, "kept headers and ring slots disagree");
+		let mut committees: BTreeMap<ChainId, u32> = BTreeMap::new();
+		for (chain_id, set_id, committee) in PastCommittees::<T>::iter() {
+			ensure!(committee.set_id == set_id, "a past committee is filed under another set id");
+			*committees.entry(chain_id).or_default() += 1;
+		}
+		ensure!(
+			committees.values().all(|count| *count <= T::CommitteesToKeep::get()),
+			"a chain keeps more than CommitteesToKeep past committees"
+		);
 		for (chain_id, best) in BestNumbers::<T>::iter() {
 			ensure!(Headers::<T>::contains_key(chain_id, best), "the best header is not kept");
 			ensure!(

@@ -2,10 +2,11 @@
 
 use crate::{Config, Pallet, WeightInfo};
 use fusion_hub_primitives::{
-	channel::ChannelStateCost, inclusion::InclusionCost, ChainId, ChainRegistry, ChannelState,
-	ChannelStateProof, InclusionError, InclusionProof, ProofUse, VerifiedHeader, VerifyInclusion,
+	channel::ChannelStateCost, inclusion::InclusionCost, ChainId, ChainRegistry, ChainTrustReset,
+	ChannelState, ChannelStateProof, InclusionError, InclusionProof, ProofUse, VerifiedHeader,
+	VerifyInclusion,
 };
-use polkadot_sdk::frame_support::weights::Weight;
+use polkadot_sdk::frame_support::{traits::Get, weights::Weight};
 
 impl<T: Config> VerifyInclusion for Pallet<T> {
 	fn verified_header(chain_id: ChainId, number: u32) -> Option<VerifiedHeader> {
@@ -57,6 +58,25 @@ impl<T: Config> VerifyInclusion for Pallet<T> {
 	#[cfg(feature = "runtime-benchmarks")]
 	fn insert_header_for_benchmarks(chain_id: ChainId, header: VerifiedHeader) {
 		Self::import(chain_id, header)
+	}
+}
+
+/// Governance replaced the verifier or retired the chain: what the old verifier proved goes.
+impl<T: Config> ChainTrustReset for Pallet<T> {
+	fn on_verifier_replaced(chain_id: ChainId) {
+		Self::drop_headers(chain_id)
+	}
+
+	fn on_retired(chain_id: ChainId) {
+		Self::drop_headers(chain_id)
+	}
+
+	fn verifier_replaced_weight() -> Weight {
+		T::WeightInfo::drop_headers(T::HeadersToKeep::get())
+	}
+
+	fn retired_weight() -> Weight {
+		T::WeightInfo::drop_headers(T::HeadersToKeep::get())
 	}
 }
 

@@ -18,9 +18,15 @@
 //! can no longer back inclusion proofs.
 //!
 //! A committee hands over to its successor with [`Pallet::rotate_committee`], signed by its own
-//! threshold. Anyone who holds two valid attestations of one height with different hashes
-//! reports them with [`Pallet::report_misbehaviour`]: the registry freezes the chain, and the
-//! reporter pays no fee.
+//! threshold. Anyone who holds two conflicting statements signed by the current committee or
+//! one of the last [`Config::CommitteesToKeep`] before it (two different headers of one height,
+//! or two different handovers) reports them with [`Pallet::report_misbehaviour`]: the registry
+//! freezes the chain, the hub drops every header it verified of the chain (a forged one must
+//! back nothing, even after governance resumes the chain), and the reporter pays no fee.
+//!
+//! When governance replaces a chain's verifier or retires the chain, the registry tells this
+//! pallet ([`fusion_hub_primitives::ChainTrustReset`]) and the chain's headers are dropped too:
+//! the next header the new verifier proves starts the chain again, at any height.
 //!
 //! The pallet has no privileged call: the signatures are the authority. Everything that crosses
 //! chains is bound to the chain id and the committee or authority set id, so it cannot be
@@ -46,7 +52,7 @@ pub use weights::WeightInfo;
 
 use fusion_hub_primitives::{
 	attestation::AttestationError, grandpa::GrandpaError, Attestation, AttestedHeader,
-	ChainRegistry, CommitteeConfig, CommitteeHandover, HeaderUpdate,
+	ChainRegistry, CommitteeConfig, CommitteeHandover, HeaderUpdate, Misbehaviour,
 };
 use polkadot_sdk::frame_support;
 
@@ -62,6 +68,8 @@ pub type AttestedHeaderOf<T> = AttestedHeader<MaxCommitteeSizeOf<T>>;
 pub type HeaderUpdateOf<T> = HeaderUpdate<MaxCommitteeSizeOf<T>>;
 /// A committee handover.
 pub type CommitteeHandoverOf<T> = CommitteeHandover<MaxCommitteeSizeOf<T>>;
+/// Evidence of a committee's misbehaviour.
+pub type MisbehaviourOf<T> = Misbehaviour<MaxCommitteeSizeOf<T>>;
 
 #[frame_support::pallet]
 pub mod pallet {
@@ -84,6 +92,11 @@ pub mod pallet {
 		/// How many verified headers are kept per chain; older ones are pruned. At least 1.
 		#[pallet::constant]
 		type HeadersToKeep: Get<u32>;
+
+		/// How many committees before the current one are kept per chain, so that evidence of
+		/// their misbehaviour can still be reported after they handed over.
+		#[pallet::constant]
+		type CommitteesToKeep: Get<u32>;
 
 		/// Weights of the calls and of inclusion checks.
 		type WeightInfo: WeightInfo;
@@ -108,6 +121,12 @@ pub mod pallet {
 	#[pallet::storage]
 	pub type NextRingSlot<T: Config> = StorageMap<_, Twox64Concat, ChainId, u32, ValueQuery>;
 
+	/// The committees that handed over, by chain and set id: the last `CommitteesToKeep` of
+	/// each chain. Evidence they signed is still reportable.
+	#[pallet::storage]
+	pub type PastCommittees<T: Config> =
+		StorageDoubleMap<_, Twox64Concat, ChainId, Twox64Concat, u64, CommitteeOf<T>>;
+
 	#[pallet::event]
 	#[pallet::generate_deposit(pub(super) fn deposit_event)]
 	pub enum Event<T: Config> {
@@ -117,14 +136,17 @@ pub mod pallet {
 		AuthoritySetChanged { chain_id: ChainId, set_id: u64, authorities: u32 },
 		/// The committee handed over to its successor.
 		CommitteeRotated { chain_id: ChainId, set_id: u64, members: u32, threshold: u32 },
-		/// Two valid attestations of one height with different hashes froze the chain.
+		/// Committee `set_id` signed two conflicting statements: two different headers at
+		/// `height`, or (`height` is `None`) two different handovers. The chain is frozen.
 		MisbehaviourReported {
 			chain_id: ChainId,
-			number: u32,
-			first_hash: H256,
-			second_hash: H256,
+			set_id: u64,
+			height: Option<u32>,
 			reporter: T::AccountId,
 		},
+		/// Every verified header of the chain was dropped (`headers` of them): the chain was
+		/// frozen, its verifier replaced by governance, or it was retired.
+		HeadersDropped { chain_id: ChainId, headers: u32 },
 	}
 
 	#[pallet::error]
@@ -189,15 +211,22 @@ pub mod pallet {
 		/// The set id cannot be incremented any more.
 		SetIdOverflow,
 		/// The next committee is invalid: empty, with a duplicate member, or with a threshold
-		/// outside `1..=members`.
+		/// outside `1..=members` or not above two thirds of the members.
 		InvalidNextCommittee,
-		/// The two attestations are not of one height with different hashes.
+		/// The two statements do not conflict: headers of different heights or identical,
+		/// or identical handovers.
 		NotConflicting,
 		/// The chain is already frozen.
 		AlreadyFrozen,
 		/// A GRANDPA header below the best verified one enacts an authority-set change: the
 		/// headers above it were finalised by the set it claims to replace.
 		GrandpaChangeBelowBest,
+		/// An ECDSA signature is not in canonical form: `s` above half the curve order, or `v`
+		/// outside `{0, 1, 27, 28}`.
+		NonCanonicalSignature,
+		/// The evidence names a set id that is neither the chain's current committee nor one of
+		/// the kept earlier ones.
+		UnknownCommitteeSet,
 	}
 
 	#[pallet::hooks]
@@ -251,19 +280,20 @@ pub mod pallet {
 			Self::do_rotate_committee(chain_id, handover)
 		}
 
-		/// Reports two valid attestations by the current committee of `chain_id` for one height
-		/// with different hashes. The registry freezes the chain until governance resumes or
-		/// retires it. Anyone may report; a successful report pays no fee.
+		/// Reports two conflicting statements signed by one committee of `chain_id`, the current
+		/// one or one of the last `CommitteesToKeep` before it: two headers of one height that
+		/// differ in any field, or two different handovers. The registry freezes the chain until
+		/// governance resumes or retires it, and every header the hub verified of it is dropped.
+		/// Anyone may report; a successful report pays no fee.
 		#[pallet::call_index(2)]
-		#[pallet::weight(Pallet::<T>::report_misbehaviour_weight(first, second))]
+		#[pallet::weight(Pallet::<T>::report_misbehaviour_weight(evidence))]
 		pub fn report_misbehaviour(
 			origin: OriginFor<T>,
 			chain_id: ChainId,
-			first: AttestedHeaderOf<T>,
-			second: AttestedHeaderOf<T>,
+			evidence: MisbehaviourOf<T>,
 		) -> DispatchResultWithPostInfo {
 			let reporter = ensure_signed(origin)?;
-			Self::do_report_misbehaviour(reporter, chain_id, first, second)?;
+			Self::do_report_misbehaviour(reporter, chain_id, evidence)?;
 			Ok(Pays::No.into())
 		}
 	}
@@ -277,6 +307,7 @@ impl<T: Config> From<AttestationError> for Error<T> {
 			AttestationError::DuplicateSigner => Error::<T>::DuplicateSigner,
 			AttestationError::SchemeMismatch => Error::<T>::SchemeMismatch,
 			AttestationError::BadSignature => Error::<T>::BadSignature,
+			AttestationError::NonCanonicalSignature => Error::<T>::NonCanonicalSignature,
 		}
 	}
 }

@@ -36,6 +36,8 @@ impl frame_system::Config for Test {
 
 /// Headers kept per chain.
 pub const HEADERS_TO_KEEP: u32 = 3;
+/// Committees kept per chain after they handed over.
+pub const COMMITTEES_TO_KEEP: u32 = 2;
 /// Maximum size of a committee.
 pub const MAX_COMMITTEE_SIZE: u32 = 8;
 /// Maximum size of a GRANDPA authority set.
@@ -49,6 +51,7 @@ pub type Verifier = VerifierConfig<ConstU32<MAX_COMMITTEE_SIZE>, ConstU32<MAX_GR
 impl pallet_proof_verifier::Config for Test {
 	type Registry = MockRegistry;
 	type HeadersToKeep = ConstU32<HEADERS_TO_KEEP>;
+	type CommitteesToKeep = ConstU32<COMMITTEES_TO_KEEP>;
 	type WeightInfo = ();
 }
 

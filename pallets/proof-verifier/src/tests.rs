@@ -1,15 +1,17 @@
 //! Tests of every call, every rejection with its exact error, and inclusion checks.
 
-use crate::{mock::*, BestNumbers, Error, Event, HeaderRing, Headers};
+use crate::{mock::*, BestNumbers, Error, Event, HeaderRing, Headers, PastCommittees};
 use fusion_hub_primitives::{
+	attestation::CommitteeSignature,
 	grandpa::{testing, GrandpaUpdate, SubstrateHeader},
 	inclusion::{MerkleSiblings, TrieNode},
-	merkle, ChainId, ChainRegistry, ChainStatus, GrandpaAuthority, HeaderUpdate, InclusionError,
-	InclusionProof, ProofUse, VerifiedHeader, VerifierConfig, VerifyInclusion,
+	merkle, ChainId, ChainKind, ChainRegistry, ChainStatus, ChainTrustReset, CommitteeKey,
+	GrandpaAuthority, HeaderUpdate, InclusionError, InclusionProof, Misbehaviour, PeerHeader,
+	ProofUse, VerifiedHeader, VerifierConfig, VerifyInclusion,
 };
 use polkadot_sdk::{
 	frame_support::{assert_noop, assert_ok, dispatch::Pays, BoundedVec},
-	sp_core::H256,
+	sp_core::{H160, H256},
 	sp_runtime::{Digest, DispatchError},
 	*,
 };
@@ -316,21 +318,31 @@ fn the_ring_keeps_the_last_headers_and_prunes_older_ones() {
 
 // ---------------------------------------------------------------- committee rotation
 
+/// The EVM chain's committee hands over to `next` (set id 6), signed by the three schemes.
+fn rotate_to(next: Committee) -> sp_runtime::DispatchResult {
+	ProofVerifier::rotate_committee(
+		RuntimeOrigin::signed(RELAYER),
+		EVM_CHAIN,
+		handover(EVM_CHAIN, next.set_id - 1, next, &three_schemes()),
+	)
+}
+
 #[test]
 fn rotation_hands_over_and_the_old_committee_no_longer_counts() {
 	new_test_ext().execute_with(|| {
 		let next_members = vec![Member::ecdsa(20), Member::ed25519(21), Member::sr25519(22)];
-		let next = committee(&next_members, 2, 6);
-		assert_ok!(ProofVerifier::rotate_committee(
-			RuntimeOrigin::signed(RELAYER),
-			EVM_CHAIN,
-			handover(EVM_CHAIN, 5, next.clone(), &three_schemes())
-		));
+		let next = committee(&next_members, 3, 6);
+		assert_ok!(rotate_to(next.clone()));
 		assert_eq!(MockRegistry::verifier(EVM_CHAIN), Some(VerifierConfig::Committee(next)));
 		assert_eq!(
 			last_event(),
-			Event::CommitteeRotated { chain_id: EVM_CHAIN, set_id: 6, members: 3, threshold: 2 }
+			Event::CommitteeRotated { chain_id: EVM_CHAIN, set_id: 6, members: 3, threshold: 3 }
 				.into()
+		);
+		// The committee that handed over is kept for evidence against it.
+		assert_eq!(
+			PastCommittees::<Test>::get(EVM_CHAIN, 5),
+			Some(committee(&evm_members(), 3, 5))
 		);
 
 		// The old committee, signing for its own set id or for the new one, is refused.
@@ -344,10 +356,10 @@ fn rotation_hands_over_and_the_old_committee_no_longer_counts() {
 		);
 		// A new member's attestation made for the old set id does not verify.
 		assert_noop!(
-			submit(EVM_CHAIN, committee_update(EVM_CHAIN, 5, 1, &next_members[..2])),
+			submit(EVM_CHAIN, committee_update(EVM_CHAIN, 5, 1, &next_members)),
 			Error::<Test>::BadSignature
 		);
-		assert_ok!(submit(EVM_CHAIN, committee_update(EVM_CHAIN, 6, 1, &next_members[..2])));
+		assert_ok!(submit(EVM_CHAIN, committee_update(EVM_CHAIN, 6, 1, &next_members)));
 	});
 }
 
@@ -363,33 +375,37 @@ fn rotation_rejections() {
 			assert_noop!(
 				rotate(
 					EVM_CHAIN,
-					handover(EVM_CHAIN, 5, committee(&next_members, 1, set_id), &three_schemes())
+					handover(EVM_CHAIN, 5, committee(&next_members, 2, set_id), &three_schemes())
 				),
 				Error::<Test>::UnexpectedSetId
 			);
 		}
-		// An invalid successor: threshold above its size.
+		// An invalid successor: threshold above its size, or not above two thirds of it (a
+		// quorum may not hand the chain to a 1-of-2, or 2-of-3, committee).
 		assert_noop!(
-			rotate(
-				EVM_CHAIN,
-				handover(EVM_CHAIN, 5, committee(&next_members, 3, 6), &three_schemes())
-			),
+			rotate_to(committee(&next_members, 3, 6)),
 			Error::<Test>::InvalidNextCommittee
 		);
+		assert_noop!(
+			rotate_to(committee(&next_members, 1, 6)),
+			Error::<Test>::InvalidNextCommittee
+		);
+		let three = [Member::ed25519(30), Member::ed25519(31), Member::ed25519(32)];
+		assert_noop!(rotate_to(committee(&three, 2, 6)), Error::<Test>::InvalidNextCommittee);
 		// Below the current threshold.
 		assert_noop!(
 			rotate(
 				EVM_CHAIN,
-				handover(EVM_CHAIN, 5, committee(&next_members, 1, 6), &three_schemes()[..2])
+				handover(EVM_CHAIN, 5, committee(&next_members, 2, 6), &three_schemes()[..2])
 			),
 			Error::<Test>::BelowThreshold
 		);
 		// Signed for another successor than the one presented.
-		let mut forged = handover(EVM_CHAIN, 5, committee(&next_members, 1, 6), &three_schemes());
-		forged.next = committee(&[Member::ed25519(66), Member::ed25519(67)], 1, 6);
+		let mut forged = handover(EVM_CHAIN, 5, committee(&next_members, 2, 6), &three_schemes());
+		forged.next = committee(&[Member::ed25519(66), Member::ed25519(67)], 2, 6);
 		assert_noop!(rotate(EVM_CHAIN, forged), Error::<Test>::BadSignature);
 		// A header attestation does not pass for a handover.
-		let mut confused = handover(EVM_CHAIN, 5, committee(&next_members, 1, 6), &three_schemes());
+		let mut confused = handover(EVM_CHAIN, 5, committee(&next_members, 2, 6), &three_schemes());
 		confused.attestation =
 			attested(EVM_CHAIN, 5, peer_header(1, 0xaa), &three_schemes()).attestation;
 		assert_noop!(rotate(EVM_CHAIN, confused), Error::<Test>::BadSignature);
@@ -397,46 +413,78 @@ fn rotation_rejections() {
 		assert_noop!(
 			rotate(
 				SUBSTRATE_CHAIN,
-				handover(SUBSTRATE_CHAIN, 0, committee(&next_members, 1, 1), &three_schemes())
+				handover(SUBSTRATE_CHAIN, 0, committee(&next_members, 2, 1), &three_schemes())
 			),
 			Error::<Test>::NotCommitteeChain
 		);
 		// Not active.
 		MockRegistry::set_status(EVM_CHAIN, ChainStatus::Suspended);
-		assert_noop!(
-			rotate(
+		assert_noop!(rotate_to(committee(&next_members, 2, 6)), Error::<Test>::ChainSuspended);
+	});
+}
+
+#[test]
+fn only_the_last_committees_are_kept() {
+	new_test_ext().execute_with(|| {
+		// Three handovers: 5 -> 6 -> 7 -> 8, each new committee the same three schemes.
+		for set_id in 6..=8 {
+			assert_ok!(ProofVerifier::rotate_committee(
+				RuntimeOrigin::signed(RELAYER),
 				EVM_CHAIN,
-				handover(EVM_CHAIN, 5, committee(&next_members, 1, 6), &three_schemes())
-			),
-			Error::<Test>::ChainSuspended
-		);
+				handover(
+					EVM_CHAIN,
+					set_id - 1,
+					committee(&three_schemes(), 3, set_id),
+					&three_schemes()
+				)
+			));
+		}
+		let kept: Vec<u64> = PastCommittees::<Test>::iter_key_prefix(EVM_CHAIN).collect();
+		let mut kept = kept;
+		kept.sort();
+		assert_eq!(kept, vec![6, 7]);
+		assert_eq!(COMMITTEES_TO_KEEP, 2);
+		crate::Pallet::<Test>::do_try_state().unwrap();
 	});
 }
 
 // ---------------------------------------------------------------- misbehaviour
 
-fn report(
+fn report_on(
+	chain_id: ChainId,
+	evidence: crate::MisbehaviourOf<Test>,
+) -> sp_runtime::DispatchResultWithInfo<polkadot_sdk::frame_support::dispatch::PostDispatchInfo> {
+	ProofVerifier::report_misbehaviour(RuntimeOrigin::signed(RELAYER), chain_id, evidence)
+}
+
+/// Reports two headers attested by set `set_id` of the EVM chain.
+fn report_headers(
+	set_id: u64,
 	first: crate::AttestedHeaderOf<Test>,
 	second: crate::AttestedHeaderOf<Test>,
 ) -> sp_runtime::DispatchResultWithInfo<polkadot_sdk::frame_support::dispatch::PostDispatchInfo> {
-	ProofVerifier::report_misbehaviour(RuntimeOrigin::signed(RELAYER), EVM_CHAIN, first, second)
+	report_on(EVM_CHAIN, Misbehaviour::ConflictingHeaders { set_id, first, second })
+}
+
+/// `header` attested by the EVM chain's set-5 committee (three schemes).
+fn by_set_5(header: PeerHeader) -> crate::AttestedHeaderOf<Test> {
+	attested(EVM_CHAIN, 5, header, &three_schemes())
 }
 
 #[test]
 fn two_attestations_of_one_height_freeze_the_chain_and_the_report_is_free() {
 	new_test_ext().execute_with(|| {
-		let a = attested(EVM_CHAIN, 5, peer_header(7, 0xaa), &three_schemes());
+		let a = by_set_5(peer_header(7, 0xaa));
 		let b = attested(EVM_CHAIN, 5, peer_header(7, 0xbb), &evm_members()[1..]);
-		let post = report(a, b).unwrap();
+		let post = report_headers(5, a, b).unwrap();
 		assert_eq!(post.pays_fee, Pays::No);
 		assert_eq!(MockRegistry::status(EVM_CHAIN), Some(ChainStatus::Frozen));
 		assert_eq!(
 			last_event(),
 			Event::MisbehaviourReported {
 				chain_id: EVM_CHAIN,
-				number: 7,
-				first_hash: H256::repeat_byte(0xaa),
-				second_hash: H256::repeat_byte(0xbb),
+				set_id: 5,
+				height: Some(7),
 				reporter: RELAYER,
 			}
 			.into()
@@ -446,9 +494,75 @@ fn two_attestations_of_one_height_freeze_the_chain_and_the_report_is_free() {
 			submit(EVM_CHAIN, committee_update(EVM_CHAIN, 5, 8, &three_schemes())),
 			Error::<Test>::ChainFrozen
 		);
-		let a = attested(EVM_CHAIN, 5, peer_header(7, 0xaa), &three_schemes());
-		let b = attested(EVM_CHAIN, 5, peer_header(7, 0xbb), &three_schemes());
-		assert_noop!(report(a, b), Error::<Test>::AlreadyFrozen);
+		let (a, b) = (by_set_5(peer_header(7, 0xaa)), by_set_5(peer_header(7, 0xbb)));
+		assert_noop!(report_headers(5, a, b), Error::<Test>::AlreadyFrozen);
+	});
+}
+
+#[test]
+fn the_real_hash_with_forged_roots_is_misbehaviour() {
+	for forge in [
+		|header: &mut PeerHeader| header.message_root = H256::repeat_byte(0x66),
+		|header: &mut PeerHeader| header.state_root = H256::repeat_byte(0x66),
+		|header: &mut PeerHeader| header.timestamp += 1,
+	] {
+		new_test_ext().execute_with(|| {
+			let real = peer_header(7, 0xaa);
+			let mut forged = real;
+			forge(&mut forged);
+			assert_eq!(forged.hash, real.hash);
+			assert_ok!(report_headers(5, by_set_5(real), by_set_5(forged)));
+			assert_eq!(MockRegistry::status(EVM_CHAIN), Some(ChainStatus::Frozen));
+		});
+	}
+}
+
+#[test]
+fn an_earlier_committee_within_the_window_can_be_reported() {
+	new_test_ext().execute_with(|| {
+		let next = committee(&[Member::ed25519(20), Member::ed25519(21)], 2, 6);
+		assert_ok!(rotate_to(next));
+		// Set 5 handed over, but its forks still count against the chain.
+		let (a, b) = (by_set_5(peer_header(7, 0xaa)), by_set_5(peer_header(7, 0xbb)));
+		assert_ok!(report_headers(5, a, b));
+		assert_eq!(MockRegistry::status(EVM_CHAIN), Some(ChainStatus::Frozen));
+	});
+}
+
+#[test]
+fn two_handovers_by_one_set_are_misbehaviour() {
+	new_test_ext().execute_with(|| {
+		let one = committee(&[Member::ed25519(20), Member::ed25519(21)], 2, 6);
+		let other = committee(&[Member::ed25519(30), Member::ed25519(31)], 2, 6);
+		let first = handover(EVM_CHAIN, 5, one.clone(), &three_schemes());
+		let second = handover(EVM_CHAIN, 5, other, &three_schemes());
+		// One of them was enacted; the other shows the set signed two successors.
+		assert_ok!(ProofVerifier::rotate_committee(
+			RuntimeOrigin::signed(RELAYER),
+			EVM_CHAIN,
+			first.clone()
+		));
+		let same = Misbehaviour::ConflictingHandovers {
+			set_id: 5,
+			first: first.clone(),
+			second: first.clone(),
+		};
+		assert_noop!(report_on(EVM_CHAIN, same), Error::<Test>::NotConflicting);
+		assert_ok!(report_on(
+			EVM_CHAIN,
+			Misbehaviour::ConflictingHandovers { set_id: 5, first, second }
+		));
+		assert_eq!(MockRegistry::status(EVM_CHAIN), Some(ChainStatus::Frozen));
+		assert_eq!(
+			last_event(),
+			Event::MisbehaviourReported {
+				chain_id: EVM_CHAIN,
+				set_id: 5,
+				height: None,
+				reporter: RELAYER,
+			}
+			.into()
+		);
 	});
 }
 
@@ -456,55 +570,223 @@ fn two_attestations_of_one_height_freeze_the_chain_and_the_report_is_free() {
 fn a_suspended_chain_can_be_frozen() {
 	new_test_ext().execute_with(|| {
 		MockRegistry::set_status(EVM_CHAIN, ChainStatus::Suspended);
-		let a = attested(EVM_CHAIN, 5, peer_header(7, 0xaa), &three_schemes());
-		let b = attested(EVM_CHAIN, 5, peer_header(7, 0xbb), &three_schemes());
-		assert_ok!(report(a, b));
+		let (a, b) = (by_set_5(peer_header(7, 0xaa)), by_set_5(peer_header(7, 0xbb)));
+		assert_ok!(report_headers(5, a, b));
 		assert_eq!(MockRegistry::status(EVM_CHAIN), Some(ChainStatus::Frozen));
+	});
+}
+
+#[test]
+fn a_forged_header_backs_nothing_after_recovery() {
+	new_test_ext().execute_with(|| {
+		// The committee signs a forged message root under the real hash at height 7, and a
+		// relayer brings the forged header in first, with an honest one at 6.
+		let real = peer_header(7, 0xaa);
+		let leaf = merkle::keccak_standard_leaf(b"a mint that never happened");
+		let forged = PeerHeader { message_root: leaf, ..real };
+		assert_ok!(submit(EVM_CHAIN, committee_update(EVM_CHAIN, 5, 6, &three_schemes())));
+		assert_ok!(submit(EVM_CHAIN, HeaderUpdate::Committee(by_set_5(forged))));
+		let mint = InclusionProof::KeccakMerkle { leaf, proof: MerkleSiblings::default() };
+		assert_ok!(ProofVerifier::verify_inclusion(EVM_CHAIN, 7, &mint));
+
+		// Reported: frozen, and every header of the chain dropped.
+		assert_ok!(report_headers(5, by_set_5(real), by_set_5(forged)));
+		assert!(System::events().iter().any(|record| record.event
+			== Event::HeadersDropped { chain_id: EVM_CHAIN, headers: 2 }.into()));
+		assert_eq!(Headers::<Test>::iter_prefix(EVM_CHAIN).count(), 0);
+		assert_eq!(HeaderRing::<Test>::iter_prefix(EVM_CHAIN).count(), 0);
+		assert_eq!(BestNumbers::<Test>::get(EVM_CHAIN), None);
+		crate::Pallet::<Test>::do_try_state().unwrap();
+
+		// The documented recovery: governance installs a new committee, then resumes.
+		let recovery = [Member::ed25519(40), Member::ed25519(41), Member::ed25519(42)];
+		MockRegistry::insert(
+			EVM_CHAIN,
+			ChainKind::EvmChain { chain_id: 1, gateway: H160::repeat_byte(0x9a) },
+			ChainStatus::Active,
+			VerifierConfig::Committee(committee(&recovery, 3, 6)),
+		);
+		// The forged mint is not provable any more.
+		assert_eq!(
+			ProofVerifier::verify_inclusion(EVM_CHAIN, 7, &mint),
+			Err(InclusionError::UnknownHeader)
+		);
+		// The new committee's real header at 7 is welcome, and backs only what is real.
+		assert_ok!(submit(
+			EVM_CHAIN,
+			HeaderUpdate::Committee(attested(EVM_CHAIN, 6, real, &recovery))
+		));
+		assert_eq!(
+			ProofVerifier::verify_inclusion(EVM_CHAIN, 7, &mint),
+			Err(InclusionError::NotIncluded)
+		);
+	});
+}
+
+#[test]
+fn a_verifier_replaced_by_governance_restarts_the_chain_at_any_height() {
+	new_test_ext().execute_with(|| {
+		// A committee that signed the highest height would end the chain for good.
+		assert_ok!(submit(EVM_CHAIN, committee_update(EVM_CHAIN, 5, u32::MAX, &three_schemes())));
+		assert_noop!(
+			submit(EVM_CHAIN, committee_update(EVM_CHAIN, 5, 100, &three_schemes())),
+			Error::<Test>::StaleHeader
+		);
+		// Governance's reset: the registry installs a verifier and tells the verifier.
+		<ProofVerifier as ChainTrustReset>::on_verifier_replaced(EVM_CHAIN);
+		assert_eq!(ProofVerifier::latest_header(EVM_CHAIN), None);
+		assert_ok!(submit(EVM_CHAIN, committee_update(EVM_CHAIN, 5, 100, &three_schemes())));
+		assert_eq!(BestNumbers::<Test>::get(EVM_CHAIN), Some(100));
+		// Retiring prunes the same way.
+		<ProofVerifier as ChainTrustReset>::on_retired(EVM_CHAIN);
+		assert_eq!(Headers::<Test>::iter_prefix(EVM_CHAIN).count(), 0);
+		crate::Pallet::<Test>::do_try_state().unwrap();
 	});
 }
 
 #[test]
 fn misbehaviour_rejections() {
 	new_test_ext().execute_with(|| {
-		let header =
-			|number, fork| attested(EVM_CHAIN, 5, peer_header(number, fork), &three_schemes());
-		// Same hash: no conflict.
-		assert_noop!(report(header(7, 0xaa), header(7, 0xaa)), Error::<Test>::NotConflicting);
+		let header = |number, fork| by_set_5(peer_header(number, fork));
+		// The same header twice: no conflict.
+		assert_noop!(
+			report_headers(5, header(7, 0xaa), header(7, 0xaa)),
+			Error::<Test>::NotConflicting
+		);
 		// Different heights: no conflict.
-		assert_noop!(report(header(7, 0xaa), header(8, 0xbb)), Error::<Test>::NotConflicting);
+		assert_noop!(
+			report_headers(5, header(7, 0xaa), header(8, 0xbb)),
+			Error::<Test>::NotConflicting
+		);
 		// One attestation below threshold, or with a bad signature.
 		let weak = attested(EVM_CHAIN, 5, peer_header(7, 0xbb), &three_schemes()[..2]);
-		assert_noop!(report(header(7, 0xaa), weak), Error::<Test>::BelowThreshold);
+		assert_noop!(report_headers(5, header(7, 0xaa), weak), Error::<Test>::BelowThreshold);
 		let mut forged = header(7, 0xbb);
 		forged.header.state_root = H256::repeat_byte(3);
-		assert_noop!(report(header(7, 0xaa), forged), Error::<Test>::BadSignature);
-		// Attestations of an old committee set do not count.
+		assert_noop!(report_headers(5, header(7, 0xaa), forged), Error::<Test>::BadSignature);
+		// Signatures of one set presented as another's do not verify.
 		let old = |fork| attested(EVM_CHAIN, 4, peer_header(7, fork), &three_schemes());
-		assert_noop!(report(old(0xaa), old(0xbb)), Error::<Test>::BadSignature);
+		assert_noop!(report_headers(5, old(0xaa), old(0xbb)), Error::<Test>::BadSignature);
+		// A set the hub does not keep: never seen, or a future one.
+		for set_id in [4, 6] {
+			let by = |fork| attested(EVM_CHAIN, set_id, peer_header(7, fork), &three_schemes());
+			assert_noop!(
+				report_headers(set_id, by(0xaa), by(0xbb)),
+				Error::<Test>::UnknownCommitteeSet
+			);
+		}
 		assert_eq!(MockRegistry::status(EVM_CHAIN), Some(ChainStatus::Active));
 
 		// Not a committee chain, unknown chain, proposed chain.
 		let grandpa = |fork| attested(SUBSTRATE_CHAIN, 0, peer_header(7, fork), &three_schemes());
 		assert_noop!(
-			ProofVerifier::report_misbehaviour(
-				RuntimeOrigin::signed(RELAYER),
+			report_on(
 				SUBSTRATE_CHAIN,
-				grandpa(0xaa),
-				grandpa(0xbb)
+				Misbehaviour::ConflictingHeaders {
+					set_id: 0,
+					first: grandpa(0xaa),
+					second: grandpa(0xbb)
+				}
 			),
 			Error::<Test>::NotCommitteeChain
 		);
 		assert_noop!(
-			ProofVerifier::report_misbehaviour(
-				RuntimeOrigin::signed(RELAYER),
+			report_on(
 				42,
-				header(7, 0xaa),
-				header(7, 0xbb)
+				Misbehaviour::ConflictingHeaders {
+					set_id: 5,
+					first: header(7, 0xaa),
+					second: header(7, 0xbb)
+				}
 			),
 			Error::<Test>::UnknownChain
 		);
 		MockRegistry::set_status(EVM_CHAIN, ChainStatus::Proposed);
-		assert_noop!(report(header(7, 0xaa), header(7, 0xbb)), Error::<Test>::ChainNotActive);
+		assert_noop!(
+			report_headers(5, header(7, 0xaa), header(7, 0xbb)),
+			Error::<Test>::ChainNotActive
+		);
+	});
+}
+
+// ---------------------------------------------------------------- ECDSA canonical form
+
+/// `n - s` for secp256k1's order `n`, big-endian.
+fn negate_s(s: &[u8]) -> [u8; 32] {
+	const ORDER: [u8; 32] = [
+		0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+		0xfe, 0xba, 0xae, 0xdc, 0xe6, 0xaf, 0x48, 0xa0, 0x3b, 0xbf, 0xd2, 0x5e, 0x8c, 0xd0, 0x36,
+		0x41, 0x41,
+	];
+	let mut out = [0u8; 32];
+	let mut borrow = 0i16;
+	for i in (0..32).rev() {
+		let mut digit = ORDER[i] as i16 - s[i] as i16 - borrow;
+		borrow = if digit < 0 {
+			digit += 256;
+			1
+		} else {
+			0
+		};
+		out[i] = digit as u8;
+	}
+	out
+}
+
+#[test]
+fn ecdsa_signatures_in_another_form_are_refused_before_recovery() {
+	new_test_ext().execute_with(|| {
+		let update = committee_update(EVM_CHAIN, 5, 1, &three_schemes());
+		let with_ecdsa = |change: &dyn Fn(&mut [u8; 65])| {
+			let mut update = update.clone();
+			let HeaderUpdate::Committee(ref mut attested) = update else { unreachable!() };
+			let CommitteeSignature::Ecdsa(ref mut signature) =
+				attested.attestation.signatures[2].signature
+			else {
+				unreachable!()
+			};
+			change(&mut signature.0);
+			update
+		};
+		// The same signature with the high s and the other parity: the host would recover the
+		// same signer from it.
+		let malleated = with_ecdsa(&|raw| {
+			let high = negate_s(&raw[32..64]);
+			raw[32..64].copy_from_slice(&high);
+			raw[64] ^= 1;
+		});
+		let HeaderUpdate::Committee(ref attested) = malleated else { unreachable!() };
+		let CommitteeSignature::Ecdsa(ref high_s) = attested.attestation.signatures[2].signature
+		else {
+			unreachable!()
+		};
+		let digest = fusion_hub_primitives::attestation::ethereum_personal_digest(
+			&fusion_hub_primitives::attestation::header_payload(EVM_CHAIN, 5, &attested.header),
+		);
+		let host =
+			sp_io::crypto::secp256k1_ecdsa_recover(&high_s.0, &digest).ok().expect("recovers");
+		assert_eq!(
+			fusion_hub_primitives::attestation::ethereum_address(&host),
+			match three_schemes()[2].key() {
+				CommitteeKey::Ecdsa(address) => address,
+				_ => unreachable!(),
+			}
+		);
+		assert_noop!(submit(EVM_CHAIN, malleated), Error::<Test>::NonCanonicalSignature);
+		// v outside {0, 1, 27, 28}: 2, 3, 29 and 30 are accepted by the host's recovery.
+		for v in [2u8, 3, 29, 30, 255] {
+			assert_noop!(
+				submit(EVM_CHAIN, with_ecdsa(&|raw| raw[64] = v)),
+				Error::<Test>::NonCanonicalSignature
+			);
+		}
+		// s = 0.
+		assert_noop!(
+			submit(EVM_CHAIN, with_ecdsa(&|raw| raw[32..64].fill(0))),
+			Error::<Test>::NonCanonicalSignature
+		);
+		// Wallets' v of 27 and 28 are canonical.
+		assert_ok!(submit(EVM_CHAIN, with_ecdsa(&|raw| raw[64] += 27)));
 	});
 }
 

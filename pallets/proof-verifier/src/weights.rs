@@ -8,7 +8,7 @@
 //! Components: `s` signatures of one scheme in an attestation; `p` precommits and `v` ancestry
 //! headers of a GRANDPA justification; `a` authorities of a new GRANDPA set; `n` members of a
 //! new committee; `d` siblings of a Merkle proof; `l` bytes of a blake2 leaf; `b` bytes of a
-//! storage proof (or of a channel-state proof's nodes).
+//! storage proof (or of a channel-state proof's nodes); `h` kept headers of a chain.
 
 use polkadot_sdk::frame_support::weights::{constants::RocksDbWeight, Weight};
 
@@ -28,8 +28,12 @@ pub trait WeightInfo {
 	fn enact_authority_set_change(a: u32) -> Weight;
 	/// `rotate_committee` to a committee of `n` members, signed by one ed25519 member.
 	fn rotate_committee(n: u32) -> Weight;
-	/// `report_misbehaviour`, each attestation signed by one ed25519 member.
-	fn report_misbehaviour() -> Weight;
+	/// `report_misbehaviour`, each statement signed by one ed25519 member, dropping `h` kept
+	/// headers.
+	fn report_misbehaviour(h: u32) -> Weight;
+	/// Dropping a chain's `h` kept headers, its ring and kept committees (a verifier replaced
+	/// by governance, a chain retired).
+	fn drop_headers(h: u32) -> Weight;
 	/// An inclusion check of a keccak Merkle proof of `d` siblings.
 	fn verify_keccak_proof(d: u32) -> Weight;
 	/// An inclusion check of a blake2 Merkle proof of `d` siblings for a leaf of `l` bytes.
@@ -69,8 +73,13 @@ impl WeightInfo for () {
 	fn rotate_committee(_n: u32) -> Weight {
 		RocksDbWeight::get().reads_writes(2, 1)
 	}
-	fn report_misbehaviour() -> Weight {
-		RocksDbWeight::get().reads_writes(2, 1)
+	fn report_misbehaviour(h: u32) -> Weight {
+		// Registry record, a past committee; written: the record, the ring's bookkeeping.
+		RocksDbWeight::get().reads_writes(3, 3).saturating_add(Self::drop_headers(h))
+	}
+	fn drop_headers(h: u32) -> Weight {
+		// Every kept header and its ring slot, the next slot, the best number.
+		RocksDbWeight::get().writes(2 * u64::from(h) + 2)
 	}
 	fn verify_keccak_proof(_d: u32) -> Weight {
 		RocksDbWeight::get().reads(2)

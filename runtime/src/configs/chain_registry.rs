@@ -17,6 +17,9 @@ impl pallet_chain_registry::Config for Runtime {
 	type GovernanceOrigin = GovernanceOrigin;
 	type EmergencyOrigin = EmergencyOrigin;
 	type Usage = crate::CrossChainMessages;
+	// Governance's verifier change or a retirement drops the chain's verified headers; a
+	// retirement also prunes its channel nonces.
+	type TrustReset = (crate::ProofVerifier, crate::CrossChainMessages);
 	type MaxChains = ConstU32<256>;
 	type MaxNameLength = ConstU32<64>;
 	type MaxCommitteeSize = ConstU32<128>;

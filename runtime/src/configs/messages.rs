@@ -87,9 +87,9 @@ impl MessageHandler<MaxPayload> for HubApplications {
 		}
 	}
 
-	fn on_outcome(message: &Message<MaxPayload>, delivered: bool) -> DispatchResult {
+	fn on_outcome(message: &Message<MaxPayload>, delivered: bool, sent_at: u32) -> DispatchResult {
 		match message.app_id {
-			ASSET_TRANSFER_APP => AssetLock::on_outcome(message, delivered),
+			ASSET_TRANSFER_APP => AssetLock::on_outcome(message, delivered, sent_at),
 			_ => Ok(()),
 		}
 	}
