@@ -62,7 +62,7 @@ pub enum Subcommand {
 	/// Benchmarks: `block` and `machine`; `pallet` with the `runtime-benchmarks` feature
 	/// (frame-omni-bencher is the main tool for pallet benchmarks).
 	#[command(subcommand)]
-	Benchmark(frame_benchmarking_cli::BenchmarkCmd),
+	Benchmark(Box<frame_benchmarking_cli::BenchmarkCmd>),
 }
 
 /// The Fusion Hub node.

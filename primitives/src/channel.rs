@@ -391,7 +391,7 @@ pub fn verify_evm_slot(
 	verify_mpt(
 		state_root,
 		&keccak_256(address.as_bytes()),
-		Some(alloy_rlp::encode(&trie_account)),
+		Some(alloy_rlp::encode(trie_account)),
 		account_proof,
 		InclusionError::NotIncluded,
 	)?;
@@ -427,7 +427,7 @@ fn verify_mpt(
 	}
 	let key = Nibbles::unpack(path);
 	let nodes: Vec<Bytes> = proof.iter().map(|node| Bytes::copy_from_slice(node)).collect();
-	verify_proof(B256::from(root.0), key.clone(), expected, nodes.iter()).map_err(|error| {
+	verify_proof(B256::from(root.0), key, expected, nodes.iter()).map_err(|error| {
 		match error {
 			// At the full path the walk either reached a value (another one than expected) or
 			// stopped at a 33-byte hash reference, the node below it missing.
@@ -535,7 +535,7 @@ pub mod testing {
 			B256::from(account.code_hash.0),
 		);
 		let (state_root, account_nodes) =
-			mpt_proof(address.as_bytes(), &alloy_rlp::encode(&trie_account), depth);
+			mpt_proof(address.as_bytes(), &alloy_rlp::encode(trie_account), depth);
 		let bound = |nodes: Vec<Vec<u8>>| -> MptProof {
 			BoundedVec::truncate_from(
 				nodes.into_iter().map(BoundedVec::truncate_from).collect::<Vec<_>>(),

@@ -478,6 +478,12 @@ fn has_duplicates<'a, K: Ord + 'a>(items: impl Iterator<Item = &'a K>) -> bool {
 	sorted.windows(2).any(|pair| pair[0] == pair[1])
 }
 
+/// A verifier configuration within a registry's bounds.
+pub type RegistryVerifier<R> = VerifierConfig<
+	<R as ChainRegistry>::MaxCommitteeSize,
+	<R as ChainRegistry>::MaxGrandpaAuthorities,
+>;
+
 /// What the hub's other pallets need to know about peer chains.
 ///
 /// Implemented by `pallet-chain-registry`. A pallet that only needs to gate traffic uses
@@ -507,9 +513,7 @@ pub trait ChainRegistry {
 
 	/// The chain's status and verifier configuration, read together, or `None` if the registry has
 	/// no record of it: what the proof verifier needs for every header.
-	fn status_and_verifier(
-		chain_id: ChainId,
-	) -> Option<(ChainStatus, VerifierConfig<Self::MaxCommitteeSize, Self::MaxGrandpaAuthorities>)>;
+	fn status_and_verifier(chain_id: ChainId) -> Option<(ChainStatus, RegistryVerifier<Self>)>;
 
 	/// Freezes the chain on evidence of misbehaviour, until governance resumes or retires it.
 	///

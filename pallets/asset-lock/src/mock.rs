@@ -88,8 +88,8 @@ impl pallet_asset_lock::Config for Test {
 pub type TestMessage = Message<ConstU32<256>>;
 
 thread_local! {
-	static SENT: RefCell<Vec<TestMessage>> = RefCell::new(Vec::new());
-	static REFUSE_SEND: RefCell<bool> = RefCell::new(false);
+	static SENT: RefCell<Vec<TestMessage>> = const { RefCell::new(Vec::new()) };
+	static REFUSE_SEND: RefCell<bool> = const { RefCell::new(false) };
 }
 
 /// The messaging pallet, in memory: numbers and records what it is asked to send.

@@ -131,7 +131,7 @@ impl pallet_cross_chain_messages::Config for Test {
 
 thread_local! {
 	/// A's headers the relayer brought to the hub, by height.
-	static HEADERS: RefCell<BTreeMap<u32, VerifiedHeader>> = RefCell::new(BTreeMap::new());
+	static HEADERS: RefCell<BTreeMap<u32, VerifiedHeader>> = const { RefCell::new(BTreeMap::new()) };
 }
 
 /// A is the only peer: an active committee ledger.
@@ -301,7 +301,7 @@ fn sent_message(nonce: u64) -> Option<HubMessage> {
 }
 
 thread_local! {
-	static SENT: RefCell<BTreeMap<u64, HubMessage>> = RefCell::new(BTreeMap::new());
+	static SENT: RefCell<BTreeMap<u64, HubMessage>> = const { RefCell::new(BTreeMap::new()) };
 	static STATS: RefCell<Stats> = RefCell::new(Stats::default());
 }
 

@@ -60,6 +60,16 @@ fn grandpa<T: Config>(a: u32) -> VerifierConfigOf<T> {
 	})
 }
 
+/// `verifier` with set id 1: what `update_verifier` accepts after a verifier of set 0.
+fn next_set<T: Config>(mut verifier: VerifierConfigOf<T>) -> VerifierConfigOf<T> {
+	match &mut verifier {
+		VerifierConfig::Committee(committee) => committee.set_id = 1,
+		VerifierConfig::Grandpa(grandpa) => grandpa.set_id = 1,
+		VerifierConfig::RelayChain => {},
+	}
+	verifier
+}
+
 /// The larger of a full committee and a full GRANDPA set; both suit a Substrate chain.
 fn largest_verifier<T: Config>() -> VerifierConfigOf<T> {
 	let committee_len = CommitteeConfig::<T::MaxCommitteeSize>::max_encoded_len();
@@ -122,7 +132,7 @@ mod benchmarks {
 	#[benchmark]
 	fn propose_chain_committee(c: Linear<1, { T::MaxCommitteeSize::get() }>) {
 		let operator = funded_operator::<T>();
-		let verifier = committee::<T>(c);
+		let verifier = next_set::<T>(committee::<T>(c));
 
 		#[extrinsic_call]
 		propose_chain(
@@ -233,7 +243,7 @@ mod benchmarks {
 		registered::<T>(ChainStatus::Active);
 		let origin =
 			T::GovernanceOrigin::try_successful_origin().map_err(|_| BenchmarkError::Weightless)?;
-		let verifier = committee::<T>(c);
+		let verifier = next_set::<T>(committee::<T>(c));
 
 		#[extrinsic_call]
 		update_verifier(origin as T::RuntimeOrigin, CHAIN_ID, verifier.clone());
@@ -249,7 +259,7 @@ mod benchmarks {
 		registered::<T>(ChainStatus::Active);
 		let origin =
 			T::GovernanceOrigin::try_successful_origin().map_err(|_| BenchmarkError::Weightless)?;
-		let verifier = grandpa::<T>(a);
+		let verifier = next_set::<T>(grandpa::<T>(a));
 
 		#[extrinsic_call]
 		update_verifier(origin as T::RuntimeOrigin, CHAIN_ID, verifier.clone());

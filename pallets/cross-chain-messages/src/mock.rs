@@ -119,10 +119,10 @@ impl pallet_cross_chain_messages::Config for Test {
 }
 
 thread_local! {
-	static STATUSES: RefCell<BTreeMap<ChainId, ChainStatus>> = RefCell::new(BTreeMap::new());
-	static HEADERS: RefCell<BTreeMap<(ChainId, u32), VerifiedHeader>> = RefCell::new(BTreeMap::new());
-	static CALLS: RefCell<Vec<AppCall>> = RefCell::new(Vec::new());
-	static FAIL_APP: RefCell<bool> = RefCell::new(false);
+	static STATUSES: RefCell<BTreeMap<ChainId, ChainStatus>> = const { RefCell::new(BTreeMap::new()) };
+	static HEADERS: RefCell<BTreeMap<(ChainId, u32), VerifiedHeader>> = const { RefCell::new(BTreeMap::new()) };
+	static CALLS: RefCell<Vec<AppCall>> = const { RefCell::new(Vec::new()) };
+	static FAIL_APP: RefCell<bool> = const { RefCell::new(false) };
 }
 
 /// The registry, in memory: only statuses matter to the messaging pallet.
