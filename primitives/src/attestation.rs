@@ -346,13 +346,21 @@ impl<MaxSigners: Get<u32>> Misbehaviour<MaxSigners> {
 	}
 
 	/// Whether the two statements conflict: headers of one height that differ anywhere, or
-	/// handovers to different successors. The signatures are not checked here.
+	/// handovers to different successors that the hub would both have taken (the next set id,
+	/// a valid committee). A committee may sign again a handover the hub refused as malformed;
+	/// that is no conflict. The signatures are not checked here.
 	pub fn is_conflict(&self) -> bool {
 		match self {
 			Misbehaviour::ConflictingHeaders { first, second, .. } => {
 				first.header.number == second.header.number && first.header != second.header
 			},
-			Misbehaviour::ConflictingHandovers { first, second, .. } => first.next != second.next,
+			Misbehaviour::ConflictingHandovers { set_id, first, second } => {
+				let well_formed = |handover: &CommitteeHandover<MaxSigners>| {
+					Some(handover.next.set_id) == set_id.checked_add(1)
+						&& handover.next.validate().is_ok()
+				};
+				first.next != second.next && well_formed(first) && well_formed(second)
+			},
 		}
 	}
 

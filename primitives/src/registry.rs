@@ -439,20 +439,6 @@ impl<M: Get<u32>, A: Get<u32>> VerifierConfig<M, A> {
 		}
 	}
 
-	/// The set id of a committee or GRANDPA authority set; a relay-chain verifier has none.
-	pub fn set_id(&self) -> Option<u64> {
-		match self {
-			VerifierConfig::Committee(committee) => Some(committee.set_id),
-			VerifierConfig::Grandpa(grandpa) => Some(grandpa.set_id),
-			VerifierConfig::RelayChain => None,
-		}
-	}
-
-	/// Whether `other` is of the same kind (committee, GRANDPA or relay chain).
-	pub fn same_kind(&self, other: &Self) -> bool {
-		core::mem::discriminant(self) == core::mem::discriminant(other)
-	}
-
 	/// The committee's threshold ratio; `None` for other verifiers.
 	pub fn threshold_ratio(&self) -> Option<ThresholdRatio> {
 		match self {

@@ -447,10 +447,18 @@ pub mod pallet {
 				Some(limit) => {
 					ensure!(limit.window > 0, Error::<T>::InvalidRateLimit);
 					RateLimits::<T>::insert(chain, token, limit);
+					// A new window from now: transfers sent before it owe it nothing back.
+					RateUsages::<T>::insert(
+						chain,
+						token,
+						RateUsage { window_start: Self::now(), used: 0 },
+					);
 				},
-				None => RateLimits::<T>::remove(chain, token),
+				None => {
+					RateLimits::<T>::remove(chain, token);
+					RateUsages::<T>::remove(chain, token);
+				},
 			}
-			RateUsages::<T>::remove(chain, token);
 			Self::deposit_event(Event::RateLimitSet { chain, token, limit });
 			Ok(())
 		}

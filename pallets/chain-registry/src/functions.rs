@@ -38,6 +38,10 @@ impl<T: Config> Pallet<T> {
 
 		let deposit = T::ChainDeposit::get();
 		let committee_floor = verifier.threshold_ratio();
+		let last_committee_set = match &verifier {
+			VerifierConfig::Committee(committee) => Some(committee.set_id),
+			_ => None,
+		};
 		// The first write: if the operator cannot pay, nothing has been written.
 		T::Currency::hold(&HoldReason::ChainDeposit.into(), &operator, deposit)?;
 
@@ -49,6 +53,7 @@ impl<T: Config> Pallet<T> {
 				kind,
 				verifier,
 				committee_floor,
+				last_committee_set,
 				operator: operator.clone(),
 				deposit,
 				status: ChainStatus::Proposed,
@@ -147,13 +152,15 @@ impl<T: Config> Pallet<T> {
 			let record = maybe_record.as_mut().ok_or(Error::<T>::ChainNotFound)?;
 			ensure!(record.status != ChainStatus::Retired, Error::<T>::ChainRetired);
 			verifier.validate_for(&record.kind).map_err(Error::<T>::from)?;
-			// Attestations are bound to the set id: reusing one would make the old set's
-			// signatures valid again.
-			if record.verifier.same_kind(&verifier) {
+			// Attestations are bound to the committee's set id: reusing one, even after a spell
+			// under another kind of verifier, would make an old set's signatures valid again.
+			// (GRANDPA set ids are the peer chain's own, and justifications name their set.)
+			if let VerifierConfig::Committee(committee) = &verifier {
 				ensure!(
-					verifier.set_id() > record.verifier.set_id(),
+					record.last_committee_set.is_none_or(|last| committee.set_id > last),
 					Error::<T>::SetIdNotIncreased
 				);
+				record.last_committee_set = Some(committee.set_id);
 			}
 			record.committee_floor = verifier.threshold_ratio();
 			record.verifier = verifier;
@@ -177,10 +184,11 @@ impl<T: Config> Pallet<T> {
 			let record = maybe_record.as_mut().ok_or(Error::<T>::ChainNotFound)?;
 			ensure!(record.status == ChainStatus::Active, Error::<T>::NotActive);
 			verifier.validate_for(&record.kind).map_err(Error::<T>::from)?;
-			if let (Some(floor), VerifierConfig::Committee(committee)) =
-				(record.committee_floor, &verifier)
-			{
-				ensure!(floor.admits(committee), Error::<T>::ThresholdRatioLowered);
+			if let VerifierConfig::Committee(committee) = &verifier {
+				if let Some(floor) = record.committee_floor {
+					ensure!(floor.admits(committee), Error::<T>::ThresholdRatioLowered);
+				}
+				record.last_committee_set = Some(committee.set_id);
 			}
 			record.verifier = verifier;
 			Ok(())

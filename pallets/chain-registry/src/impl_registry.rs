@@ -59,6 +59,12 @@ impl<T: Config> ChainRegistry for Pallet<T> {
 				name: BoundedVec::truncate_from(b"benchmark".to_vec()),
 				kind,
 				committee_floor: verifier.threshold_ratio(),
+				last_committee_set: match &verifier {
+					fusion_hub_primitives::VerifierConfig::Committee(committee) => {
+						Some(committee.set_id)
+					},
+					_ => None,
+				},
 				verifier,
 				operator,
 				deposit: Zero::zero(),

@@ -249,8 +249,8 @@ pub mod pallet {
 		ThresholdBelowSupermajority,
 		/// A handover asks for a smaller share of signers than the committee governance admitted.
 		ThresholdRatioLowered,
-		/// The new verifier's set id is not above the current one's: attestations of a reused
-		/// set id would be valid again.
+		/// The new committee's set id is not above every set id the chain's committees have had:
+		/// attestations of a reused set id would be valid again.
 		SetIdNotIncreased,
 	}
 
@@ -365,8 +365,8 @@ pub mod pallet {
 		///
 		/// The call fails if the origin is not `GovernanceOrigin`, the chain is unknown
 		/// (`ChainNotFound`) or `Retired` (`ChainRetired`), its kind cannot use the verifier or
-		/// the verifier is invalid (see the errors), or a verifier of the same kind keeps or
-		/// lowers the set id (`SetIdNotIncreased`).
+		/// the verifier is invalid (see the errors), or a committee's set id is not above every
+		/// set id the chain's committees have had (`SetIdNotIncreased`).
 		#[pallet::call_index(6)]
 		#[pallet::weight(Pallet::<T>::update_verifier_weight(verifier))]
 		pub fn update_verifier(

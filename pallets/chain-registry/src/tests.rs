@@ -182,6 +182,7 @@ fn propose_chain_stores_a_proposed_record_and_holds_the_deposit() {
 				kind: evm(),
 				verifier: committee(),
 				committee_floor: Some(ThresholdRatio { threshold: 3, members: 3 }),
+				last_committee_set: Some(0),
 				operator: 1,
 				deposit: DEPOSIT,
 				status: ChainStatus::Proposed,
@@ -563,21 +564,43 @@ fn update_verifier_moves_the_set_id_strictly_forward() {
 		));
 	});
 	build_and_execute(|| {
-		// GRANDPA sets too (the registered set is 7).
+		// A Substrate chain goes from committee set 4 to GRANDPA and back: the committee's set
+		// id must still be above 4. GRANDPA set ids are the peer's own: governance may correct
+		// the current set.
 		assert_ok!(ChainRegistry::propose_chain(
 			RuntimeOrigin::signed(1),
 			2,
 			name("solo"),
 			substrate(),
-			grandpa()
+			committee_in_set(vec![ed(1), ed(2), ed(3)], 3, 4)
 		));
+		assert_ok!(ChainRegistry::update_verifier(governance(), 2, grandpa()));
+		assert_ok!(ChainRegistry::update_verifier(governance(), 2, grandpa()));
 		assert_noop!(
-			ChainRegistry::update_verifier(governance(), 2, grandpa()),
+			ChainRegistry::update_verifier(
+				governance(),
+				2,
+				committee_in_set(vec![ed(1), ed(2), ed(3)], 3, 0)
+			),
 			Error::<Test>::SetIdNotIncreased
 		);
-		let VerifierConfig::Grandpa(mut next) = grandpa() else { unreachable!() };
-		next.set_id = 8;
-		assert_ok!(ChainRegistry::update_verifier(governance(), 2, VerifierConfig::Grandpa(next)));
+		assert_ok!(ChainRegistry::update_verifier(
+			governance(),
+			2,
+			committee_in_set(vec![ed(1), ed(2), ed(3)], 3, 5)
+		));
+		assert_eq!(Chains::<Test>::get(2).unwrap().last_committee_set, Some(5));
+	});
+	build_and_execute(|| {
+		// A parachain's relay-chain verifier has no set id to move.
+		assert_ok!(ChainRegistry::propose_chain(
+			RuntimeOrigin::signed(1),
+			3,
+			name("para"),
+			parachain(),
+			VerifierConfig::RelayChain
+		));
+		assert_ok!(ChainRegistry::update_verifier(governance(), 3, VerifierConfig::RelayChain));
 	});
 }
 

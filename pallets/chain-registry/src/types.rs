@@ -40,6 +40,9 @@ pub struct ChainRecord<T: Config> {
 	/// `update_verifier`): no handover may require a smaller share of signers. `None` for other
 	/// verifiers.
 	pub committee_floor: Option<ThresholdRatio>,
+	/// The highest set id a committee of the chain has had: a new committee's must be above it.
+	/// `None` if the chain never had a committee.
+	pub last_committee_set: Option<u64>,
 	/// The account that applied; it paid the deposit and gets it back on retirement.
 	pub operator: T::AccountId,
 	/// The amount currently held from the operator for this chain: the deposit paid on

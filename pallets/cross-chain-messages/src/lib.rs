@@ -123,7 +123,7 @@ pub mod pallet {
 			PalletId,
 		},
 		frame_system::pallet_prelude::*,
-		sp_runtime::{traits::Zero, DispatchError},
+		sp_runtime::{traits::Zero, DispatchError, DispatchErrorWithPostInfo},
 	};
 
 	#[pallet::pallet]
@@ -458,12 +458,19 @@ pub mod pallet {
 					delivered.push((message, proof));
 				}
 			}
-			ensure!(!delivered.is_empty(), Error::<T>::NonceReplayed);
-			let skipped = (messages.len() - delivered.len()) as u32;
+			let batch = messages.len() as u32;
+			if delivered.is_empty() {
+				// Nothing was verified: the relayer that lost the race pays the batch's base.
+				return Err(DispatchErrorWithPostInfo {
+					post_info: Some(Self::delivered_weight(batch, core::iter::empty())).into(),
+					error: Error::<T>::NonceReplayed.into(),
+				});
+			}
+			let skipped = batch - delivered.len() as u32;
 			if skipped > 0 {
 				Self::deposit_event(Event::MessagesSkipped { source, skipped });
 			}
-			Ok(Some(Self::delivered_weight(messages.len() as u32, delivered.into_iter())).into())
+			Ok(Some(Self::delivered_weight(batch, delivered.into_iter())).into())
 		}
 
 		/// Completes messages sent to (or routed to) `destination` with receipts proven against

@@ -149,10 +149,19 @@ fn a_batch_skips_what_another_relayer_delivered_first() {
 		let actual = full.actual_weight.expect("actual weight");
 		assert!(actual.ref_time() < charged.ref_time());
 		assert_eq!(actual, Messages::delivered_weight(3, batch[2..].iter().map(|(m, p)| (m, p))));
-		// Nothing new: refused, and nothing changes. A gap still fails the whole batch.
-		assert_noop!(
-			Messages::deliver_messages(RuntimeOrigin::signed(RELAYER), A, 10, batch),
-			Error::<Test>::NonceReplayed
+		// Nothing new: refused, for the batch's base weight only, and nothing changes. A gap
+		// still fails the whole batch.
+		let before = polkadot_sdk::sp_io::storage::root(polkadot_sdk::sp_runtime::StateVersion::V1);
+		let refused = Messages::deliver_messages(RuntimeOrigin::signed(RELAYER), A, 10, batch)
+			.expect_err("nothing new");
+		assert_eq!(refused.error, Error::<Test>::NonceReplayed.into());
+		assert_eq!(
+			refused.post_info.actual_weight,
+			Some(Messages::delivered_weight(3, core::iter::empty()))
+		);
+		assert_eq!(
+			polkadot_sdk::sp_io::storage::root(polkadot_sdk::sp_runtime::StateVersion::V1),
+			before
 		);
 		let gap = proven(A, 11, vec![hub_message(3), hub_message(5)]);
 		assert_noop!(

@@ -172,6 +172,31 @@ fn keep_headers<T: Config>(chain_id: ChainId, count: u32) {
 	}
 }
 
+/// Keeps committees of `MaxCommitteeSize` members for `chain_id`, as past sets `sets`.
+fn keep_full_committees<T: Config>(chain_id: ChainId, sets: core::ops::Range<u64>) {
+	let members: Vec<CommitteeKey> = (0..max_committee::<T>())
+		.map(|i| CommitteeKey::Ed25519(ed25519::Public::from_raw(raw_seed_bytes(i))))
+		.collect();
+	for set_id in sets {
+		PastCommittees::<T>::insert(
+			chain_id,
+			set_id,
+			CommitteeOf::<T> {
+				members: BoundedVec::truncate_from(members.clone()),
+				threshold: max_committee::<T>(),
+				set_id,
+			},
+		);
+	}
+}
+
+/// 32 distinct bytes for key `i`.
+fn raw_seed_bytes(i: u32) -> [u8; 32] {
+	let mut raw = [0x5au8; 32];
+	raw[..4].copy_from_slice(&i.to_le_bytes());
+	raw
+}
+
 fn peer_header(number: u32) -> PeerHeader {
 	PeerHeader {
 		number,
@@ -442,20 +467,48 @@ mod benchmarks {
 		));
 	}
 
-	/// Two headers of one height differing in their message root, each attested by the one
-	/// ed25519 member of a committee, with `h` headers kept (all dropped).
+	/// The costliest report: evidence against an earlier committee (one ed25519 member) about a
+	/// header the hub imported under it, with `h` headers and `CommitteesToKeep` committees of
+	/// `MaxCommitteeSize` kept (all dropped).
 	#[benchmark]
-	fn report_misbehaviour(h: Linear<0, { T::HeadersToKeep::get().max(1) }>) {
-		let signers = committee_chain::<T>(Scheme::Ed25519, 1);
-		keep_headers::<T>(CHAIN_ID, h);
-		let attested = |message_root: u8| {
-			let header =
-				PeerHeader { message_root: H256::repeat_byte(message_root), ..peer_header(5) };
-			let attestation = attest::<T>(&signers[..1], &header_payload(CHAIN_ID, 0, &header));
-			AttestedHeader { header, attestation }
+	fn report_misbehaviour(h: Linear<1, { T::HeadersToKeep::get().max(1) }>) {
+		let keep = u64::from(T::CommitteesToKeep::get().max(1));
+		let signer = Signer::generate(Scheme::Ed25519, 0);
+		let one_member = |set_id| CommitteeOf::<T> {
+			members: BoundedVec::truncate_from(vec![signer.key()]),
+			threshold: 1,
+			set_id,
 		};
-		let evidence =
-			Misbehaviour::ConflictingHeaders { set_id: 0, first: attested(1), second: attested(2) };
+		assert_ok!(T::Registry::register_active_for_benchmarks(
+			CHAIN_ID,
+			ChainKind::EvmChain { chain_id: 1, gateway: H160::repeat_byte(0x9a) },
+			VerifierConfig::Committee(one_member(keep)),
+		));
+		keep_headers::<T>(CHAIN_ID, h);
+		// Set 0 and the full sets 1 to `keep - 1` handed over; set `keep` is current.
+		PastCommittees::<T>::insert(CHAIN_ID, 0, one_member(0));
+		keep_full_committees::<T>(CHAIN_ID, 1..keep);
+		// The kept header at height 0 (set 0), and a forgery of it.
+		let taken = PeerHeader {
+			number: 0,
+			hash: H256::repeat_byte(1),
+			state_root: H256::repeat_byte(2),
+			message_root: H256::repeat_byte(3),
+			timestamp: 0,
+		};
+		let forged = PeerHeader { message_root: H256::repeat_byte(4), ..taken };
+		let attested = |header: PeerHeader| AttestedHeader {
+			header,
+			attestation: attest::<T>(
+				core::slice::from_ref(&signer),
+				&header_payload(CHAIN_ID, 0, &header),
+			),
+		};
+		let evidence = Misbehaviour::ConflictingHeaders {
+			set_id: 0,
+			first: attested(taken),
+			second: attested(forged),
+		};
 		let caller: T::AccountId = whitelisted_caller();
 
 		#[extrinsic_call]
@@ -463,13 +516,16 @@ mod benchmarks {
 
 		assert_eq!(T::Registry::status(CHAIN_ID), Some(fusion_hub_primitives::ChainStatus::Frozen));
 		assert_eq!(BestNumbers::<T>::get(CHAIN_ID), None);
+		assert_eq!(PastCommittees::<T>::iter_prefix(CHAIN_ID).count(), 0);
 	}
 
-	/// Dropping `h` kept headers of a chain.
+	/// Dropping `h` kept headers of a chain and `CommitteesToKeep` committees of
+	/// `MaxCommitteeSize`.
 	#[benchmark]
 	fn drop_headers(h: Linear<0, { T::HeadersToKeep::get().max(1) }>) {
 		committee_chain::<T>(Scheme::Ed25519, 1);
 		keep_headers::<T>(CHAIN_ID, h);
+		keep_full_committees::<T>(CHAIN_ID, 0..u64::from(T::CommitteesToKeep::get()));
 
 		#[block]
 		{

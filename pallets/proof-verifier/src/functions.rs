@@ -7,7 +7,7 @@ use crate::{
 use fusion_hub_primitives::{
 	attestation::{handover_payload, header_payload, SignatureCounts},
 	grandpa::{verify_grandpa_update, GrandpaUpdate},
-	ChainId, ChainRegistry, ChainStatus, GrandpaConfig, HeaderUpdate, TrustedHeader,
+	ChainId, ChainRegistry, ChainStatus, GrandpaConfig, HeaderUpdate, Misbehaviour, TrustedHeader,
 	VerifiedHeader, VerifierConfig,
 };
 use polkadot_sdk::{
@@ -147,7 +147,12 @@ impl<T: Config> Pallet<T> {
 		let committee = if set_id == current.set_id {
 			current
 		} else {
-			PastCommittees::<T>::get(chain_id, set_id).ok_or(Error::<T>::UnknownCommitteeSet)?
+			let past = PastCommittees::<T>::get(chain_id, set_id)
+				.ok_or(Error::<T>::UnknownCommitteeSet)?;
+			// A committee that handed over has nothing left at stake: its conflicts count only
+			// where they touch what the hub took from it.
+			ensure!(Self::took_from(chain_id, &evidence, &current), Error::<T>::EvidenceNotTaken);
+			past
 		};
 		for (payload, attestation) in evidence.statements(chain_id) {
 			Self::verify_attestation(&committee, attestation, &payload)?;
@@ -163,6 +168,32 @@ impl<T: Config> Pallet<T> {
 			reporter,
 		});
 		Ok(())
+	}
+
+	/// Whether one of the statements of evidence against an earlier committee is one the hub
+	/// took: a header it holds, imported under that committee, or the handover it enacted.
+	fn took_from(
+		chain_id: ChainId,
+		evidence: &MisbehaviourOf<T>,
+		current: &CommitteeOf<T>,
+	) -> bool {
+		match evidence {
+			Misbehaviour::ConflictingHeaders { set_id, first, second } => {
+				Headers::<T>::get(chain_id, first.header.number).is_some_and(|held| {
+					[first, second]
+						.iter()
+						.any(|attested| held == VerifiedHeader::attested(&attested.header, *set_id))
+				})
+			},
+			Misbehaviour::ConflictingHandovers { set_id, first, second } => {
+				let enacted = match set_id.checked_add(1) {
+					Some(next) if next == current.set_id => Some(current.clone()),
+					Some(next) => PastCommittees::<T>::get(chain_id, next),
+					None => None,
+				};
+				enacted.is_some_and(|enacted| first.next == enacted || second.next == enacted)
+			},
+		}
 	}
 
 	/// Keeps the committee that just handed over, and forgets the one `CommitteesToKeep` before

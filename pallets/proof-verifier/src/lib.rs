@@ -227,6 +227,10 @@ pub mod pallet {
 		/// The evidence names a set id that is neither the chain's current committee nor one of
 		/// the kept earlier ones.
 		UnknownCommitteeSet,
+		/// Evidence against a committee that handed over must include what the hub took from
+		/// it: a header it still holds, imported under that committee, or the handover it
+		/// enacted.
+		EvidenceNotTaken,
 	}
 
 	#[pallet::hooks]

@@ -518,13 +518,55 @@ fn the_real_hash_with_forged_roots_is_misbehaviour() {
 }
 
 #[test]
-fn an_earlier_committee_within_the_window_can_be_reported() {
+fn an_earlier_committee_is_reported_for_what_the_hub_took_from_it() {
 	new_test_ext().execute_with(|| {
+		// Set 5 signs a forged header at 7 that the hub imports, then hands over.
+		let forged = peer_header(7, 0xbb);
+		assert_ok!(submit(EVM_CHAIN, HeaderUpdate::Committee(by_set_5(forged))));
 		let next = committee(&[Member::ed25519(20), Member::ed25519(21)], 2, 6);
 		assert_ok!(rotate_to(next));
-		// Set 5 handed over, but its forks still count against the chain.
-		let (a, b) = (by_set_5(peer_header(7, 0xaa)), by_set_5(peer_header(7, 0xbb)));
-		assert_ok!(report_headers(5, a, b));
+		// Forks of heights the hub never took from it: set 5 has nothing at stake any more.
+		let (a, b) = (by_set_5(peer_header(8, 0xaa)), by_set_5(peer_header(8, 0xbb)));
+		assert_noop!(report_headers(5, a, b), Error::<Test>::EvidenceNotTaken);
+		// The header the hub took, and the real one: reported, frozen, dropped.
+		assert_ok!(report_headers(5, by_set_5(peer_header(7, 0xaa)), by_set_5(forged)));
+		assert_eq!(MockRegistry::status(EVM_CHAIN), Some(ChainStatus::Frozen));
+		assert_eq!(Headers::<Test>::get(EVM_CHAIN, 7), None);
+	});
+}
+
+#[test]
+fn handovers_the_hub_would_refuse_are_no_conflict() {
+	new_test_ext().execute_with(|| {
+		let good = committee(&[Member::ed25519(20), Member::ed25519(21)], 2, 6);
+		// Signed again after the hub refused it: a 1-of-2 (not a supermajority), or a wrong set.
+		for refused in [
+			committee(&[Member::ed25519(30), Member::ed25519(31)], 1, 6),
+			committee(&[Member::ed25519(30), Member::ed25519(31)], 2, 7),
+		] {
+			let evidence = Misbehaviour::ConflictingHandovers {
+				set_id: 5,
+				first: handover(EVM_CHAIN, 5, refused, &three_schemes()),
+				second: handover(EVM_CHAIN, 5, good.clone(), &three_schemes()),
+			};
+			assert_noop!(report_on(EVM_CHAIN, evidence), Error::<Test>::NotConflicting);
+		}
+		// An earlier committee's second handover counts only against the one the hub enacted.
+		assert_ok!(rotate_to(good.clone()));
+		let stranger = committee(&[Member::ed25519(40), Member::ed25519(41)], 2, 6);
+		let other = committee(&[Member::ed25519(50), Member::ed25519(51)], 2, 6);
+		let unrelated = Misbehaviour::ConflictingHandovers {
+			set_id: 5,
+			first: handover(EVM_CHAIN, 5, stranger.clone(), &three_schemes()),
+			second: handover(EVM_CHAIN, 5, other, &three_schemes()),
+		};
+		assert_noop!(report_on(EVM_CHAIN, unrelated), Error::<Test>::EvidenceNotTaken);
+		let against_enacted = Misbehaviour::ConflictingHandovers {
+			set_id: 5,
+			first: handover(EVM_CHAIN, 5, stranger, &three_schemes()),
+			second: handover(EVM_CHAIN, 5, good, &three_schemes()),
+		};
+		assert_ok!(report_on(EVM_CHAIN, against_enacted));
 		assert_eq!(MockRegistry::status(EVM_CHAIN), Some(ChainStatus::Frozen));
 	});
 }

@@ -74,12 +74,14 @@ impl WeightInfo for () {
 		RocksDbWeight::get().reads_writes(2, 1)
 	}
 	fn report_misbehaviour(h: u32) -> Weight {
-		// Registry record, a past committee; written: the record, the ring's bookkeeping.
-		RocksDbWeight::get().reads_writes(3, 3).saturating_add(Self::drop_headers(h))
+		// Registry record, a past committee, the header it signed; written: the record.
+		RocksDbWeight::get().reads_writes(3, 1).saturating_add(Self::drop_headers(h))
 	}
 	fn drop_headers(h: u32) -> Weight {
-		// Every kept header and its ring slot, the next slot, the best number.
-		RocksDbWeight::get().writes(2 * u64::from(h) + 2)
+		// Every kept header and its ring slot, read and removed, up to 16 kept committees; the
+		// next slot, the best number.
+		let entries = 2 * u64::from(h) + 16;
+		RocksDbWeight::get().reads_writes(entries, entries + 2)
 	}
 	fn verify_keccak_proof(_d: u32) -> Weight {
 		RocksDbWeight::get().reads(2)
