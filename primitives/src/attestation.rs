@@ -113,6 +113,17 @@ pub enum AttestationError {
 	NonCanonicalSignature,
 }
 
+impl core::ops::Add for SignatureCounts {
+	type Output = Self;
+	fn add(self, other: Self) -> Self {
+		Self {
+			ed25519: self.ed25519 + other.ed25519,
+			sr25519: self.sr25519 + other.sr25519,
+			ecdsa: self.ecdsa + other.ecdsa,
+		}
+	}
+}
+
 impl<MaxSigners: Get<u32>> Attestation<MaxSigners> {
 	/// How many signatures of each scheme the attestation carries.
 	pub fn counts(&self) -> SignatureCounts {
@@ -379,20 +390,21 @@ impl<MaxSigners: Get<u32>> Misbehaviour<MaxSigners> {
 		}
 	}
 
-	/// How many signatures of each scheme the evidence carries: the cost of checking it.
-	pub fn counts(&self) -> SignatureCounts {
-		let (first, second) = match self {
+	/// The two attestations of the evidence.
+	fn attestations(&self) -> [&Attestation<MaxSigners>; 2] {
+		match self {
 			Misbehaviour::ConflictingHeaders { first, second, .. } => {
-				(first.attestation.counts(), second.attestation.counts())
+				[&first.attestation, &second.attestation]
 			},
 			Misbehaviour::ConflictingHandovers { first, second, .. } => {
-				(first.attestation.counts(), second.attestation.counts())
+				[&first.attestation, &second.attestation]
 			},
-		};
-		SignatureCounts {
-			ed25519: first.ed25519 + second.ed25519,
-			sr25519: first.sr25519 + second.sr25519,
-			ecdsa: first.ecdsa + second.ecdsa,
 		}
+	}
+
+	/// How many signatures of each scheme the evidence carries: the cost of checking it.
+	pub fn counts(&self) -> SignatureCounts {
+		let [first, second] = self.attestations();
+		first.counts() + second.counts()
 	}
 }

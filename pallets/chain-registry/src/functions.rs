@@ -37,29 +37,19 @@ impl<T: Config> Pallet<T> {
 		verifier.validate_for(&kind).map_err(Error::<T>::from)?;
 
 		let deposit = T::ChainDeposit::get();
-		let committee_floor = verifier.threshold_ratio();
-		let last_committee_set = match &verifier {
-			VerifierConfig::Committee(committee) => Some(committee.set_id),
-			_ => None,
-		};
 		// The first write: if the operator cannot pay, nothing has been written.
 		T::Currency::hold(&HoldReason::ChainDeposit.into(), &operator, deposit)?;
 
-		let now = frame_system::Pallet::<T>::block_number();
 		Chains::<T>::insert(
 			chain_id,
-			ChainRecord {
+			ChainRecord::new(
 				name,
 				kind,
 				verifier,
-				committee_floor,
-				last_committee_set,
-				operator: operator.clone(),
+				operator.clone(),
 				deposit,
-				status: ChainStatus::Proposed,
-				proposed_at: now,
-				status_changed_at: now,
-			},
+				ChainStatus::Proposed,
+			),
 		);
 		Self::deposit_event(Event::ChainProposed { chain_id, operator, kind, deposit });
 		Ok(())

@@ -52,26 +52,16 @@ impl<T: Config> ChainRegistry for Pallet<T> {
 		verifier.validate_for(&kind).map_err(crate::Error::<T>::from)?;
 		let operator = T::AccountId::decode(&mut TrailingZeroInput::zeroes())
 			.map_err(|_| crate::Error::<T>::ChainNotFound)?;
-		let now = polkadot_sdk::frame_system::Pallet::<T>::block_number();
 		Chains::<T>::insert(
 			chain_id,
-			ChainRecord {
-				name: BoundedVec::truncate_from(b"benchmark".to_vec()),
+			ChainRecord::new(
+				BoundedVec::truncate_from(b"benchmark".to_vec()),
 				kind,
-				committee_floor: verifier.threshold_ratio(),
-				last_committee_set: match &verifier {
-					fusion_hub_primitives::VerifierConfig::Committee(committee) => {
-						Some(committee.set_id)
-					},
-					_ => None,
-				},
 				verifier,
 				operator,
-				deposit: Zero::zero(),
-				status: ChainStatus::Active,
-				proposed_at: now,
-				status_changed_at: now,
-			},
+				Zero::zero(),
+				ChainStatus::Active,
+			),
 		);
 		Ok(())
 	}

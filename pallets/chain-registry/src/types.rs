@@ -56,6 +56,36 @@ pub struct ChainRecord<T: Config> {
 	pub status_changed_at: BlockNumberFor<T>,
 }
 
+impl<T: Config> ChainRecord<T> {
+	/// A record made now with `status`: the committee floor and set id follow from `verifier`.
+	pub(crate) fn new(
+		name: ChainNameOf<T>,
+		kind: ChainKind,
+		verifier: VerifierConfigOf<T>,
+		operator: T::AccountId,
+		deposit: BalanceOf<T>,
+		status: ChainStatus,
+	) -> Self {
+		let now = polkadot_sdk::frame_system::Pallet::<T>::block_number();
+		let last_committee_set = match &verifier {
+			VerifierConfig::Committee(committee) => Some(committee.set_id),
+			_ => None,
+		};
+		Self {
+			name,
+			kind,
+			committee_floor: verifier.threshold_ratio(),
+			last_committee_set,
+			verifier,
+			operator,
+			deposit,
+			status,
+			proposed_at: now,
+			status_changed_at: now,
+		}
+	}
+}
+
 impl<T: Config> From<VerifierConfigError> for Error<T> {
 	fn from(error: VerifierConfigError) -> Self {
 		match error {

@@ -211,10 +211,9 @@ impl<T: Config> Pallet<T> {
 
 	/// Drops every verified header of `chain_id`, its ring and best number, and the committees
 	/// it kept: nothing verified so far backs a proof any more, and the next verified header
-	/// starts the chain again. Bounded by `HeadersToKeep` and `CommitteesToKeep`.
+	/// starts the chain again. The drains are bounded: a chain keeps at most `HeadersToKeep`
+	/// headers and `CommitteesToKeep` committees.
 	pub(crate) fn drop_headers(chain_id: ChainId) {
-		// A chain keeps at most `HeadersToKeep` headers and ring slots and `CommitteesToKeep`
-		// committees: the drains are bounded.
 		let headers = Headers::<T>::drain_prefix(chain_id).count() as u32;
 		HeaderRing::<T>::drain_prefix(chain_id).for_each(drop);
 		PastCommittees::<T>::drain_prefix(chain_id).for_each(drop);
