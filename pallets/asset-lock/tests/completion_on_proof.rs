@@ -111,6 +111,7 @@ impl pallet_asset_lock::Config for Test {
 }
 
 impl pallet_cross_chain_messages::Config for Test {
+	type RuntimeHoldReason = RuntimeHoldReason;
 	type Registry = Registry;
 	type Verifier = Verifier;
 	type Applications = AssetLock;
@@ -123,6 +124,12 @@ impl pallet_cross_chain_messages::Config for Test {
 	type MaxLeavesPerBlock = ConstU32<64>;
 	type MaxDestinationsPerBlock = ConstU32<4>;
 	type MaxPendingPerDestination = ConstU32<64>;
+	type MaxPendingSendsPerDestination = ConstU32<48>;
+	type MaxSendLeavesPerBlock = ConstU32<48>;
+	type MaxSendDestinationsPerBlock = ConstU32<3>;
+	type MessageDepositBase = ConstU128<{ 2 * ED }>;
+	type MessageDepositPerByte = ConstU128<1>;
+	type MaxRecordsPerSource = ConstU32<4>;
 	type MaxTimeoutMillis = ConstU64<MAX_TIMEOUT_MS>;
 	type CommitmentsToKeep = ConstU32<1_000>;
 	type ReceiptsToKeep = ConstU32<64>;

@@ -26,6 +26,8 @@ use polkadot_sdk::{
 
 const PEER: ChainId = 1_000;
 const FEE: u128 = 1_000_000_000;
+/// What a benchmark's payer starts with: fees and deposits of a full batch of sends.
+const FUNDS: u128 = FEE * 1_000_000;
 
 /// A data record of `MaxPayload` bytes from [`PEER`] to the hub.
 fn inbound<T: Config>(nonce: u64) -> MessageOf<T> {
@@ -77,7 +79,7 @@ fn commit<T: Config>(height: u32, leaves: &[H256]) -> Vec<InclusionProof> {
 /// with a fee.
 fn send_records<T: Config>(count: u32) -> (T::AccountId, Vec<MessageOf<T>>) {
 	let payer: T::AccountId = account("payer", 0, 0);
-	T::Currency::set_balance(&payer, FEE * 1_000);
+	T::Currency::set_balance(&payer, FUNDS);
 	let messages = (0..count)
 		.map(|_| {
 			Pallet::<T>::do_send(
@@ -161,7 +163,7 @@ mod benchmarks {
 		#[extrinsic_call]
 		_(RawOrigin::Signed(caller), HUB_CHAIN_ID, PEER, 1, Some(proof));
 
-		assert_eq!(T::Currency::balance(&payer), FEE * 1_000);
+		assert_eq!(T::Currency::balance(&payer), FUNDS);
 	}
 
 	#[benchmark]
@@ -175,7 +177,7 @@ mod benchmarks {
 		#[extrinsic_call]
 		_(origin as T::RuntimeOrigin, HUB_CHAIN_ID, PEER, 1, ReceiptOutcome::Failed);
 
-		assert_eq!(T::Currency::balance(&payer), FEE * 1_000);
+		assert_eq!(T::Currency::balance(&payer), FUNDS);
 		Ok(())
 	}
 
@@ -196,7 +198,7 @@ mod benchmarks {
 	fn send_data(l: Linear<1, { T::MaxPayload::get() }>) {
 		assert_ok!(Pallet::<T>::open_chain_for_benchmarks(PEER));
 		let sender: T::AccountId = whitelisted_caller();
-		T::Currency::set_balance(&sender, FEE * 10);
+		T::Currency::set_balance(&sender, FUNDS);
 		let payload = BoundedVec::truncate_from(vec![3u8; l as usize]);
 		let timeout = send_timeout::<T>();
 
@@ -210,6 +212,15 @@ mod benchmarks {
 	fn store_record(l: Linear<1, { T::MaxPayload::get() }>) {
 		let mut message = inbound::<T>(1);
 		message.payload = BoundedVec::truncate_from(vec![4u8; l as usize]);
+		// The worst case: a new sender whose slot in the ring drops a full record.
+		let evicted = H256::repeat_byte(8);
+		let slot = NextRecordSlot::<T>::get(PEER);
+		RecordSlots::<T>::insert(PEER, slot, evicted);
+		Records::<T>::insert(
+			PEER,
+			evicted,
+			BoundedVec::truncate_from(vec![5u8; T::MaxPayload::get() as usize]),
+		);
 
 		#[block]
 		{
@@ -217,6 +228,7 @@ mod benchmarks {
 		}
 
 		assert!(Records::<T>::contains_key(PEER, message.sender));
+		assert!(!Records::<T>::contains_key(PEER, evicted));
 	}
 
 	#[benchmark]

@@ -13,7 +13,10 @@ use fusion_hub_primitives::{
 use polkadot_sdk::{
 	frame_support::{
 		ensure,
-		traits::{fungible::Mutate, tokens::Preservation},
+		traits::{
+			fungible::{Mutate, MutateHold},
+			tokens::{Precision, Preservation},
+		},
 	},
 	sp_core::H256,
 	sp_runtime::DispatchResult,
@@ -110,15 +113,21 @@ impl<T: Config> Pallet<T> {
 		check(&pending)?;
 		PendingMessages::<T>::remove(key);
 		PendingCount::<T>::mutate(destination, |count| *count = count.saturating_sub(1));
-		if pending.payer.is_none() {
-			RoutedPendingFrom::<T>::mutate(source, |count| *count = count.saturating_sub(1));
+		match pending.payer {
+			Some(_) => {
+				PendingSends::<T>::mutate(destination, |count| *count = count.saturating_sub(1))
+			},
+			None => {
+				RoutedPendingFrom::<T>::mutate(source, |count| *count = count.saturating_sub(1))
+			},
 		}
 		Ok(pending)
 	}
 
 	/// Settles a message taken from the books with `outcome`: the application's `on_outcome`
-	/// once; the fee to `relayer` (the account the receipt names) when the outcome earns it,
-	/// otherwise back to its payer; for a routed message, the receipt forwarded to its source.
+	/// once; the payer's deposit released; the fee to `relayer` (the account the receipt names)
+	/// when the outcome earns it, otherwise back to its payer; for a routed message, the receipt
+	/// forwarded to its source.
 	pub(crate) fn complete(
 		pending: PendingOf<T>,
 		outcome: ReceiptOutcome,
@@ -126,6 +135,16 @@ impl<T: Config> Pallet<T> {
 	) -> DispatchResult {
 		let message = &pending.message;
 		T::Applications::on_outcome(message, outcome == ReceiptOutcome::Delivered, pending.block)?;
+		if let Some(payer) = &pending.payer {
+			// Best effort: the hold is this pallet's alone, so all of it is there; a shortfall
+			// must not keep the message (and its refund) from completing.
+			T::Currency::release(
+				&HoldReason::MessageDeposit.into(),
+				payer,
+				pending.deposit,
+				Precision::BestEffort,
+			)?;
+		}
 		match pending.payer {
 			Some(payer) if message.fee > 0 => {
 				let earner = relayer

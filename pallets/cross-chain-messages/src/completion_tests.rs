@@ -141,10 +141,14 @@ fn a_timeout_needs_a_proof_of_non_receipt() {
 fn a_proof_of_non_receipt_refunds_exactly_once_and_a_late_receipt_finds_nothing() {
 	build_and_execute(|| {
 		let sent = send_to(C, 500, 0);
-		assert_eq!(Balances::balance(&SENDER), INITIAL_BALANCE - 500);
+		let deposit = deposit_of(HUB_CHAIN_ID, C, 1);
+		assert_eq!(held_deposits(SENDER), deposit);
+		assert_eq!(Balances::balance(&SENDER), INITIAL_BALANCE - 500 - deposit);
 		assert_ok!(timeout(&sent, Some(ledger_state(C, 40, PAST, HUB_CHAIN_ID, 0))));
 		assert_eq!(app_calls(), vec![AppCall::Outcome(HUB_CHAIN_ID, C, 1, false)]);
+		// The fee and the deposit are back.
 		assert_eq!(Balances::balance(&SENDER), INITIAL_BALANCE);
+		assert_eq!(held_deposits(SENDER), 0);
 		System::assert_last_event(
 			Event::MessageTimedOut { source: HUB_CHAIN_ID, destination: C, nonce: 1, height: 40 }
 				.into(),

@@ -159,9 +159,12 @@ impl<T: Config> Pallet<T> {
 	#[cfg(any(feature = "try-runtime", feature = "std"))]
 	pub fn do_try_state() -> Result<(), polkadot_sdk::sp_runtime::TryRuntimeError> {
 		use alloc::collections::BTreeMap;
+		use polkadot_sdk::frame_support::traits::fungible::InspectHold;
 		use polkadot_sdk::frame_support::{ensure, traits::fungible::Inspect};
 		let mut counts = BTreeMap::<ChainId, u32>::new();
+		let mut sends = BTreeMap::<ChainId, u32>::new();
 		let mut routed = BTreeMap::<ChainId, u32>::new();
+		let mut deposits = BTreeMap::<T::AccountId, u128>::new();
 		let mut held: u128 = 0;
 		for ((source, destination, _), pending) in PendingMessages::<T>::iter() {
 			ensure!(
@@ -170,8 +173,20 @@ impl<T: Config> Pallet<T> {
 			);
 			*counts.entry(destination).or_default() += 1;
 			match pending.payer {
-				Some(_) => held = held.saturating_add(pending.message.fee),
-				None => *routed.entry(source).or_default() += 1,
+				Some(ref payer) => {
+					held = held.saturating_add(pending.message.fee);
+					*sends.entry(destination).or_default() += 1;
+					ensure!(
+						pending.deposit == Self::deposit_for(&pending),
+						"a pending message holds another deposit than its size asks"
+					);
+					let deposit = deposits.entry(payer.clone()).or_default();
+					*deposit = deposit.saturating_add(pending.deposit);
+				},
+				None => {
+					ensure!(pending.deposit == 0, "a routed message holds a deposit");
+					*routed.entry(source).or_default() += 1
+				},
 			}
 		}
 		for (destination, count) in PendingCount::<T>::iter() {
@@ -179,8 +194,41 @@ impl<T: Config> Pallet<T> {
 				counts.remove(&destination).unwrap_or(0) == count,
 				"PendingCount differs from the pending messages"
 			);
+			ensure!(count <= T::MaxPendingPerDestination::get(), "a queue is over its bound");
 		}
 		ensure!(counts.is_empty(), "pending messages without a PendingCount");
+		for (destination, count) in PendingSends::<T>::iter() {
+			ensure!(
+				sends.remove(&destination).unwrap_or(0) == count,
+				"PendingSends differs from the pending messages sent from the hub"
+			);
+			ensure!(
+				count <= T::MaxPendingSendsPerDestination::get(),
+				"the hub's senders take more than their share of a queue"
+			);
+		}
+		ensure!(sends.is_empty(), "messages sent from the hub without a PendingSends");
+		// Held deposits are the pending messages' deposits, payer by payer.
+		for (payer, deposit) in deposits {
+			ensure!(
+				T::Currency::balance_on_hold(&HoldReason::MessageDeposit.into(), &payer) == deposit,
+				"a payer's held deposit differs from its pending messages' deposits"
+			);
+		}
+		for source in NextRecordSlot::<T>::iter_keys() {
+			ensure!(
+				RecordSlots::<T>::iter_prefix(source).count() as u32
+					<= T::MaxRecordsPerSource::get(),
+				"a source keeps more records than MaxRecordsPerSource"
+			);
+		}
+		for (source, _, sender) in RecordSlots::<T>::iter() {
+			ensure!(Records::<T>::contains_key(source, sender), "a record slot without a record");
+		}
+		ensure!(
+			Records::<T>::iter_keys().count() == RecordSlots::<T>::iter_keys().count(),
+			"a record without a slot"
+		);
 		for (source, count) in RoutedPendingFrom::<T>::iter() {
 			ensure!(
 				routed.remove(&source).unwrap_or(0) == count,
@@ -208,14 +256,19 @@ impl<T: Config> ChainUsage for Pallet<T> {
 }
 
 /// A retired chain never sends or receives again and its id is never reused: the nonces of its
-/// channel with the hub can go. Channels between it and other peers (routes) keep theirs; they
-/// are not bounded per chain.
+/// channel with the hub can go, and so can its senders' data records (its deposit, which paid
+/// for them, is released). Channels between it and other peers (routes) keep theirs; they are
+/// not bounded per chain.
 impl<T: Config> fusion_hub_primitives::ChainTrustReset for Pallet<T> {
 	fn on_verifier_replaced(_: ChainId) {}
 
 	fn on_retired(chain_id: ChainId) {
 		OutboundNonces::<T>::remove(chain_id);
 		InboundNonces::<T>::remove(chain_id, fusion_hub_primitives::HUB_CHAIN_ID);
+		let limit = T::MaxRecordsPerSource::get();
+		let _ = Records::<T>::clear_prefix(chain_id, limit, None);
+		let _ = RecordSlots::<T>::clear_prefix(chain_id, limit, None);
+		NextRecordSlot::<T>::remove(chain_id);
 	}
 
 	fn verifier_replaced_weight() -> Weight {
@@ -223,6 +276,7 @@ impl<T: Config> fusion_hub_primitives::ChainTrustReset for Pallet<T> {
 	}
 
 	fn retired_weight() -> Weight {
-		T::DbWeight::get().writes(2)
+		let records = u64::from(T::MaxRecordsPerSource::get());
+		T::DbWeight::get().writes(3u64.saturating_add(records.saturating_mul(2)))
 	}
 }

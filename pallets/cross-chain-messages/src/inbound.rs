@@ -1,6 +1,6 @@
 //! Inbound: messages a peer proves to the hub, executed here or routed to another peer.
 
-use crate::{pallet::*, MessageOf};
+use crate::{outbound::CapacityShare, pallet::*, MessageOf, PendingMessage};
 use fusion_hub_primitives::{
 	channel::ChainClock,
 	merkle::keccak_standard_leaf,
@@ -29,6 +29,12 @@ impl<T: Config> Pallet<T> {
 	) -> Result<bool, DispatchError> {
 		ensure!(message.source == source, Error::<T>::WrongChain);
 		let destination = message.destination;
+		// Channels, nonces and receipts are kept only for chains the registry knows (and pays
+		// for with their deposits): a message for an unknown chain waits, undelivered.
+		ensure!(
+			destination == HUB_CHAIN_ID || T::Registry::kind(destination).is_some(),
+			Error::<T>::UnknownChain
+		);
 		let last = InboundNonces::<T>::get(source, destination);
 		if message.nonce <= last {
 			return Ok(false);
@@ -48,8 +54,8 @@ impl<T: Config> Pallet<T> {
 				Self::run_application(|| T::Applications::on_receive(message))
 			}
 		} else {
-			match Self::route(message, leaf) {
-				Ok(()) => {
+			match Self::route(message, leaf)? {
+				None => {
 					Self::deposit_event(Event::MessageRouted {
 						source,
 						destination,
@@ -57,7 +63,7 @@ impl<T: Config> Pallet<T> {
 					});
 					return Ok(true);
 				},
-				Err(error) => (ReceiptOutcome::Failed, Some(error)),
+				Some(refusal) => (ReceiptOutcome::Failed, Some(refusal)),
 			}
 		};
 
@@ -80,31 +86,47 @@ impl<T: Config> Pallet<T> {
 		Ok(true)
 	}
 
-	/// Routes a message to another peer, or says why not (a `Failed` receipt to its source).
+	/// Routes a message to another peer: `None` when it is queued, or the refusal its `Failed`
+	/// receipt to the source carries.
 	///
 	/// The route must be one the hub can complete on proof: an active destination that can prove
 	/// its receipts and channel state, and a timeout on the destination's clock, after which the
-	/// hub takes the message back only with the destination's proof of non-receipt. The route's
-	/// accounting and its place in the destination's queue stand or fall together: a full queue
-	/// refuses the route, it does not stall the channel.
+	/// hub takes the message back only with the destination's proof of non-receipt. A
+	/// destination without room this block (its queue, or the block's commitment) is no refusal:
+	/// the call fails (`Err`) and the relayer delivers the message again later.
 	fn route(
 		message: &MessageOf<T>,
 		leaf: polkadot_sdk::sp_core::H256,
-	) -> Result<(), DispatchError> {
+	) -> Result<Option<DispatchError>, DispatchError> {
 		let destination = message.destination;
-		ensure!(
-			destination != message.source && T::Registry::is_active(destination),
-			Error::<T>::DestinationNotActive
-		);
-		Self::ensure_receipts_provable(destination)?;
-		ensure!(message.timeout.is_set(), Error::<T>::RouteWithoutTimeout);
+		let refusal = if destination == message.source || !T::Registry::is_active(destination) {
+			Some(Error::<T>::DestinationNotActive.into())
+		} else if let Err(error) = Self::ensure_receipts_provable(destination) {
+			Some(error)
+		} else if !message.timeout.is_set() {
+			Some(Error::<T>::RouteWithoutTimeout.into())
+		} else {
+			None
+		};
+		if refusal.is_some() {
+			return Ok(refusal);
+		}
+		Self::ensure_capacity(destination, CapacityShare::PeerTraffic, true)?;
 		let route = || {
 			T::Applications::on_route(message)?;
-			Self::queue_pending(message.clone(), leaf, None)
+			Self::queue_pending(PendingMessage {
+				message: message.clone(),
+				leaf,
+				block: 0,
+				payer: None,
+				deposit: 0,
+			})
 		};
 		match Self::run_application(route) {
-			(ReceiptOutcome::Delivered, _) => Ok(()),
-			(_, error) => Err(error.unwrap_or_else(|| Error::<T>::DestinationNotActive.into())),
+			(ReceiptOutcome::Delivered, _) => Ok(None),
+			(_, error) => {
+				Ok(Some(error.unwrap_or_else(|| Error::<T>::DestinationNotActive.into())))
+			},
 		}
 	}
 

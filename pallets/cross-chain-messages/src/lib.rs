@@ -28,6 +28,14 @@
 //! - **Fees.** The sender's fee is held by the pallet and becomes the reward of the relayer the
 //!   destination's receipt names, claimable with [`Pallet::claim_rewards`]; an expired message's
 //!   fee goes back to its payer.
+//! - **Deposits and capacity.** A message sent from the hub keeps state until it completes: its
+//!   payer's deposit (a fungible hold, [`HoldReason::MessageDeposit`], sized from the bytes the
+//!   pending record stores) is held until then. The hub's own senders get a share of each
+//!   destination's queue and of each block's commitment; the rest is kept for receipts and
+//!   routed messages, which answer peers and cannot wait for senders to go away. A route or a
+//!   receipt that finds no capacity fails its call (the relayer retries in a later block): it
+//!   never turns into a permanent `Failed` receipt. Nothing is written under a chain id the
+//!   registry does not know.
 //!
 //! The data-record application ([`DataRecordApp`]) lives here too: it keeps the latest payload
 //! each (source, sender) sent.
@@ -45,6 +53,8 @@ pub mod weights;
 
 #[cfg(feature = "runtime-benchmarks")]
 mod benchmarking;
+#[cfg(test)]
+mod capacity_tests;
 #[cfg(test)]
 mod completion_tests;
 #[cfg(test)]
@@ -82,6 +92,9 @@ pub struct PendingMessage<AccountId, MaxPayload: Get<u32>> {
 	/// Who paid its fee (held by the pallet); `None` for a routed message, whose fee was paid at
 	/// its source.
 	pub payer: Option<AccountId>,
+	/// The deposit held from `payer` while the message is pending (zero for a routed message,
+	/// whose state is paid for by its source chain's registration deposit).
+	pub deposit: u128,
 }
 
 /// A receipt the hub issued or forwarded, and the hub block whose commitment holds it.
@@ -140,8 +153,12 @@ pub mod pallet {
 		/// The applications, chosen by a message's `app_id`.
 		type Applications: MessageHandler<Self::MaxPayload>;
 
-		/// The native currency, in which fees are paid.
-		type Currency: fungible::Mutate<Self::AccountId, Balance = u128>;
+		/// The overarching hold reason.
+		type RuntimeHoldReason: From<HoldReason>;
+
+		/// The native currency, in which fees are paid and deposits held.
+		type Currency: fungible::Mutate<Self::AccountId, Balance = u128>
+			+ fungible::MutateHold<Self::AccountId, Reason = Self::RuntimeHoldReason>;
 
 		/// The hub's clock: the timestamps of the hub's own timeouts.
 		type Time: UnixTime;
@@ -172,6 +189,35 @@ pub mod pallet {
 		/// Most messages pending (sent or routed, not yet completed) per destination.
 		#[pallet::constant]
 		type MaxPendingPerDestination: Get<u32>;
+
+		/// The share of `MaxPendingPerDestination` that messages sent from the hub may take; the
+		/// rest is kept for routed messages.
+		#[pallet::constant]
+		type MaxPendingSendsPerDestination: Get<u32>;
+
+		/// The share of `MaxLeavesPerBlock` that messages sent from the hub may take; the rest is
+		/// kept for receipts and routed messages.
+		#[pallet::constant]
+		type MaxSendLeavesPerBlock: Get<u32>;
+
+		/// The share of `MaxDestinationsPerBlock` that messages sent from the hub may open; the
+		/// rest is kept for receipts and routed messages.
+		#[pallet::constant]
+		type MaxSendDestinationsPerBlock: Get<u32>;
+
+		/// The fixed part of the deposit held for each message sent from the hub until it
+		/// completes.
+		#[pallet::constant]
+		type MessageDepositBase: Get<u128>;
+
+		/// The deposit per byte of the pending record a message sent from the hub keeps.
+		#[pallet::constant]
+		type MessageDepositPerByte: Get<u128>;
+
+		/// How many senders' records the data-record application keeps per source chain: a new
+		/// sender's record replaces the oldest sender's once there are this many.
+		#[pallet::constant]
+		type MaxRecordsPerSource: Get<u32>;
 
 		/// The latest timestamp timeout a message from the hub may set, in ms after the hub's
 		/// now: how long a sender's value can wait for its destination.
@@ -216,6 +262,10 @@ pub mod pallet {
 	/// How many pending messages each destination has.
 	#[pallet::storage]
 	pub type PendingCount<T: Config> = StorageMap<_, Twox64Concat, ChainId, u32, ValueQuery>;
+
+	/// How many of each destination's pending messages were sent from the hub (not routed).
+	#[pallet::storage]
+	pub type PendingSends<T: Config> = StorageMap<_, Twox64Concat, ChainId, u32, ValueQuery>;
 
 	/// How many pending routed messages each source has: their receipts still go back to it.
 	#[pallet::storage]
@@ -277,6 +327,25 @@ pub mod pallet {
 		BoundedVec<u8, T::MaxPayload>,
 	>;
 
+	/// The data-record application's senders of each source, by slot of a ring of
+	/// `MaxRecordsPerSource`: the order in which records are replaced.
+	#[pallet::storage]
+	pub type RecordSlots<T: Config> =
+		StorageDoubleMap<_, Twox64Concat, ChainId, Twox64Concat, u32, H256>;
+
+	/// The ring slot the next new sender of each source takes.
+	#[pallet::storage]
+	pub type NextRecordSlot<T: Config> = StorageMap<_, Twox64Concat, ChainId, u32, ValueQuery>;
+
+	/// Why this pallet holds funds.
+	#[pallet::composite_enum]
+	pub enum HoldReason {
+		/// The deposit of a message sent from the hub: held from its payer until the message
+		/// completes (receipt, proven timeout or governance's decree).
+		#[codec(index = 0)]
+		MessageDeposit,
+	}
+
 	#[pallet::genesis_config]
 	#[derive(frame_support::DefaultNoBound)]
 	pub struct GenesisConfig<T: Config> {
@@ -294,8 +363,16 @@ pub mod pallet {
 	#[pallet::event]
 	#[pallet::generate_deposit(pub(super) fn deposit_event)]
 	pub enum Event<T: Config> {
-		/// The hub queued a message for `destination`.
-		MessageSent { destination: ChainId, nonce: u64, app_id: u32, leaf: H256, fee: u128 },
+		/// The hub queued a message for `destination`; `deposit` is held from its payer until it
+		/// completes.
+		MessageSent {
+			destination: ChainId,
+			nonce: u64,
+			app_id: u32,
+			leaf: H256,
+			fee: u128,
+			deposit: u128,
+		},
 		/// A message for the hub was delivered: executed, failed (`error` says why) or expired.
 		/// A message refused for routing is reported here too, with its destination.
 		MessageDelivered {
@@ -338,6 +415,9 @@ pub mod pallet {
 		/// `skipped` messages of a batch from `source` had been delivered already (by another
 		/// relayer); the rest of the batch was delivered.
 		MessagesSkipped { source: ChainId, skipped: u32 },
+		/// The data-record application dropped the record of `sender` (the oldest of `source`'s
+		/// `MaxRecordsPerSource`) to make room for a new sender's.
+		RecordEvicted { source: ChainId, sender: H256 },
 	}
 
 	#[pallet::error]
@@ -402,10 +482,11 @@ pub mod pallet {
 		InvalidTimeout,
 		/// The payload is larger than `MaxPayload`.
 		PayloadTooLarge,
-		/// The destination has `MaxPendingPerDestination` pending messages.
+		/// The destination's queue is full: `MaxPendingPerDestination` pending messages, or
+		/// `MaxPendingSendsPerDestination` sent from the hub.
 		QueueFull,
-		/// This block's commitment capacity (leaves per destination, or destinations) is used up;
-		/// try in the next block.
+		/// This block's commitment capacity (leaves per destination, or destinations; the hub's
+		/// senders have a share of each) is used up; try in the next block.
 		BlockCapacityReached,
 		/// The channel's nonce would overflow.
 		NonceOverflow,
@@ -413,6 +494,9 @@ pub mod pallet {
 		UnknownApplication,
 		/// The data-record payload is empty.
 		EmptyRecord,
+		/// The payer cannot put up the message's deposit (`MessageDepositBase` plus
+		/// `MessageDepositPerByte` for each byte its pending record keeps).
+		DepositUnavailable,
 	}
 
 	#[pallet::hooks]
@@ -424,6 +508,14 @@ pub mod pallet {
 
 		fn on_finalize(now: BlockNumberFor<T>) {
 			Self::commit_block(Self::block_number_u32(now));
+		}
+
+		fn integrity_test() {
+			// The senders' shares leave room for receipts and routes.
+			assert!(T::MaxPendingSendsPerDestination::get() < T::MaxPendingPerDestination::get());
+			assert!(T::MaxSendLeavesPerBlock::get() < T::MaxLeavesPerBlock::get());
+			assert!(T::MaxSendDestinationsPerBlock::get() < T::MaxDestinationsPerBlock::get());
+			assert!(T::MaxRecordsPerSource::get() > 0);
 		}
 
 		#[cfg(feature = "try-runtime")]
@@ -438,7 +530,10 @@ pub mod pallet {
 	impl<T: Config> Pallet<T> {
 		/// Delivers messages of `source`, each proven against the verified header of `source` at
 		/// `height`. Nonces must follow their channel's last delivered nonce without a gap.
-		/// Application failures do not fail the call: they are recorded in receipts.
+		/// Application failures do not fail the call: they are recorded in receipts. A message
+		/// for a chain the registry does not know fails the call (`UnknownChain`), and so does
+		/// a receipt or route this block has no capacity for (`QueueFull`,
+		/// `BlockCapacityReached`): the relayer retries later; nothing is refused for good.
 		///
 		/// Messages another relayer delivered first are skipped (`MessagesSkipped`), and the
 		/// rest delivered: racing relayers do not void each other's batches, and the caller pays
@@ -522,7 +617,9 @@ pub mod pallet {
 			Ok(())
 		}
 
-		/// Sends a data record to `destination`'s data-record application.
+		/// Sends a data record to `destination`'s data-record application. The fee is held for
+		/// the relayer; the deposit (`MessageDepositBase` plus `MessageDepositPerByte` per stored
+		/// byte) until the message completes.
 		#[pallet::call_index(4)]
 		#[pallet::weight(Pallet::<T>::send_weight_of(payload.len() as u32))]
 		pub fn send_data(

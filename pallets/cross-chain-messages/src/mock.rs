@@ -70,6 +70,16 @@ pub const MAX_LEAVES: u32 = 4;
 pub const MAX_DESTINATIONS: u32 = 3;
 /// Pending messages per destination.
 pub const MAX_PENDING: u32 = 5;
+/// The hub's senders' shares: pending messages per destination, leaves per destination per
+/// block, destinations per block.
+pub const MAX_PENDING_SENDS: u32 = 4;
+pub const MAX_SEND_LEAVES: u32 = 3;
+pub const MAX_SEND_DESTINATIONS: u32 = 2;
+/// A sent message's deposit: base and per stored byte.
+pub const DEPOSIT_BASE: u128 = 100;
+pub const DEPOSIT_PER_BYTE: u128 = 1;
+/// Senders' records kept per source.
+pub const MAX_RECORDS: u32 = 2;
 /// Blocks a commitment is kept.
 pub const COMMITMENTS_TO_KEEP: u32 = 30;
 /// Receipts kept per channel.
@@ -90,6 +100,8 @@ pub const MAX_TIMEOUT_MS: u64 = 100_000;
 pub const GOVERNANCE: u64 = 99;
 /// The test application's id.
 pub const TEST_APP: AppId = 7;
+/// The storage key the test application writes the nonce of the last message it took to.
+pub const TEST_APP_KEY: &[u8] = b":test-app:last-nonce";
 
 parameter_types! {
 	pub const MessagesPalletId: PalletId = PalletId(*b"fh/msgs_");
@@ -100,6 +112,7 @@ ord_parameter_types! {
 }
 
 impl pallet_cross_chain_messages::Config for Test {
+	type RuntimeHoldReason = RuntimeHoldReason;
 	type Registry = MockRegistry;
 	type Verifier = MockVerifier;
 	type Applications = Applications;
@@ -112,6 +125,12 @@ impl pallet_cross_chain_messages::Config for Test {
 	type MaxLeavesPerBlock = ConstU32<MAX_LEAVES>;
 	type MaxDestinationsPerBlock = ConstU32<MAX_DESTINATIONS>;
 	type MaxPendingPerDestination = ConstU32<MAX_PENDING>;
+	type MaxPendingSendsPerDestination = ConstU32<MAX_PENDING_SENDS>;
+	type MaxSendLeavesPerBlock = ConstU32<MAX_SEND_LEAVES>;
+	type MaxSendDestinationsPerBlock = ConstU32<MAX_SEND_DESTINATIONS>;
+	type MessageDepositBase = ConstU128<DEPOSIT_BASE>;
+	type MessageDepositPerByte = ConstU128<DEPOSIT_PER_BYTE>;
+	type MaxRecordsPerSource = ConstU32<MAX_RECORDS>;
 	type MaxTimeoutMillis = ConstU64<MAX_TIMEOUT_MS>;
 	type CommitmentsToKeep = ConstU32<COMMITMENTS_TO_KEEP>;
 	type ReceiptsToKeep = ConstU32<RECEIPTS_TO_KEEP>;
@@ -274,11 +293,7 @@ impl TestApp {
 	fn call(call: AppCall, message: &MessageOf<Test>) -> DispatchResult {
 		CALLS.with(|calls| calls.borrow_mut().push(call));
 		// A write the storage transaction must undo when the application fails.
-		crate::Records::<Test>::insert(
-			message.source,
-			H256::repeat_byte(0xee),
-			message.payload.clone(),
-		);
+		frame_support::storage::unhashed::put(TEST_APP_KEY, &message.nonce);
 		if FAIL_APP.with(|flag| *flag.borrow()) {
 			return Err(TokenError::FundsUnavailable.into());
 		}
@@ -465,6 +480,17 @@ pub fn new_test_ext() -> sp_io::TestExternalities {
 		Timestamp::set_timestamp(1_000_000);
 	});
 	ext
+}
+
+/// What `who` has held as message deposits.
+pub fn held_deposits(who: u64) -> u128 {
+	use frame_support::traits::fungible::InspectHold;
+	Balances::balance_on_hold(&crate::HoldReason::MessageDeposit.into(), &who)
+}
+
+/// The deposit held for the pending message (`source`, `destination`, `nonce`).
+pub fn deposit_of(source: ChainId, destination: ChainId, nonce: u64) -> u128 {
+	crate::PendingMessages::<Test>::get((source, destination, nonce)).expect("pending").deposit
 }
 
 /// Finishes the current block (committing its leaves) and starts the next.

@@ -14,7 +14,12 @@ use fusion_hub_primitives::{
 use polkadot_sdk::{
 	frame_support::{
 		ensure,
-		traits::{fungible::Mutate, tokens::Preservation, Get},
+		storage::with_storage_layer,
+		traits::{
+			fungible::{Mutate, MutateHold},
+			tokens::Preservation,
+			Get,
+		},
 		weights::Weight,
 		BoundedVec,
 	},
@@ -22,6 +27,17 @@ use polkadot_sdk::{
 	sp_core::H256,
 	sp_runtime::{DigestItem, DispatchError, DispatchResult},
 };
+
+/// Whose share of a destination's capacity (its queue of pending messages, and each block's
+/// commitment) a leaf takes. The hub's own senders may take only part of it; receipts and routed
+/// messages, which answer peers, may take all of it, so senders can never starve them.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub(crate) enum CapacityShare {
+	/// A message sent from the hub.
+	HubSend,
+	/// A receipt, or a message routed from one peer to another.
+	PeerTraffic,
+}
 
 impl<T: Config> Pallet<T> {
 	pub(crate) fn do_send(
@@ -48,9 +64,7 @@ impl<T: Config> Pallet<T> {
 		let nonce = OutboundNonces::<T>::get(destination)
 			.checked_add(1)
 			.ok_or(Error::<T>::NonceOverflow)?;
-		if fee > 0 {
-			T::Currency::transfer(payer, &Self::fee_account(), fee, Preservation::Preserve)?;
-		}
+		Self::ensure_capacity(destination, CapacityShare::HubSend, true)?;
 		let message = Message {
 			source: HUB_CHAIN_ID,
 			destination,
@@ -62,39 +76,107 @@ impl<T: Config> Pallet<T> {
 			fee,
 		};
 		let leaf = message.leaf_hash();
-		Self::queue_pending(message.clone(), leaf, Some(payer.clone()))?;
-		OutboundNonces::<T>::insert(destination, nonce);
-		Self::deposit_event(Event::MessageSent { destination, nonce, app_id, leaf, fee });
+		let mut pending =
+			PendingMessage { message, leaf, block: 0, payer: Some(payer.clone()), deposit: 0 };
+		let deposit = Self::deposit_for(&pending);
+		pending.deposit = deposit;
+		let message = pending.message.clone();
+		// One storage layer: a fee the payer cannot pay after its deposit is held (or the
+		// reverse) leaves nothing behind, whoever calls (`SendMessage` is not a dispatch).
+		with_storage_layer(|| -> DispatchResult {
+			T::Currency::hold(&HoldReason::MessageDeposit.into(), payer, deposit)
+				.map_err(|_| Error::<T>::DepositUnavailable)?;
+			if fee > 0 {
+				T::Currency::transfer(payer, &Self::fee_account(), fee, Preservation::Preserve)?;
+			}
+			Self::queue_pending(pending)?;
+			OutboundNonces::<T>::insert(destination, nonce);
+			Ok(())
+		})?;
+		Self::deposit_event(Event::MessageSent { destination, nonce, app_id, leaf, fee, deposit });
 		Ok(message)
 	}
 
-	/// Queues a message (whose leaf is `leaf`) for its destination and records it as pending.
-	/// `payer` is who paid its fee; `None` for a routed message.
-	pub(crate) fn queue_pending(
-		message: MessageOf<T>,
-		leaf: H256,
-		payer: Option<T::AccountId>,
+	/// The deposit a pending message sent from the hub holds: the base, and a price per byte of
+	/// the record it keeps (the deposit field is fixed-size, so its value does not change the
+	/// size).
+	pub(crate) fn deposit_for(pending: &PendingMessage<T::AccountId, T::MaxPayload>) -> u128 {
+		let bytes = pending.encoded_size() as u128;
+		T::MessageDepositBase::get()
+			.saturating_add(T::MessageDepositPerByte::get().saturating_mul(bytes))
+	}
+
+	/// Fails unless `destination` can take one more leaf this block from `share`, and, when
+	/// `pending`, one more pending message: checked before anything is written.
+	pub(crate) fn ensure_capacity(
+		destination: ChainId,
+		share: CapacityShare,
+		pending: bool,
 	) -> DispatchResult {
-		let destination = message.destination;
-		let pending = PendingCount::<T>::get(destination);
-		ensure!(pending < T::MaxPendingPerDestination::get(), Error::<T>::QueueFull);
-		let block = Self::queue_leaf(destination, leaf)?;
-		PendingCount::<T>::insert(destination, pending.saturating_add(1));
-		if payer.is_none() {
-			RoutedPendingFrom::<T>::mutate(message.source, |count| {
-				*count = count.saturating_add(1)
-			});
+		let hub_send = share == CapacityShare::HubSend;
+		if pending {
+			ensure!(
+				PendingCount::<T>::get(destination) < T::MaxPendingPerDestination::get(),
+				Error::<T>::QueueFull
+			);
+			ensure!(
+				!hub_send
+					|| PendingSends::<T>::get(destination)
+						< T::MaxPendingSendsPerDestination::get(),
+				Error::<T>::QueueFull
+			);
+		}
+		let block = Self::now_block();
+		let leaves = OutboundLeaves::<T>::decode_len(destination, block).unwrap_or(0) as u32;
+		let max_leaves =
+			if hub_send { T::MaxSendLeavesPerBlock::get() } else { T::MaxLeavesPerBlock::get() };
+		ensure!(leaves < max_leaves, Error::<T>::BlockCapacityReached);
+		if leaves == 0 {
+			let destinations = BlockDestinations::<T>::decode_len(block).unwrap_or(0) as u32;
+			let max_destinations = if hub_send {
+				T::MaxSendDestinationsPerBlock::get()
+			} else {
+				T::MaxDestinationsPerBlock::get()
+			};
+			ensure!(destinations < max_destinations, Error::<T>::BlockCapacityReached);
+		}
+		Ok(())
+	}
+
+	/// Queues a pending message for its destination and records it: sent from the hub when it
+	/// has a payer, routed otherwise.
+	pub(crate) fn queue_pending(
+		mut pending: PendingMessage<T::AccountId, T::MaxPayload>,
+	) -> DispatchResult {
+		let destination = pending.message.destination;
+		let share = match pending.payer {
+			Some(_) => CapacityShare::HubSend,
+			None => CapacityShare::PeerTraffic,
+		};
+		Self::ensure_capacity(destination, share, true)?;
+		pending.block = Self::queue_leaf(destination, pending.leaf, share)?;
+		PendingCount::<T>::mutate(destination, |count| *count = count.saturating_add(1));
+		match share {
+			CapacityShare::HubSend => {
+				PendingSends::<T>::mutate(destination, |count| *count = count.saturating_add(1))
+			},
+			CapacityShare::PeerTraffic => {
+				RoutedPendingFrom::<T>::mutate(pending.message.source, |count| {
+					*count = count.saturating_add(1)
+				})
+			},
 		}
 		PendingMessages::<T>::insert(
-			(message.source, destination, message.nonce),
-			PendingMessage { message, leaf, block, payer },
+			(pending.message.source, destination, pending.message.nonce),
+			pending,
 		);
 		Ok(())
 	}
 
 	/// Records a receipt and queues its leaf for the message's source.
 	pub(crate) fn issue_receipt(receipt: Receipt) -> DispatchResult {
-		let block = Self::queue_leaf(receipt.source, receipt.leaf_hash())?;
+		let block =
+			Self::queue_leaf(receipt.source, receipt.leaf_hash(), CapacityShare::PeerTraffic)?;
 		let channel = (receipt.source, receipt.destination);
 		Receipts::<T>::insert(
 			(channel.0, channel.1, receipt.nonce),
@@ -107,8 +189,14 @@ impl<T: Config> Pallet<T> {
 		Ok(())
 	}
 
-	/// Adds a leaf to this block's commitment for `destination`; returns the block.
-	fn queue_leaf(destination: ChainId, leaf: H256) -> Result<u32, DispatchError> {
+	/// Adds a leaf to this block's commitment for `destination`, within `share`; returns the
+	/// block.
+	fn queue_leaf(
+		destination: ChainId,
+		leaf: H256,
+		share: CapacityShare,
+	) -> Result<u32, DispatchError> {
+		Self::ensure_capacity(destination, share, false)?;
 		let block = Self::now_block();
 		OutboundLeaves::<T>::try_mutate(destination, block, |leaves| -> DispatchResult {
 			if leaves.is_empty() {

@@ -340,7 +340,7 @@ fn a_failing_application_loses_nothing_and_says_why() {
 		assert_ok!(deliver(A, 10, vec![message(A, HUB_CHAIN_ID, 1, TEST_APP)]));
 		assert_eq!(app_calls(), vec![AppCall::Receive(A, 1)]);
 		// Its write was rolled back.
-		assert!(Records::<Test>::get(A, H256::repeat_byte(0xee)).is_none());
+		assert!(frame_support::storage::unhashed::get::<u64>(TEST_APP_KEY).is_none());
 		assert_eq!(receipt_of(A, HUB_CHAIN_ID, 1).outcome, ReceiptOutcome::Failed);
 		assert_eq!(
 			last_event(),
@@ -423,12 +423,16 @@ fn a_route_to_an_inactive_or_refusing_destination_fails_back_to_the_source() {
 fn a_delivered_receipt_pays_the_relayer_once() {
 	build_and_execute(|| {
 		let sent = send(B, 500);
-		assert_eq!(Balances::balance(&SENDER), INITIAL_BALANCE - 500);
+		let deposit = deposit_of(HUB_CHAIN_ID, B, 1);
+		assert_eq!(Balances::balance(&SENDER), INITIAL_BALANCE - 500 - deposit);
 		next_block();
 		let receipts = proven_receipt(&sent, ReceiptOutcome::Delivered, 4, 30);
 		assert_ok!(Messages::acknowledge(RuntimeOrigin::signed(RELAYER), B, 30, receipts.clone()));
 		assert_eq!(app_calls(), vec![AppCall::Outcome(HUB_CHAIN_ID, B, 1, true)]);
 		assert_eq!(RelayerRewards::<Test>::get(4), 500);
+		// The fee went to the relayer; the deposit is back with the sender.
+		assert_eq!(Balances::balance(&SENDER), INITIAL_BALANCE - 500);
+		assert_eq!(held_deposits(SENDER), 0);
 		// A second receipt of the same message finds nothing pending.
 		assert_noop!(
 			Messages::acknowledge(RuntimeOrigin::signed(RELAYER), B, 30, receipts),
@@ -554,23 +558,24 @@ fn sending_checks_destination_timeout_payload_and_capacity() {
 		)
 		.is_err());
 
-		// Four leaves per destination per block (two are used above).
-		for _ in 2..MAX_LEAVES {
+		// The hub's senders take three of a destination's four leaves per block (two are used
+		// above).
+		for _ in 2..MAX_SEND_LEAVES {
 			assert_ok!(send_to(B, timeout, vec![1]));
 		}
 		assert_noop!(send_to(B, timeout, vec![1]), Error::<Test>::BlockCapacityReached);
-		// Three destinations per block.
+		// They open two of a block's three destinations.
 		assert_ok!(send_to(C, timeout, vec![1]));
-		assert_ok!(deliver(A, 10, vec![hub_message(1)])); // a receipt for A
 		MockRegistry::set_status(9, ChainStatus::Active);
 		assert_noop!(send_to(9, timeout, vec![1]), Error::<Test>::BlockCapacityReached);
 
-		// Five pending per destination.
+		// Four of a destination's five pending messages.
 		next_block();
 		assert_ok!(send_to(B, timeout, vec![1]));
 		assert_noop!(send_to(B, timeout, vec![1]), Error::<Test>::QueueFull);
 		// Nothing pending was completed by any of this.
-		assert_eq!(PendingCount::<Test>::get(B), MAX_PENDING);
+		assert_eq!(PendingCount::<Test>::get(B), MAX_PENDING_SENDS);
+		assert_eq!(PendingSends::<Test>::get(B), MAX_PENDING_SENDS);
 	});
 }
 
@@ -597,6 +602,7 @@ fn send_data_queues_a_record_and_takes_the_fee() {
 				app_id: DATA_RECORD_APP,
 				leaf: pending.message.leaf_hash(),
 				fee: 7,
+				deposit: pending.deposit,
 			}
 			.into(),
 		);

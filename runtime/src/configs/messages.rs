@@ -3,8 +3,8 @@
 
 use super::governance::GovernanceOrigin;
 use crate::{
-	AccountId, AssetId, AssetLock, Balances, ChainRegistry, CrossChainMessages, ProofVerifier,
-	Runtime, RuntimeOrigin, Timestamp, TOKEN_DECIMALS,
+	deposit, AccountId, AssetId, AssetLock, Balance, Balances, ChainRegistry, CrossChainMessages,
+	ProofVerifier, Runtime, RuntimeHoldReason, RuntimeOrigin, Timestamp, TOKEN_DECIMALS,
 };
 use fusion_hub_primitives::{
 	message::{Message, ASSET_TRANSFER_APP, DATA_RECORD_APP},
@@ -31,9 +31,12 @@ pub const FIRST_WRAPPED_ASSET_ID: AssetId = 0x8000_0000;
 parameter_types! {
 	pub const MessagesPalletId: PalletId = PalletId(*b"fh/msgs_");
 	pub const AssetLockPalletId: PalletId = PalletId(*b"fh/escrw");
+	pub const MessageDepositBase: Balance = deposit(1, 0);
+	pub const MessageDepositPerByte: Balance = deposit(0, 1);
 }
 
 impl pallet_cross_chain_messages::Config for Runtime {
+	type RuntimeHoldReason = RuntimeHoldReason;
 	type Registry = ChainRegistry;
 	type Verifier = ProofVerifier;
 	type Applications = HubApplications;
@@ -46,6 +49,15 @@ impl pallet_cross_chain_messages::Config for Runtime {
 	type MaxLeavesPerBlock = ConstU32<128>;
 	type MaxDestinationsPerBlock = ConstU32<16>;
 	type MaxPendingPerDestination = ConstU32<10_000>;
+	// The hub's senders take at most three quarters of a destination's queue and of each
+	// block's commitment; the rest is kept for receipts and routed messages.
+	type MaxPendingSendsPerDestination = ConstU32<7_500>;
+	type MaxSendLeavesPerBlock = ConstU32<96>;
+	type MaxSendDestinationsPerBlock = ConstU32<12>;
+	// A pending message's record (about 170 bytes plus its payload) is paid for as storage.
+	type MessageDepositBase = MessageDepositBase;
+	type MessageDepositPerByte = MessageDepositPerByte;
+	type MaxRecordsPerSource = ConstU32<256>;
 	// A day: the longest a hub message's value waits for its destination's clock.
 	type MaxTimeoutMillis = ConstU64<{ 24 * 60 * 60 * 1000 }>;
 	// A day of 6-second blocks: how long a message's proof stays available from the hub.
