@@ -110,6 +110,10 @@ async function books() {
   return state;
 }
 const freeBalance = async (who) => (await api.query.system.account(who.address)).data.free.toBigInt();
+/// What the messaging pallet holds of `who` as message deposits.
+const heldDeposit = async (who) => (await api.query.balances.holds(who.address))
+  .filter((hold) => hold.id.isCrossChainMessages && hold.id.asCrossChainMessages.isMessageDeposit)
+  .reduce((sum, hold) => sum + hold.amount.toBigInt(), 0n);
 const hubNow = async () => (await api.query.timestamp.now()).toBigInt();
 const blockNumberOf = async (hash) => (await api.rpc.chain.getHeader(hash)).number.toNumber();
 
@@ -403,6 +407,10 @@ test("a transfer chain 11 never executed is refunded only on its gateway's proof
     bob,
   );
   assert.equal(findEvent(api, events, 'assetLock', 'TransferSent').data.nonce.toNumber(), 2);
+  // Bob's deposit for the pending message is held until it completes.
+  const deposit = findEvent(api, events, 'crossChainMessages', 'MessageSent').data.deposit.toBigInt();
+  assert.ok(deposit > 0n, 'a deposit is held');
+  assert.equal(await heldDeposit(bob), deposit);
   assert.equal(await wrappedBalance(bob), X - Y - Z);
   assert.deepEqual(await books(), { locked: X - Y, inFlight: Z, supply: X - Y - Z });
   const timeoutWith = (proof) => submitInBlock(api.tx.crossChainMessages.timeoutMessage(HUB_CHAIN_ID, CHAIN_A, 2, proof), ferdie);
@@ -444,7 +452,8 @@ test("a transfer chain 11 never executed is refunded only on its gateway's proof
   assert.deepEqual(await books(), { locked: X - Y, inFlight: 0n, supply: X - Y });
   // The fee goes back to Bob, no relayer having carried the message.
   assert.equal(findEvent(api, timedOut.events, 'crossChainMessages', 'RelayerRewarded'), undefined);
-  assert.equal(await freeBalance(bob), bobNative + FEE);
+  assert.equal(await freeBalance(bob), bobNative + FEE + deposit);
+  assert.equal(await heldDeposit(bob), 0n);
   assert.equal(await rpc('fusion_messageProof', [CHAIN_A, 2]), null);
 
   await assert.rejects(timeoutWith(past.proof), /crossChainMessages\.UnknownMessage/);

@@ -694,3 +694,31 @@ mod proof_verifier {
 		});
 	}
 }
+
+/// The message deposits docs/protocol.md quotes: a 1-byte data record and a transfer (160-byte
+/// payload) pending from the hub.
+#[test]
+fn message_deposits_are_the_documented_price_of_their_records() {
+	use fusion_hub_primitives::message::{Message, Timeout, DATA_RECORD_APP};
+	use fusion_hub_runtime::{configs::messages::MaxPayload, CrossChainMessages, MILLI_FUSE};
+	use pallet_cross_chain_messages::PendingMessage;
+	let pending = |payload_len: usize| PendingMessage::<AccountId, MaxPayload> {
+		message: Message {
+			source: 0,
+			destination: 11,
+			nonce: 1,
+			sender: Default::default(),
+			app_id: DATA_RECORD_APP,
+			payload: frame_support::BoundedVec::truncate_from(vec![1; payload_len]),
+			timeout: Timeout { height: 0, timestamp: 1 },
+			fee: 0,
+		},
+		leaf: Default::default(),
+		block: 1,
+		payer: Some(account(Sr25519Keyring::Alice)),
+		deposit: 0,
+	};
+	// 20 mFUSE an item, 0.1 mFUSE a byte of 167 and 327 bytes.
+	assert_eq!(CrossChainMessages::deposit_for(&pending(1)), 36_700 * MILLI_FUSE / 1_000);
+	assert_eq!(CrossChainMessages::deposit_for(&pending(160)), 52_700 * MILLI_FUSE / 1_000);
+}

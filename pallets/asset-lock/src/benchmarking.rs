@@ -94,7 +94,8 @@ mod benchmarks {
 	#[benchmark]
 	fn receive_transfer_new_asset() {
 		limit::<T>(HOME, peer_token());
-		let beneficiary: T::AccountId = account("beneficiary", 0, 0);
+		// Wrapped assets are not sufficient: their holders exist by the native token.
+		let beneficiary: T::AccountId = funded::<T>("beneficiary");
 		let message = transfer::<T>(
 			HOME,
 			HUB_CHAIN_ID,
@@ -119,11 +120,11 @@ mod benchmarks {
 	#[benchmark]
 	fn receive_transfer() {
 		limit::<T>(HOME, peer_token());
-		let first: T::AccountId = account("first", 0, 0);
+		let first: T::AccountId = funded::<T>("first");
 		let to_first =
 			transfer::<T>(HOME, HUB_CHAIN_ID, peer_token(), Pallet::<T>::account_to_h256(&first));
 		assert_ok!(Pallet::<T>::on_receive(&to_first));
-		let beneficiary: T::AccountId = account("beneficiary", 0, 0);
+		let beneficiary: T::AccountId = funded::<T>("beneficiary");
 		let message = transfer::<T>(
 			HOME,
 			HUB_CHAIN_ID,

@@ -255,8 +255,15 @@ impl<T: Config> Pallet<T> {
 			ensure!(tries < 16, Error::<T>::WrappedIdUnavailable);
 			id = id.checked_add(1).ok_or(Error::<T>::WrappedIdUnavailable)?;
 		}
+		let created = WrappedAssetCount::<T>::get(token.home);
+		ensure!(created < T::MaxWrappedAssetsPerChain::get(), Error::<T>::TooManyWrappedAssets);
 		let escrow = Self::escrow_account();
-		<pallet_assets::Pallet<T> as fungibles::Create<T::AccountId>>::create(id, escrow, true, 1)?;
+		// Not sufficient: an account holding only a wrapped asset would be state nobody paid
+		// for (the peer can mint the token at will); the native existential deposit pays for
+		// each holder.
+		<pallet_assets::Pallet<T> as fungibles::Create<T::AccountId>>::create(
+			id, escrow, false, 1,
+		)?;
 		let (name, symbol) = Self::wrapped_metadata(token);
 		pallet_assets::Pallet::<T>::force_set_metadata(
 			RawOrigin::Root.into(),
@@ -268,6 +275,7 @@ impl<T: Config> Pallet<T> {
 		)?;
 		WrappedIds::<T>::insert(token, id);
 		WrappedAssets::<T>::insert(id, token);
+		WrappedAssetCount::<T>::insert(token.home, created.saturating_add(1));
 		NextWrappedAssetId::<T>::put(id.checked_add(1).ok_or(Error::<T>::WrappedIdUnavailable)?);
 		Self::deposit_event(Event::WrappedAssetCreated { asset_id: id, token: *token });
 		Ok(id)
@@ -295,6 +303,16 @@ impl<T: Config> Pallet<T> {
 			symbol.extend_from_slice(&hex[hex.len() - half..]);
 		}
 		(name, symbol)
+	}
+
+	/// The least an account may hold of `asset`.
+	fn minimum_balance(asset: HubAsset) -> u128 {
+		match asset {
+			HubAsset::Native => T::NativeToken::minimum_balance(),
+			HubAsset::Wrapped(id) => {
+				<pallet_assets::Pallet<T> as fungibles::Inspect<T::AccountId>>::minimum_balance(id)
+			},
+		}
 	}
 
 	/// The decimals a transfer payload carries for `asset`.
@@ -357,6 +375,9 @@ impl<T: Config> Pallet<T> {
 		ensure!(duration > 0 && duration <= T::MaxHtlcDuration::get(), Error::<T>::InvalidTimelock);
 		ensure!(!PausedTokens::<T>::contains_key(token), Error::<T>::TokenPaused);
 		let asset = Self::hub_asset(&token)?;
+		// An HTLC is state anyone can make the hub keep for its duration: it must lock at least
+		// what an account of the token must hold.
+		ensure!(amount >= Self::minimum_balance(asset), Error::<T>::BelowMinimum);
 		Self::ensure_spendable(&creator, asset, amount)?;
 		Self::move_to_escrow(&creator, asset, amount)?;
 		HtlcHeld::<T>::try_mutate(token, |held| add(held, amount, Error::<T>::Overflow))?;
@@ -486,6 +507,22 @@ impl<T: Config> Pallet<T> {
 				);
 			}
 		}
+		// Wrapped assets are counted per home chain, within the bound.
+		let mut created = BTreeMap::<ChainId, u32>::new();
+		for token in WrappedIds::<T>::iter_keys() {
+			*created.entry(token.home).or_default() += 1;
+		}
+		for (home, count) in WrappedAssetCount::<T>::iter() {
+			ensure!(
+				created.remove(&home).unwrap_or(0) == count,
+				"WrappedAssetCount differs from the wrapped assets of its home chain"
+			);
+			ensure!(
+				count <= T::MaxWrappedAssetsPerChain::get(),
+				"a home chain has more wrapped assets than MaxWrappedAssetsPerChain"
+			);
+		}
+		ensure!(created.is_empty(), "wrapped assets without a WrappedAssetCount");
 		Ok(())
 	}
 }

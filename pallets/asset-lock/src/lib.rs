@@ -18,7 +18,9 @@
 //!   credited to the destination (its home unlocks it, or a third chain holds a claim);
 //!   otherwise it is refunded.
 //! - An inbound transfer: from the token's home, a wrapped asset is minted in pallet-assets
-//!   (created on first sight, its metadata naming the home chain and original id); from
+//!   (created on first sight, its metadata naming the home chain and original id; at most
+//!   `MaxWrappedAssetsPerChain` per home chain, whose registration deposit pays for them; not
+//!   sufficient, so an account that receives one must exist by the native token); from
 //!   elsewhere, the sending chain's escrow is debited (it cannot redeem more than it received)
 //!   and the native token is released or the wrapped one minted.
 //! - A routed transfer (peer to peer through the hub) debits the source at once and credits
@@ -32,7 +34,8 @@
 //! plus what is in flight.
 //!
 //! HTLCs ([`Pallet::create_htlc`], [`Pallet::claim_htlc`], [`Pallet::refund_htlc`]) serve
-//! peers with no proofs: a SHA-256 hash lock and a time lock in hub blocks.
+//! peers with no proofs: a SHA-256 hash lock and a time lock in hub blocks, for at least the
+//! token's minimum balance.
 //!
 //! A refund that cannot be paid at once (a native amount below the existential deposit for an
 //! account that no longer exists) is kept for its owner ([`RefundsDue`], [`Pallet::claim_refund`]):
@@ -170,6 +173,11 @@ pub mod pallet {
 		#[pallet::constant]
 		type MaxHtlcDuration: Get<u32>;
 
+		/// Most wrapped assets the tokens of one home chain may create on the hub: they are paid
+		/// for by that chain's registration deposit.
+		#[pallet::constant]
+		type MaxWrappedAssetsPerChain: Get<u32>;
+
 		/// Weights of the calls and of the message handler.
 		type WeightInfo: WeightInfo;
 	}
@@ -200,6 +208,10 @@ pub mod pallet {
 	/// The next pallet-assets id to try for a wrapped asset.
 	#[pallet::storage]
 	pub type NextWrappedAssetId<T: Config> = StorageValue<_, u32>;
+
+	/// How many wrapped assets the tokens of each home chain have created.
+	#[pallet::storage]
+	pub type WrappedAssetCount<T: Config> = StorageMap<_, Twox64Concat, ChainId, u32, ValueQuery>;
 
 	/// Rate limits per (chain, token).
 	#[pallet::storage]
@@ -368,6 +380,11 @@ pub mod pallet {
 		InvalidDestination,
 		/// The caller has no deferred refund of this token.
 		NoRefundDue,
+		/// The amount is below the token's minimum balance (the native existential deposit, or
+		/// the wrapped asset's `min_balance`).
+		BelowMinimum,
+		/// The token's home chain has `MaxWrappedAssetsPerChain` wrapped assets already.
+		TooManyWrappedAssets,
 	}
 
 	#[pallet::hooks]

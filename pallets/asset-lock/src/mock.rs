@@ -62,6 +62,8 @@ pub const INITIAL_BALANCE: u128 = 1_000_000;
 /// The first wrapped asset id.
 pub const FIRST_WRAPPED: u32 = 1_000;
 /// The longest HTLC.
+/// Wrapped assets per home chain.
+pub const MAX_WRAPPED_PER_CHAIN: u32 = 2;
 pub const MAX_HTLC_DURATION: u32 = 100;
 /// Peer chains.
 pub const A: ChainId = 1;
@@ -81,6 +83,7 @@ impl pallet_asset_lock::Config for Test {
 	type PalletId = AssetLockPalletId;
 	type FirstWrappedAssetId = ConstU32<FIRST_WRAPPED>;
 	type MaxHtlcDuration = ConstU32<MAX_HTLC_DURATION>;
+	type MaxWrappedAssetsPerChain = ConstU32<MAX_WRAPPED_PER_CHAIN>;
 	type WeightInfo = ();
 }
 

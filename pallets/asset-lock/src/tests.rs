@@ -7,6 +7,7 @@ use fusion_hub_primitives::{
 	MessageHandler, TokenRef,
 };
 use polkadot_sdk::{
+	frame_support::storage::with_storage_layer,
 	frame_support::{
 		assert_noop, assert_ok,
 		traits::{
@@ -15,7 +16,7 @@ use polkadot_sdk::{
 	},
 	sp_core::H256,
 	sp_io::hashing::sha2_256,
-	sp_runtime::DispatchError,
+	sp_runtime::{DispatchError, TokenError},
 };
 
 const ALICE: u64 = 1;
@@ -547,6 +548,55 @@ fn htlcs_are_checked_when_created() {
 		assert_noop!(create(NATIVE, 5, MAX_HTLC_DURATION + 1), Error::<Test>::InvalidTimelock);
 		assert_noop!(create(token(A, 9), 5, 5), Error::<Test>::UnknownAsset);
 		assert_noop!(create(NATIVE, INITIAL_BALANCE, 5), Error::<Test>::InsufficientBalance);
+		// An HTLC locks at least what an account of its token must hold.
+		assert_noop!(create(NATIVE, ED - 1, 5), Error::<Test>::BelowMinimum);
+		assert_ok!(create(NATIVE, ED, 5));
+	});
+}
+
+#[test]
+fn each_home_chain_creates_at_most_its_bound_of_wrapped_assets() {
+	build_and_execute(|| {
+		let arrive = |home, n, who| {
+			with_storage_layer(|| {
+				AssetLock::on_receive(&transfer(
+					home,
+					HUB_CHAIN_ID,
+					token(home, n),
+					5,
+					account(who),
+				))
+			})
+		};
+		for n in 1..=u64::from(MAX_WRAPPED_PER_CHAIN) {
+			assert_ok!(arrive(A, n, BOB));
+		}
+		assert_eq!(WrappedAssetCount::<Test>::get(A), MAX_WRAPPED_PER_CHAIN);
+		assert_noop!(arrive(A, 9, BOB), Error::<Test>::TooManyWrappedAssets);
+		// Tokens it has wrapped already still arrive; another home chain counts its own.
+		assert_ok!(arrive(A, 1, BOB));
+		assert_ok!(arrive(B, 1, BOB));
+		assert_eq!(WrappedAssetCount::<Test>::get(B), 1);
+	});
+}
+
+#[test]
+fn a_wrapped_asset_is_held_only_by_accounts_that_exist_by_the_native_token() {
+	build_and_execute(|| {
+		let id = arrive_from_a(BOB, 5);
+		assert!(!pallet_assets::Asset::<Test>::get(id).expect("created").is_sufficient);
+		// Account 9 holds no native token: the transfer fails (its source refunds on the
+		// `Failed` receipt) instead of creating an account nobody paid for.
+		assert_noop!(
+			with_storage_layer(|| AssetLock::on_receive(&transfer(
+				A,
+				HUB_CHAIN_ID,
+				token(A, 1),
+				5,
+				account(9)
+			))),
+			TokenError::CannotCreate
+		);
 	});
 }
 

@@ -107,6 +107,7 @@ impl pallet_asset_lock::Config for Test {
 	type PalletId = AssetLockPalletId;
 	type FirstWrappedAssetId = ConstU32<1_000>;
 	type MaxHtlcDuration = ConstU32<100>;
+	type MaxWrappedAssetsPerChain = ConstU32<8>;
 	type WeightInfo = ();
 }
 

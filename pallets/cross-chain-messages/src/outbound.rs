@@ -100,7 +100,7 @@ impl<T: Config> Pallet<T> {
 	/// The deposit a pending message sent from the hub holds: the base, and a price per byte of
 	/// the record it keeps (the deposit field is fixed-size, so its value does not change the
 	/// size).
-	pub(crate) fn deposit_for(pending: &PendingMessage<T::AccountId, T::MaxPayload>) -> u128 {
+	pub fn deposit_for(pending: &PendingMessage<T::AccountId, T::MaxPayload>) -> u128 {
 		let bytes = pending.encoded_size() as u128;
 		T::MessageDepositBase::get()
 			.saturating_add(T::MessageDepositPerByte::get().saturating_mul(bytes))

@@ -75,6 +75,8 @@ impl pallet_asset_lock::Config for Runtime {
 	type PalletId = AssetLockPalletId;
 	type FirstWrappedAssetId = ConstU32<FIRST_WRAPPED_ASSET_ID>;
 	type MaxHtlcDuration = ConstU32<14_400>;
+	// Paid for by the home chain's registration deposit: about 300 bytes each.
+	type MaxWrappedAssetsPerChain = ConstU32<1_024>;
 	type WeightInfo = crate::weights::pallet_asset_lock::WeightInfo<Runtime>;
 }
 
