@@ -110,12 +110,14 @@ export function compileContract(sourcePaths, contractName) {
     settings: {
       optimizer: { enabled: true, runs: 200 },
       evmVersion: EVM_VERSION,
-      outputSelection: { '*': { '*': ['abi', 'evm.bytecode.object'] } },
+      outputSelection: { '*': { '*': ['abi', 'evm.bytecode.object', 'evm.deployedBytecode.object'] } },
     },
   };
+  // Our sources from contracts/, libraries (`@openzeppelin/contracts/...`) from node_modules.
   const findImports = (path) => {
     try {
-      return { contents: readFileSync(join(CONTRACTS_DIR, path), 'utf8') };
+      const file = path.startsWith('@') ? require.resolve(path) : join(CONTRACTS_DIR, path);
+      return { contents: readFileSync(file, 'utf8') };
     } catch (e) {
       return { error: `${path}: ${e.message}` };
     }
@@ -125,12 +127,16 @@ export function compileContract(sourcePaths, contractName) {
   if (errors.length) {
     throw new Error(`solc: ${errors.map((e) => e.formattedMessage ?? e.message).join('\n')}`);
   }
-  const found = Object.values(output.contracts ?? {}).map((byName) => byName[contractName]).filter(Boolean);
+  const found = sourcePaths.map((p) => output.contracts?.[p]?.[contractName]).filter(Boolean);
   if (found.length !== 1) {
     throw new Error(`contract ${contractName}: ${found.length} found in ${sourcePaths.join(', ')}`);
   }
   const [{ abi, evm }] = found;
-  return { abi, bytecode: `0x${evm.bytecode.object}` };
+  return {
+    abi,
+    bytecode: `0x${evm.bytecode.object}`,
+    deployedBytecode: `0x${evm.deployedBytecode.object}`,
+  };
 }
 
 /// The compiler's version, e.g. `0.8.37+commit.f401782d.Emscripten.clang`.

@@ -1,0 +1,215 @@
+// The EVM gateway's outbound half against a real anvil: tokens locked and data sent, each
+// message encoded as the hub encodes it, its leaf the protocol's StandardMerkleTree leaf, a
+// block's leaves the root the chain's committee attests; every refusal by its named error, with
+// nothing moved; the gas of each call.
+
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { StandardMerkleTree, SimpleMerkleTree } from '@openzeppelin/merkle-tree';
+import { AbiCoder, ContractFactory, JsonRpcProvider, Wallet, getBytes, keccak256, toBeHex, zeroPadValue } from 'ethers';
+import {
+  ANVIL_CHAIN_ID, ANVIL_DEFAULT_KEY, compileContract, erc7201Location, rpc as evmRpc, startAnvil,
+} from '../lib/anvil.js';
+import { MESSAGE_ABI_TYPES, TRANSFER_ABI_TYPES, standardLeaf } from '../lib/messages.js';
+
+// Anvil's second default account: a user who is not the admin.
+const USER_KEY = '0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d';
+const CHAIN = 11; // this EVM chain's id at the hub
+const HUB = 0;
+const OTHER = 12; // another peer, reached through the hub
+const SUPPLY = 10n ** 24n;
+const AMOUNT = 5n * 10n ** 18n;
+const BENEFICIARY = '0x' + '33'.repeat(32);
+const abi = AbiCoder.defaultAbiCoder();
+
+let anvil;
+let provider;
+let admin;
+let gateway;
+let token;
+let compiled;
+const gas = {};
+
+before(async () => {
+  compiled = {
+    gateway: compileContract(['src/FusionGateway.sol'], 'FusionGateway'),
+    token: compileContract(['test/TestToken.sol'], 'TestToken'),
+    feeToken: compileContract(['test/TestToken.sol'], 'FeeOnTransferToken'),
+  };
+  anvil = await startAnvil();
+  provider = new JsonRpcProvider(anvil.url, ANVIL_CHAIN_ID, { staticNetwork: true, pollingInterval: 100, cacheTimeout: -1 });
+  admin = new Wallet(ANVIL_DEFAULT_KEY, provider);
+  gateway = await deploy(compiled.gateway, CHAIN, await admin.getAddress());
+  token = await deploy(compiled.token, SUPPLY);
+});
+
+after(async () => {
+  console.log(`gas: ${JSON.stringify(gas)}`);
+  await anvil?.stop();
+});
+
+async function deploy({ abi: contractAbi, bytecode }, ...args) {
+  const contract = await new ContractFactory(contractAbi, bytecode, admin).deploy(...args);
+  await contract.waitForDeployment();
+  return contract;
+}
+
+/// A timeout an hour ahead of the EVM chain's clock, in ms.
+async function timeoutAhead() {
+  const { timestamp } = await provider.getBlock('latest');
+  return { height: 0, timestamp: BigInt(timestamp + 3600) * 1000n };
+}
+
+/// The MessageSent events of a receipt, decoded.
+function sentMessages(receipt) {
+  return receipt.logs
+    .map((log) => { try { return gateway.interface.parseLog(log); } catch { return null; } })
+    .filter((parsed) => parsed?.name === 'MessageSent')
+    .map(({ args }) => ({ destination: Number(args.destination), nonce: args.nonce, leaf: args.leaf, message: args.message }));
+}
+
+async function expectRevert(promise, name) {
+  await assert.rejects(promise, (error) => {
+    const data = error.data ?? error.info?.error?.data;
+    // The gateway's own errors, or the token's it passes on.
+    const decoded = error.revert?.name ??
+      (data ? (gateway.interface.parseError(data) ?? token.interface.parseError(data))?.name : undefined);
+    const reason = decoded ?? error.shortMessage ?? error.message;
+    if (!decoded) console.error(JSON.stringify({ code: error.code, data, info: error.info }).slice(0, 600));
+    assert.ok(String(reason).includes(name), `expected ${name}, got ${reason}`);
+    return true;
+  });
+}
+
+test('the outbound namespace is where the ERC-7201 formula puts it', async () => {
+  // Read nonce 1 of destination 0 from the slot the formula gives, after a send.
+  const location = erc7201Location('fusion-hub.gateway.outbound');
+  const gatewayAddress = await gateway.getAddress();
+  await (await token.approve(gatewayAddress, AMOUNT)).wait();
+  await (await gateway.sendToken(await token.getAddress(), AMOUNT, HUB, BENEFICIARY, await timeoutAhead(), 0)).wait();
+  const slot = keccak256(abi.encode(['uint256', 'uint256'], [HUB, location]));
+  const word = await evmRpc(anvil.url, 'eth_getStorageAt', [gatewayAddress, slot, 'latest']);
+  assert.equal(BigInt(word), 1n);
+  assert.equal(await gateway.outboundNonce(HUB), 1n);
+  // sent[0][1]: the leaf at s, the amount in the low half of s+3 (the fee, 0, in the high half).
+  const inner = keccak256(abi.encode(['uint256', 'uint256'], [HUB, BigInt(location) + 1n]));
+  const s = BigInt(keccak256(abi.encode(['uint256', 'uint256'], [1, inner])));
+  const at = (offset) => evmRpc(anvil.url, 'eth_getStorageAt', [gatewayAddress, toBeHex(s + offset, 32), 'latest']);
+  assert.equal(await at(0n), (await gateway.sentMessage(HUB, 1n)).leaf);
+  assert.equal(BigInt(await at(3n)), AMOUNT);
+});
+
+test('sendToken locks the token and emits the message the hub decodes, with its StandardMerkleTree leaf', async () => {
+  const tokenAddress = await token.getAddress();
+  const gatewayAddress = await gateway.getAddress();
+  const sender = await admin.getAddress();
+  const timeout = await timeoutAhead();
+  const fee = 10n ** 15n;
+  await (await token.approve(gatewayAddress, AMOUNT)).wait();
+  const lockedBefore = await token.balanceOf(gatewayAddress);
+  const tx = await gateway.sendToken(tokenAddress, AMOUNT, HUB, BENEFICIARY, timeout, fee, { value: fee });
+  const receipt = await tx.wait();
+  gas.sendToken = Number(receipt.gasUsed);
+  assert.equal(await token.balanceOf(gatewayAddress), lockedBefore + AMOUNT);
+  assert.equal(await provider.getBalance(gatewayAddress), fee);
+
+  const [sent] = sentMessages(receipt);
+  assert.equal(sent.destination, HUB);
+  assert.equal(sent.nonce, 2n);
+  const payload = abi.encode(TRANSFER_ABI_TYPES, [CHAIN, zeroPadValue(tokenAddress, 32), AMOUNT, BENEFICIARY, 18]);
+  const values = [CHAIN, HUB, 2n, zeroPadValue(sender, 32), 1, payload, timeout.height, timeout.timestamp, fee];
+  assert.equal(sent.message, abi.encode(MESSAGE_ABI_TYPES, values));
+  assert.equal(sent.leaf, standardLeaf(MESSAGE_ABI_TYPES, values));
+  assert.equal(sent.leaf, StandardMerkleTree.of([values], MESSAGE_ABI_TYPES).leafHash(values));
+
+  // What a refund needs is kept under the channel and nonce.
+  const kept = await gateway.sentMessage(HUB, 2n);
+  assert.equal(kept.leaf, sent.leaf);
+  assert.equal(kept.payer, sender);
+  assert.equal(kept.token, tokenAddress);
+  assert.equal(kept.amount, AMOUNT);
+  assert.equal(kept.fee, fee);
+});
+
+test('sendData sends bytes to a data-record application; channels count their own nonces', async () => {
+  const timeout = await timeoutAhead();
+  const receipt = await (await gateway.sendData(OTHER, '0x0102', timeout, 0)).wait();
+  gas.sendData = Number(receipt.gasUsed);
+  const [sent] = sentMessages(receipt);
+  assert.equal(sent.destination, OTHER);
+  assert.equal(sent.nonce, 1n);
+  const values = [CHAIN, OTHER, 1n, zeroPadValue(await admin.getAddress(), 32), 2, '0x0102', 0, timeout.timestamp, 0n];
+  assert.equal(sent.message, abi.encode(MESSAGE_ABI_TYPES, values));
+  assert.equal((await gateway.sentMessage(OTHER, 1n)).token, '0x0000000000000000000000000000000000000000');
+  assert.equal(await gateway.outboundNonce(HUB), 2n);
+  assert.equal(await gateway.outboundNonce(OTHER), 1n);
+});
+
+test("a block's messages form the root its committee attests, and each proves against it", async () => {
+  await evmRpc(anvil.url, 'evm_setAutomine', [false]);
+  const timeout = await timeoutAhead();
+  const sends = [];
+  for (let i = 0; i < 3; i += 1) {
+    sends.push(await gateway.sendData(HUB, `0x0${i + 1}`, timeout, 0));
+  }
+  await evmRpc(anvil.url, 'evm_mine', []);
+  await evmRpc(anvil.url, 'evm_setAutomine', [true]);
+  const receipts = await Promise.all(sends.map((tx) => tx.wait()));
+  assert.equal(new Set(receipts.map((r) => r.blockNumber)).size, 1, 'one block');
+  const leaves = receipts.flatMap(sentMessages).map((m) => m.leaf);
+  assert.equal(leaves.length, 3);
+  // The hub's keccak sorted-pair tree over the leaves, as SimpleMerkleTree builds it.
+  const tree = SimpleMerkleTree.of(leaves, { sortLeaves: false });
+  for (const [index, leaf] of leaves.entries()) {
+    assert.ok(SimpleMerkleTree.verify(tree.root, leaf, tree.getProof(index)));
+  }
+});
+
+test('refusals are named and move nothing', async () => {
+  const tokenAddress = await token.getAddress();
+  const gatewayAddress = await gateway.getAddress();
+  const timeout = await timeoutAhead();
+  const nonce = await gateway.outboundNonce(HUB);
+  const locked = await token.balanceOf(gatewayAddress);
+  await (await token.approve(gatewayAddress, AMOUNT)).wait();
+
+  await expectRevert(gateway.sendToken(tokenAddress, 0, HUB, BENEFICIARY, timeout, 0), 'ZeroAmount');
+  await expectRevert(gateway.sendToken(tokenAddress, AMOUNT, CHAIN, BENEFICIARY, timeout, 0), 'InvalidDestination');
+  await expectRevert(gateway.sendToken(tokenAddress, AMOUNT, HUB, BENEFICIARY, timeout, 5, { value: 4 }), 'FeeMismatch');
+  await expectRevert(gateway.sendToken(tokenAddress, AMOUNT, HUB, BENEFICIARY, { height: 9, timestamp: 0 }, 0), 'InvalidTimeout');
+  const { timestamp } = await provider.getBlock('latest');
+  await expectRevert(gateway.sendToken(tokenAddress, AMOUNT, HUB, BENEFICIARY, { height: 0, timestamp: BigInt(timestamp) * 1000n }, 0), 'InvalidTimeout');
+  await expectRevert(gateway.sendToken(tokenAddress, AMOUNT + 1n, HUB, BENEFICIARY, timeout, 0), 'ERC20InsufficientAllowance');
+  await expectRevert(gateway.sendToken(gatewayAddress, AMOUNT, HUB, BENEFICIARY, timeout, 0), 'TokenWithoutDecimals');
+  await expectRevert(gateway.sendData(HUB, '0x', timeout, 0), 'InvalidPayload');
+  await expectRevert(gateway.sendData(HUB, '0x' + '00'.repeat(1025), timeout, 0), 'InvalidPayload');
+
+  const feeToken = await deploy(compiled.feeToken, SUPPLY);
+  await (await feeToken.approve(gatewayAddress, AMOUNT)).wait();
+  await expectRevert(gateway.sendToken(await feeToken.getAddress(), AMOUNT, HUB, BENEFICIARY, timeout, 0), 'TransferAmountMismatch');
+
+  // Paused by its admin, and only by its admin.
+  const user = new Wallet(USER_KEY, provider);
+  await expectRevert(gateway.connect(user).pause(), 'OwnableUnauthorizedAccount');
+  await (await gateway.pause()).wait();
+  await expectRevert(gateway.sendToken(tokenAddress, AMOUNT, HUB, BENEFICIARY, timeout, 0), 'EnforcedPause');
+  await expectRevert(gateway.sendData(HUB, '0x01', timeout, 0), 'EnforcedPause');
+  await (await gateway.unpause()).wait();
+
+  assert.equal(await gateway.outboundNonce(HUB), nonce);
+  assert.equal(await token.balanceOf(gatewayAddress), locked);
+  await (await token.approve(gatewayAddress, 0)).wait();
+});
+
+test('the message encoding matches the vector of docs/protocol.md', async () => {
+  // docs/protocol.md, "Transfer payload": chain 7 to the hub, nonce 1, sender 0x9d8a…5a4f.
+  const local = await deploy(compiled.gateway, 7, await admin.getAddress());
+  const payload = abi.encode(TRANSFER_ABI_TYPES, [7, zeroPadValue('0x01', 32), 1000n, '0x' + '33'.repeat(32), 18]);
+  const encoded = await local.encodeMessage(
+    HUB, 1n, zeroPadValue('0x9d8a62f656a8d1615c1294fd71e9cfb3e4855a4f', 32), 1, payload, { height: 0, timestamp: 1_700_000_000_000n }, 0n,
+  );
+  const words = getBytes(encoded).length / 32;
+  assert.equal(words, 15);
+  assert.equal(encoded.slice(2 + 64 * 7, 2 + 64 * 8), '0000000000000000000000000000000000000000000000000000018bcfe56800');
+  assert.equal(encoded.slice(2 + 64 * 5, 2 + 64 * 6), '0000000000000000000000000000000000000000000000000000000000000120');
+});
