@@ -61,21 +61,25 @@ impl<T: polkadot_sdk::frame_system::Config> pallet_asset_lock::WeightInfo for We
 	/// Proof: `CrossChainMessages::OutboundNonces` (`max_values`: None, `max_size`: Some(20), added: 2495, mode: `MaxEncodedLen`)
 	/// Storage: `CrossChainMessages::PendingCount` (r:1 w:1)
 	/// Proof: `CrossChainMessages::PendingCount` (`max_values`: None, `max_size`: Some(16), added: 2491, mode: `MaxEncodedLen`)
+	/// Storage: `CrossChainMessages::PendingSends` (r:1 w:1)
+	/// Proof: `CrossChainMessages::PendingSends` (`max_values`: None, `max_size`: Some(16), added: 2491, mode: `MaxEncodedLen`)
 	/// Storage: `CrossChainMessages::OutboundLeaves` (r:1 w:1)
 	/// Proof: `CrossChainMessages::OutboundLeaves` (`max_values`: None, `max_size`: Some(4122), added: 6597, mode: `MaxEncodedLen`)
 	/// Storage: `CrossChainMessages::BlockDestinations` (r:1 w:1)
 	/// Proof: `CrossChainMessages::BlockDestinations` (`max_values`: None, `max_size`: Some(77), added: 2552, mode: `MaxEncodedLen`)
+	/// Storage: `Balances::Holds` (r:1 w:1)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(157), added: 2632, mode: `MaxEncodedLen`)
 	/// Storage: `CrossChainMessages::PendingMessages` (r:0 w:1)
-	/// Proof: `CrossChainMessages::PendingMessages` (`max_values`: None, `max_size`: Some(1215), added: 3690, mode: `MaxEncodedLen`)
+	/// Proof: `CrossChainMessages::PendingMessages` (`max_values`: None, `max_size`: Some(1231), added: 3706, mode: `MaxEncodedLen`)
 	fn transfer_out() -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `740`
 		//  Estimated: `13978`
-		// Minimum execution time: 185_155_000 picoseconds.
-		Weight::from_parts(321_063_000, 0)
+		// Minimum execution time: 243_695_000 picoseconds.
+		Weight::from_parts(288_702_000, 0)
 			.saturating_add(Weight::from_parts(0, 13978))
-			.saturating_add(T::DbWeight::get().reads(14))
-			.saturating_add(T::DbWeight::get().writes(10))
+			.saturating_add(T::DbWeight::get().reads(16))
+			.saturating_add(T::DbWeight::get().writes(12))
 	}
 	/// Storage: `AssetLock::PausedChains` (r:1 w:0)
 	/// Proof: `AssetLock::PausedChains` (`max_values`: None, `max_size`: Some(12), added: 2487, mode: `MaxEncodedLen`)
@@ -93,6 +97,8 @@ impl<T: polkadot_sdk::frame_system::Config> pallet_asset_lock::WeightInfo for We
 	/// Proof: `AssetLock::NextWrappedAssetId` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	/// Storage: `Assets::Asset` (r:1 w:1)
 	/// Proof: `Assets::Asset` (`max_values`: None, `max_size`: Some(210), added: 2685, mode: `MaxEncodedLen`)
+	/// Storage: `AssetLock::WrappedAssetCount` (r:1 w:1)
+	/// Proof: `AssetLock::WrappedAssetCount` (`max_values`: None, `max_size`: Some(16), added: 2491, mode: `MaxEncodedLen`)
 	/// Storage: `Assets::Metadata` (r:1 w:1)
 	/// Proof: `Assets::Metadata` (`max_values`: None, `max_size`: Some(140), added: 2615, mode: `MaxEncodedLen`)
 	/// Storage: `Assets::Account` (r:1 w:1)
@@ -103,13 +109,13 @@ impl<T: polkadot_sdk::frame_system::Config> pallet_asset_lock::WeightInfo for We
 	/// Proof: `AssetLock::WrappedAssets` (`max_values`: None, `max_size`: Some(48), added: 2523, mode: `MaxEncodedLen`)
 	fn receive_transfer_new_asset() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `172`
+		//  Measured:  `260`
 		//  Estimated: `3675`
-		// Minimum execution time: 82_469_000 picoseconds.
-		Weight::from_parts(108_095_000, 0)
+		// Minimum execution time: 90_104_000 picoseconds.
+		Weight::from_parts(105_887_000, 0)
 			.saturating_add(Weight::from_parts(0, 3675))
-			.saturating_add(T::DbWeight::get().reads(11))
-			.saturating_add(T::DbWeight::get().writes(9))
+			.saturating_add(T::DbWeight::get().reads(12))
+			.saturating_add(T::DbWeight::get().writes(10))
 	}
 	/// Storage: `AssetLock::PausedChains` (r:1 w:0)
 	/// Proof: `AssetLock::PausedChains` (`max_values`: None, `max_size`: Some(12), added: 2487, mode: `MaxEncodedLen`)
@@ -131,10 +137,10 @@ impl<T: polkadot_sdk::frame_system::Config> pallet_asset_lock::WeightInfo for We
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	fn receive_transfer() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `862`
+		//  Measured:  `987`
 		//  Estimated: `3675`
-		// Minimum execution time: 71_219_000 picoseconds.
-		Weight::from_parts(86_459_000, 0)
+		// Minimum execution time: 74_454_000 picoseconds.
+		Weight::from_parts(86_711_000, 0)
 			.saturating_add(Weight::from_parts(0, 3675))
 			.saturating_add(T::DbWeight::get().reads(9))
 			.saturating_add(T::DbWeight::get().writes(5))
@@ -155,8 +161,8 @@ impl<T: polkadot_sdk::frame_system::Config> pallet_asset_lock::WeightInfo for We
 		// Proof Size summary in bytes:
 		//  Measured:  `209`
 		//  Estimated: `6108`
-		// Minimum execution time: 44_795_000 picoseconds.
-		Weight::from_parts(55_708_000, 0)
+		// Minimum execution time: 44_493_000 picoseconds.
+		Weight::from_parts(51_333_000, 0)
 			.saturating_add(Weight::from_parts(0, 6108))
 			.saturating_add(T::DbWeight::get().reads(9))
 			.saturating_add(T::DbWeight::get().writes(4))
@@ -173,8 +179,8 @@ impl<T: polkadot_sdk::frame_system::Config> pallet_asset_lock::WeightInfo for We
 		// Proof Size summary in bytes:
 		//  Measured:  `553`
 		//  Estimated: `6196`
-		// Minimum execution time: 74_652_000 picoseconds.
-		Weight::from_parts(84_117_000, 0)
+		// Minimum execution time: 78_783_000 picoseconds.
+		Weight::from_parts(94_390_000, 0)
 			.saturating_add(Weight::from_parts(0, 6196))
 			.saturating_add(T::DbWeight::get().reads(5))
 			.saturating_add(T::DbWeight::get().writes(4))
@@ -193,8 +199,8 @@ impl<T: polkadot_sdk::frame_system::Config> pallet_asset_lock::WeightInfo for We
 		// Proof Size summary in bytes:
 		//  Measured:  `284`
 		//  Estimated: `6196`
-		// Minimum execution time: 69_602_000 picoseconds.
-		Weight::from_parts(89_693_000, 0)
+		// Minimum execution time: 70_666_000 picoseconds.
+		Weight::from_parts(94_228_000, 0)
 			.saturating_add(Weight::from_parts(0, 6196))
 			.saturating_add(T::DbWeight::get().reads(5))
 			.saturating_add(T::DbWeight::get().writes(5))
@@ -209,8 +215,8 @@ impl<T: polkadot_sdk::frame_system::Config> pallet_asset_lock::WeightInfo for We
 		// Proof Size summary in bytes:
 		//  Measured:  `458`
 		//  Estimated: `6196`
-		// Minimum execution time: 71_851_000 picoseconds.
-		Weight::from_parts(110_345_000, 0)
+		// Minimum execution time: 72_397_000 picoseconds.
+		Weight::from_parts(121_867_000, 0)
 			.saturating_add(Weight::from_parts(0, 6196))
 			.saturating_add(T::DbWeight::get().reads(4))
 			.saturating_add(T::DbWeight::get().writes(4))
@@ -225,8 +231,8 @@ impl<T: polkadot_sdk::frame_system::Config> pallet_asset_lock::WeightInfo for We
 		// Proof Size summary in bytes:
 		//  Measured:  `598`
 		//  Estimated: `6196`
-		// Minimum execution time: 69_875_000 picoseconds.
-		Weight::from_parts(99_478_000, 0)
+		// Minimum execution time: 70_878_000 picoseconds.
+		Weight::from_parts(97_093_000, 0)
 			.saturating_add(Weight::from_parts(0, 6196))
 			.saturating_add(T::DbWeight::get().reads(4))
 			.saturating_add(T::DbWeight::get().writes(4))
@@ -239,8 +245,8 @@ impl<T: polkadot_sdk::frame_system::Config> pallet_asset_lock::WeightInfo for We
 		// Proof Size summary in bytes:
 		//  Measured:  `285`
 		//  Estimated: `3593`
-		// Minimum execution time: 64_720_000 picoseconds.
-		Weight::from_parts(123_132_000, 0)
+		// Minimum execution time: 65_069_000 picoseconds.
+		Weight::from_parts(86_834_000, 0)
 			.saturating_add(Weight::from_parts(0, 3593))
 			.saturating_add(T::DbWeight::get().reads(2))
 			.saturating_add(T::DbWeight::get().writes(2))
@@ -253,8 +259,8 @@ impl<T: polkadot_sdk::frame_system::Config> pallet_asset_lock::WeightInfo for We
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 13_061_000 picoseconds.
-		Weight::from_parts(28_410_000, 0)
+		// Minimum execution time: 12_582_000 picoseconds.
+		Weight::from_parts(20_696_000, 0)
 			.saturating_add(Weight::from_parts(0, 0))
 			.saturating_add(T::DbWeight::get().writes(2))
 	}
@@ -264,8 +270,8 @@ impl<T: polkadot_sdk::frame_system::Config> pallet_asset_lock::WeightInfo for We
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 8_378_000 picoseconds.
-		Weight::from_parts(10_113_000, 0)
+		// Minimum execution time: 7_272_000 picoseconds.
+		Weight::from_parts(10_689_000, 0)
 			.saturating_add(Weight::from_parts(0, 0))
 			.saturating_add(T::DbWeight::get().writes(1))
 	}

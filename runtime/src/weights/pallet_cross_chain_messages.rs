@@ -49,26 +49,30 @@ impl<T: polkadot_sdk::frame_system::Config> pallet_cross_chain_messages::WeightI
 	/// Proof: `ProofVerifier::Headers` (`max_values`: None, `max_size`: Some(142), added: 2617, mode: `MaxEncodedLen`)
 	/// Storage: `Timestamp::Now` (r:1 w:0)
 	/// Proof: `Timestamp::Now` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
+	/// Storage: `CrossChainMessages::Records` (r:1 w:1)
+	/// Proof: `CrossChainMessages::Records` (`max_values`: None, `max_size`: Some(1086), added: 3561, mode: `MaxEncodedLen`)
+	/// Storage: `CrossChainMessages::NextRecordSlot` (r:1 w:1)
+	/// Proof: `CrossChainMessages::NextRecordSlot` (`max_values`: None, `max_size`: Some(16), added: 2491, mode: `MaxEncodedLen`)
+	/// Storage: `CrossChainMessages::RecordSlots` (r:1 w:1)
+	/// Proof: `CrossChainMessages::RecordSlots` (`max_values`: None, `max_size`: Some(56), added: 2531, mode: `MaxEncodedLen`)
 	/// Storage: `CrossChainMessages::OutboundLeaves` (r:1 w:1)
 	/// Proof: `CrossChainMessages::OutboundLeaves` (`max_values`: None, `max_size`: Some(4122), added: 6597, mode: `MaxEncodedLen`)
 	/// Storage: `CrossChainMessages::BlockDestinations` (r:1 w:1)
 	/// Proof: `CrossChainMessages::BlockDestinations` (`max_values`: None, `max_size`: Some(77), added: 2552, mode: `MaxEncodedLen`)
 	/// Storage: `CrossChainMessages::Receipts` (r:0 w:16)
 	/// Proof: `CrossChainMessages::Receipts` (`max_values`: None, `max_size`: Some(125), added: 2600, mode: `MaxEncodedLen`)
-	/// Storage: `CrossChainMessages::Records` (r:0 w:1)
-	/// Proof: `CrossChainMessages::Records` (`max_values`: None, `max_size`: Some(1086), added: 3561, mode: `MaxEncodedLen`)
 	/// The range of component `n` is `[1, 16]`.
 	fn deliver_messages(n: u32, ) -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `677`
 		//  Estimated: `13978`
-		// Minimum execution time: 70_766_000 picoseconds.
-		Weight::from_parts(42_028_390, 0)
+		// Minimum execution time: 107_937_000 picoseconds.
+		Weight::from_parts(122_851_706, 0)
 			.saturating_add(Weight::from_parts(0, 13978))
-			// Standard Error: 145_031
-			.saturating_add(Weight::from_parts(49_977_392, 0).saturating_mul(n.into()))
-			.saturating_add(T::DbWeight::get().reads(6))
-			.saturating_add(T::DbWeight::get().writes(4))
+			// Standard Error: 234_126
+			.saturating_add(Weight::from_parts(91_939_122, 0).saturating_mul(n.into()))
+			.saturating_add(T::DbWeight::get().reads(9))
+			.saturating_add(T::DbWeight::get().writes(6))
 			.saturating_add(T::DbWeight::get().writes((1_u64).saturating_mul(n.into())))
 	}
 	/// Storage: `ChainRegistry::Chains` (r:1 w:0)
@@ -76,64 +80,78 @@ impl<T: polkadot_sdk::frame_system::Config> pallet_cross_chain_messages::WeightI
 	/// Storage: `ProofVerifier::Headers` (r:1 w:0)
 	/// Proof: `ProofVerifier::Headers` (`max_values`: None, `max_size`: Some(142), added: 2617, mode: `MaxEncodedLen`)
 	/// Storage: `CrossChainMessages::PendingMessages` (r:16 w:16)
-	/// Proof: `CrossChainMessages::PendingMessages` (`max_values`: None, `max_size`: Some(1215), added: 3690, mode: `MaxEncodedLen`)
+	/// Proof: `CrossChainMessages::PendingMessages` (`max_values`: None, `max_size`: Some(1231), added: 3706, mode: `MaxEncodedLen`)
 	/// Storage: `CrossChainMessages::PendingCount` (r:1 w:1)
 	/// Proof: `CrossChainMessages::PendingCount` (`max_values`: None, `max_size`: Some(16), added: 2491, mode: `MaxEncodedLen`)
+	/// Storage: `CrossChainMessages::PendingSends` (r:1 w:1)
+	/// Proof: `CrossChainMessages::PendingSends` (`max_values`: None, `max_size`: Some(16), added: 2491, mode: `MaxEncodedLen`)
+	/// Storage: `System::Account` (r:1 w:1)
+	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
+	/// Storage: `Balances::Holds` (r:1 w:1)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(157), added: 2632, mode: `MaxEncodedLen`)
 	/// Storage: `CrossChainMessages::RelayerRewards` (r:1 w:1)
 	/// Proof: `CrossChainMessages::RelayerRewards` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
 	/// The range of component `n` is `[1, 16]`.
 	fn acknowledge(n: u32, ) -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `830 + n * (1198 ±0)`
-		//  Estimated: `13978 + n * (3690 ±0)`
-		// Minimum execution time: 60_590_000 picoseconds.
-		Weight::from_parts(51_571_238, 0)
+		//  Measured:  `1062 + n * (1214 ±0)`
+		//  Estimated: `13978 + n * (3706 ±0)`
+		// Minimum execution time: 107_022_000 picoseconds.
+		Weight::from_parts(86_259_187, 0)
 			.saturating_add(Weight::from_parts(0, 13978))
-			// Standard Error: 295_244
-			.saturating_add(Weight::from_parts(45_585_054, 0).saturating_mul(n.into()))
-			.saturating_add(T::DbWeight::get().reads(4))
+			// Standard Error: 510_079
+			.saturating_add(Weight::from_parts(80_503_389, 0).saturating_mul(n.into()))
+			.saturating_add(T::DbWeight::get().reads(7))
 			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(n.into())))
-			.saturating_add(T::DbWeight::get().writes(2))
+			.saturating_add(T::DbWeight::get().writes(5))
 			.saturating_add(T::DbWeight::get().writes((1_u64).saturating_mul(n.into())))
-			.saturating_add(Weight::from_parts(0, 3690).saturating_mul(n.into()))
+			.saturating_add(Weight::from_parts(0, 3706).saturating_mul(n.into()))
 	}
 	/// Storage: `ChainRegistry::Chains` (r:1 w:0)
 	/// Proof: `ChainRegistry::Chains` (`max_values`: None, `max_size`: Some(10513), added: 12988, mode: `MaxEncodedLen`)
 	/// Storage: `ProofVerifier::Headers` (r:1 w:0)
 	/// Proof: `ProofVerifier::Headers` (`max_values`: None, `max_size`: Some(142), added: 2617, mode: `MaxEncodedLen`)
 	/// Storage: `CrossChainMessages::PendingMessages` (r:1 w:1)
-	/// Proof: `CrossChainMessages::PendingMessages` (`max_values`: None, `max_size`: Some(1215), added: 3690, mode: `MaxEncodedLen`)
+	/// Proof: `CrossChainMessages::PendingMessages` (`max_values`: None, `max_size`: Some(1231), added: 3706, mode: `MaxEncodedLen`)
 	/// Storage: `CrossChainMessages::PendingCount` (r:1 w:1)
 	/// Proof: `CrossChainMessages::PendingCount` (`max_values`: None, `max_size`: Some(16), added: 2491, mode: `MaxEncodedLen`)
+	/// Storage: `CrossChainMessages::PendingSends` (r:1 w:1)
+	/// Proof: `CrossChainMessages::PendingSends` (`max_values`: None, `max_size`: Some(16), added: 2491, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:2 w:2)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
+	/// Storage: `Balances::Holds` (r:1 w:1)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(157), added: 2632, mode: `MaxEncodedLen`)
 	fn timeout_message() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `2190`
+		//  Measured:  `2334`
 		//  Estimated: `13978`
-		// Minimum execution time: 96_876_000 picoseconds.
-		Weight::from_parts(139_324_000, 0)
+		// Minimum execution time: 140_373_000 picoseconds.
+		Weight::from_parts(179_363_000, 0)
 			.saturating_add(Weight::from_parts(0, 13978))
-			.saturating_add(T::DbWeight::get().reads(6))
-			.saturating_add(T::DbWeight::get().writes(4))
+			.saturating_add(T::DbWeight::get().reads(8))
+			.saturating_add(T::DbWeight::get().writes(6))
 	}
 	/// Storage: `ChainRegistry::Chains` (r:1 w:0)
 	/// Proof: `ChainRegistry::Chains` (`max_values`: None, `max_size`: Some(10513), added: 12988, mode: `MaxEncodedLen`)
 	/// Storage: `CrossChainMessages::PendingMessages` (r:1 w:1)
-	/// Proof: `CrossChainMessages::PendingMessages` (`max_values`: None, `max_size`: Some(1215), added: 3690, mode: `MaxEncodedLen`)
+	/// Proof: `CrossChainMessages::PendingMessages` (`max_values`: None, `max_size`: Some(1231), added: 3706, mode: `MaxEncodedLen`)
 	/// Storage: `CrossChainMessages::PendingCount` (r:1 w:1)
 	/// Proof: `CrossChainMessages::PendingCount` (`max_values`: None, `max_size`: Some(16), added: 2491, mode: `MaxEncodedLen`)
+	/// Storage: `CrossChainMessages::PendingSends` (r:1 w:1)
+	/// Proof: `CrossChainMessages::PendingSends` (`max_values`: None, `max_size`: Some(16), added: 2491, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:2 w:2)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
+	/// Storage: `Balances::Holds` (r:1 w:1)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(157), added: 2632, mode: `MaxEncodedLen`)
 	fn force_complete_message() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `1844`
+		//  Measured:  `1988`
 		//  Estimated: `13978`
-		// Minimum execution time: 84_944_000 picoseconds.
-		Weight::from_parts(104_157_000, 0)
+		// Minimum execution time: 127_560_000 picoseconds.
+		Weight::from_parts(172_384_000, 0)
 			.saturating_add(Weight::from_parts(0, 13978))
-			.saturating_add(T::DbWeight::get().reads(5))
-			.saturating_add(T::DbWeight::get().writes(4))
+			.saturating_add(T::DbWeight::get().reads(7))
+			.saturating_add(T::DbWeight::get().writes(6))
 	}
 	/// Storage: `CrossChainMessages::RelayerRewards` (r:1 w:1)
 	/// Proof: `CrossChainMessages::RelayerRewards` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
@@ -143,8 +161,8 @@ impl<T: polkadot_sdk::frame_system::Config> pallet_cross_chain_messages::WeightI
 		// Proof Size summary in bytes:
 		//  Measured:  `235`
 		//  Estimated: `3593`
-		// Minimum execution time: 64_291_000 picoseconds.
-		Weight::from_parts(77_986_000, 0)
+		// Minimum execution time: 64_911_000 picoseconds.
+		Weight::from_parts(85_925_000, 0)
 			.saturating_add(Weight::from_parts(0, 3593))
 			.saturating_add(T::DbWeight::get().reads(2))
 			.saturating_add(T::DbWeight::get().writes(2))
@@ -155,42 +173,51 @@ impl<T: polkadot_sdk::frame_system::Config> pallet_cross_chain_messages::WeightI
 	/// Proof: `Timestamp::Now` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
 	/// Storage: `CrossChainMessages::OutboundNonces` (r:1 w:1)
 	/// Proof: `CrossChainMessages::OutboundNonces` (`max_values`: None, `max_size`: Some(20), added: 2495, mode: `MaxEncodedLen`)
-	/// Storage: `System::Account` (r:1 w:1)
-	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `CrossChainMessages::PendingCount` (r:1 w:1)
 	/// Proof: `CrossChainMessages::PendingCount` (`max_values`: None, `max_size`: Some(16), added: 2491, mode: `MaxEncodedLen`)
+	/// Storage: `CrossChainMessages::PendingSends` (r:1 w:1)
+	/// Proof: `CrossChainMessages::PendingSends` (`max_values`: None, `max_size`: Some(16), added: 2491, mode: `MaxEncodedLen`)
 	/// Storage: `CrossChainMessages::OutboundLeaves` (r:1 w:1)
 	/// Proof: `CrossChainMessages::OutboundLeaves` (`max_values`: None, `max_size`: Some(4122), added: 6597, mode: `MaxEncodedLen`)
 	/// Storage: `CrossChainMessages::BlockDestinations` (r:1 w:1)
 	/// Proof: `CrossChainMessages::BlockDestinations` (`max_values`: None, `max_size`: Some(77), added: 2552, mode: `MaxEncodedLen`)
+	/// Storage: `Balances::Holds` (r:1 w:1)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(157), added: 2632, mode: `MaxEncodedLen`)
+	/// Storage: `System::Account` (r:1 w:1)
+	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `CrossChainMessages::PendingMessages` (r:0 w:1)
-	/// Proof: `CrossChainMessages::PendingMessages` (`max_values`: None, `max_size`: Some(1215), added: 3690, mode: `MaxEncodedLen`)
+	/// Proof: `CrossChainMessages::PendingMessages` (`max_values`: None, `max_size`: Some(1231), added: 3706, mode: `MaxEncodedLen`)
 	/// The range of component `l` is `[1, 1024]`.
 	fn send_data(l: u32, ) -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `434`
 		//  Estimated: `13978`
-		// Minimum execution time: 100_696_000 picoseconds.
-		Weight::from_parts(137_050_376, 0)
+		// Minimum execution time: 171_280_000 picoseconds.
+		Weight::from_parts(222_266_496, 0)
 			.saturating_add(Weight::from_parts(0, 13978))
-			// Standard Error: 940
-			.saturating_add(Weight::from_parts(5_565, 0).saturating_mul(l.into()))
-			.saturating_add(T::DbWeight::get().reads(7))
-			.saturating_add(T::DbWeight::get().writes(6))
+			// Standard Error: 1_056
+			.saturating_add(Weight::from_parts(7_730, 0).saturating_mul(l.into()))
+			.saturating_add(T::DbWeight::get().reads(9))
+			.saturating_add(T::DbWeight::get().writes(8))
 	}
-	/// Storage: `CrossChainMessages::Records` (r:0 w:1)
+	/// Storage: `CrossChainMessages::Records` (r:1 w:2)
 	/// Proof: `CrossChainMessages::Records` (`max_values`: None, `max_size`: Some(1086), added: 3561, mode: `MaxEncodedLen`)
+	/// Storage: `CrossChainMessages::NextRecordSlot` (r:1 w:1)
+	/// Proof: `CrossChainMessages::NextRecordSlot` (`max_values`: None, `max_size`: Some(16), added: 2491, mode: `MaxEncodedLen`)
+	/// Storage: `CrossChainMessages::RecordSlots` (r:1 w:1)
+	/// Proof: `CrossChainMessages::RecordSlots` (`max_values`: None, `max_size`: Some(56), added: 2531, mode: `MaxEncodedLen`)
 	/// The range of component `l` is `[1, 1024]`.
 	fn store_record(l: u32, ) -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `0`
-		//  Estimated: `0`
-		// Minimum execution time: 6_709_000 picoseconds.
-		Weight::from_parts(9_263_927, 0)
-			.saturating_add(Weight::from_parts(0, 0))
-			// Standard Error: 23
-			.saturating_add(Weight::from_parts(52, 0).saturating_mul(l.into()))
-			.saturating_add(T::DbWeight::get().writes(1))
+		//  Measured:  `237`
+		//  Estimated: `4551`
+		// Minimum execution time: 27_452_000 picoseconds.
+		Weight::from_parts(41_571_424, 0)
+			.saturating_add(Weight::from_parts(0, 4551))
+			// Standard Error: 246
+			.saturating_add(Weight::from_parts(735, 0).saturating_mul(l.into()))
+			.saturating_add(T::DbWeight::get().reads(3))
+			.saturating_add(T::DbWeight::get().writes(4))
 	}
 	/// Storage: `CrossChainMessages::BlockDestinations` (r:1 w:0)
 	/// Proof: `CrossChainMessages::BlockDestinations` (`max_values`: None, `max_size`: Some(77), added: 2552, mode: `MaxEncodedLen`)
@@ -203,11 +230,11 @@ impl<T: polkadot_sdk::frame_system::Config> pallet_cross_chain_messages::WeightI
 		// Proof Size summary in bytes:
 		//  Measured:  `131 + l * (32 ±0)`
 		//  Estimated: `7587`
-		// Minimum execution time: 20_265_000 picoseconds.
-		Weight::from_parts(25_139_597, 0)
+		// Minimum execution time: 19_617_000 picoseconds.
+		Weight::from_parts(26_135_513, 0)
 			.saturating_add(Weight::from_parts(0, 7587))
-			// Standard Error: 1_262
-			.saturating_add(Weight::from_parts(722_795, 0).saturating_mul(l.into()))
+			// Standard Error: 901
+			.saturating_add(Weight::from_parts(685_516, 0).saturating_mul(l.into()))
 			.saturating_add(T::DbWeight::get().reads(2))
 			.saturating_add(T::DbWeight::get().writes(1))
 	}
@@ -217,8 +244,8 @@ impl<T: polkadot_sdk::frame_system::Config> pallet_cross_chain_messages::WeightI
 		// Proof Size summary in bytes:
 		//  Measured:  `42`
 		//  Estimated: `3542`
-		// Minimum execution time: 3_961_000 picoseconds.
-		Weight::from_parts(5_419_000, 0)
+		// Minimum execution time: 3_997_000 picoseconds.
+		Weight::from_parts(5_321_000, 0)
 			.saturating_add(Weight::from_parts(0, 3542))
 			.saturating_add(T::DbWeight::get().reads(1))
 	}
@@ -233,11 +260,11 @@ impl<T: polkadot_sdk::frame_system::Config> pallet_cross_chain_messages::WeightI
 		// Proof Size summary in bytes:
 		//  Measured:  `145 + d * (4 ±0)`
 		//  Estimated: `3542`
-		// Minimum execution time: 6_176_000 picoseconds.
-		Weight::from_parts(9_271_667, 0)
+		// Minimum execution time: 6_648_000 picoseconds.
+		Weight::from_parts(13_340_117, 0)
 			.saturating_add(Weight::from_parts(0, 3542))
-			// Standard Error: 20_850
-			.saturating_add(Weight::from_parts(4_860_011, 0).saturating_mul(d.into()))
+			// Standard Error: 8_649
+			.saturating_add(Weight::from_parts(6_031_117, 0).saturating_mul(d.into()))
 			.saturating_add(T::DbWeight::get().reads(1))
 			.saturating_add(T::DbWeight::get().writes(1))
 			.saturating_add(T::DbWeight::get().writes((2_u64).saturating_mul(d.into())))
