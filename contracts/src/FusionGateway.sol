@@ -7,20 +7,37 @@ import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol
 import {Ownable, Ownable2Step} from "@openzeppelin/contracts/access/Ownable2Step.sol";
 import {Pausable} from "@openzeppelin/contracts/utils/Pausable.sol";
 import {ReentrancyGuard} from "@openzeppelin/contracts/utils/ReentrancyGuard.sol";
+import {MerkleProof} from "@openzeppelin/contracts/utils/cryptography/MerkleProof.sol";
+import {Strings} from "@openzeppelin/contracts/utils/Strings.sol";
 import {GatewayInboundStorage} from "./GatewayInboundStorage.sol";
 import {GatewayOutboundStorage} from "./GatewayOutboundStorage.sol";
+import {HubNotaries} from "./HubNotaries.sol";
+import {WrappedHubToken} from "./WrappedHubToken.sol";
 
 /// @title The Fusion Hub gateway of one EVM chain registered at the hub.
 /// @notice Outbound (this chain → hub, and through the hub to other peers): `sendToken` locks an
-/// ERC-20 whose home is this chain; `sendData` sends bytes to a chain's data-record application. Each assigns its channel's next nonce,
-/// keeps what a refund needs, and emits the message; the message's StandardMerkleTree leaf is
-/// what the hub proves. The leaves of a block's `MessageSent` events, in log order, form the
+/// ERC-20 whose home is this chain, or burns a wrapped token whose home is elsewhere; `sendData`
+/// sends bytes to a chain's data-record application. Each assigns its channel's next nonce,
+/// keeps what a refund needs, and emits the message with its StandardMerkleTree leaf.
+///
+/// Inbound (hub → this chain): the hub's outbound root for this chain is accepted only with a
+/// checkpoint its notaries signed (`submitCheckpoint`); then `deliverMessage` takes each message
+/// with its keccak proof against that root, strictly in its channel's nonce order, refuses to
+/// execute it past its timeout by this chain's clock (an `Expired` receipt), releases locked
+/// tokens or mints wrapped ones, and writes a receipt naming the relayer's hub account.
+///
+/// The leaves of a block's `MessageSent` and `ReceiptWritten` logs, in log order, form the
 /// `message_root` this chain's committee attests to the hub (docs/protocol.md).
-/// @dev Messages are encoded exactly as the hub's `Message::abi_encode`: nine ABI words, the
-/// payload dynamic. Still to come (issue 12): inbound delivery under the hub's notary
-/// checkpoints, with wrapped tokens for tokens whose home is elsewhere (burned by `sendToken`),
-/// receipts, acknowledgements and refunds; they build on this contract's storage.
-contract FusionGateway is GatewayInboundStorage, GatewayOutboundStorage, Ownable2Step, Pausable, ReentrancyGuard {
+/// @dev Messages and receipts are encoded exactly as the hub's `Message::abi_encode` and
+/// `Receipt::abi_encode`. Acknowledgements and refunds come next (issue 12).
+contract FusionGateway is
+    GatewayInboundStorage,
+    GatewayOutboundStorage,
+    HubNotaries,
+    Ownable2Step,
+    Pausable,
+    ReentrancyGuard
+{
     using SafeERC20 for IERC20;
 
     /// @notice The hub's own chain id.
@@ -31,6 +48,10 @@ contract FusionGateway is GatewayInboundStorage, GatewayOutboundStorage, Ownable
     uint32 public constant DATA_RECORD_APP = 2;
     /// @notice The hub's largest payload (`MaxPayload`).
     uint256 public constant MAX_PAYLOAD = 1024;
+    /// @notice Receipt outcomes, as the hub numbers them.
+    uint8 public constant DELIVERED = 0;
+    uint8 public constant FAILED = 1;
+    uint8 public constant EXPIRED = 2;
 
     /// @notice This chain's id in the hub's registry: the `source` of every message it sends.
     uint32 public immutable chainId;
@@ -42,9 +63,30 @@ contract FusionGateway is GatewayInboundStorage, GatewayOutboundStorage, Ownable
         uint64 timestamp;
     }
 
+    /// @notice A message, with the hub's fields.
+    struct Message {
+        uint32 source;
+        uint32 destination;
+        uint64 nonce;
+        bytes32 sender;
+        uint32 appId;
+        bytes payload;
+        Timeout timeout;
+        uint128 fee;
+    }
+
     /// @notice A message left this chain. `message` is its ABI encoding (the hub's
     /// `Message::abi_encode`), `leaf` its StandardMerkleTree leaf.
     event MessageSent(uint32 indexed destination, uint64 indexed nonce, bytes32 leaf, bytes message);
+    /// @notice The hub's notaries certified its outbound root for this chain in `hubBlock`.
+    event CheckpointAccepted(uint32 indexed hubBlock, bytes32 root);
+    /// @notice A message was delivered here; `receipt` is the hub's `Receipt::abi_encode`, `leaf`
+    /// its StandardMerkleTree leaf. `error` is the failure's revert data (empty otherwise).
+    event ReceiptWritten(uint32 indexed source, uint64 indexed nonce, uint8 outcome, bytes32 leaf, bytes receipt, bytes error);
+    /// @notice A data record arrived.
+    event DataReceived(uint32 indexed source, bytes32 indexed sender, bytes payload);
+    /// @notice The gateway deployed the wrapped token of token `id` of chain `home`.
+    event WrappedTokenCreated(uint32 indexed home, bytes32 indexed id, address token);
 
     /// @notice The amount is zero.
     error ZeroAmount();
@@ -63,12 +105,39 @@ contract FusionGateway is GatewayInboundStorage, GatewayOutboundStorage, Ownable
     error TransferAmountMismatch(uint256 expected, uint256 received);
     /// @notice The channel's nonce would overflow.
     error NonceOverflow();
+    /// @notice A checkpoint or message for another chain than this one.
+    error WrongDestination(uint32 destination);
+    /// @notice The notaries certified another root for this hub block: evidence for the hub.
+    error ConflictingCheckpoint(uint32 hubBlock, bytes32 accepted, bytes32 offered);
+    /// @notice No certified root of the hub for this chain in that hub block.
+    error UnknownCheckpoint(uint32 hubBlock);
+    /// @notice The nonce was delivered already.
+    error NonceReplayed(uint32 source, uint64 nonce);
+    /// @notice The nonce skips an undelivered one.
+    error NonceGap(uint32 source, uint64 expected, uint64 nonce);
+    /// @notice The proof does not lead from the message's leaf to the certified root.
+    error NotIncluded();
+    /// @notice Only the gateway executes a message (in its own call, so a failure is caught).
+    error OnlySelf();
+    /// @notice The application does not exist here.
+    error UnknownApplication(uint32 appId);
+    /// @notice A beneficiary or token id that is not an Ethereum address.
+    error NotAnAddress(bytes32 value);
+    /// @notice The hub asked to release more of a token than is locked here.
+    error ExceedsLocked(address token, uint256 locked, uint256 amount);
 
-    constructor(uint32 chainId_, address admin) Ownable(admin) {
+    constructor(
+        uint32 chainId_,
+        address admin,
+        bytes32 hubGenesisHash_,
+        uint64 notarySetId_,
+        uint32 notaryThreshold_,
+        address[] memory notaries_
+    ) HubNotaries(hubGenesisHash_, notarySetId_, notaryThreshold_, notaries_) Ownable(admin) {
         chainId = chainId_;
     }
 
-    /// @notice Stops sends (and, once inbound lands, deliveries); refunds are never paused.
+    /// @notice Stops sends and deliveries; refunds are never paused.
     function pause() external onlyOwner {
         _pause();
     }
@@ -77,9 +146,12 @@ contract FusionGateway is GatewayInboundStorage, GatewayOutboundStorage, Ownable
         _unpause();
     }
 
-    /// @notice Sends `amount` of `token` (an ERC-20 whose home is this chain) to `beneficiary` on
-    /// `destination`: it is locked here until the destination's receipt, or refunded. `msg.value`
-    /// is the fee for the relayer that brings back the destination's receipt.
+    // ----- Outbound -----
+
+    /// @notice Sends `amount` of `token` to `beneficiary` on `destination`: a token whose home is
+    /// this chain is locked here until the destination's receipt, or refunded; a wrapped token
+    /// of this gateway is burned. `msg.value` is the fee for the relayer that brings back the
+    /// destination's receipt.
     function sendToken(
         address token,
         uint128 amount,
@@ -89,21 +161,18 @@ contract FusionGateway is GatewayInboundStorage, GatewayOutboundStorage, Ownable
         uint128 fee
     ) external payable whenNotPaused nonReentrant returns (uint64 nonce) {
         if (amount == 0) revert ZeroAmount();
-        uint8 decimals = _lock(token, amount);
-        // The token is named by its home (this chain) and its address, left-padded.
-        bytes memory payload = abi.encode(chainId, bytes32(uint256(uint160(token))), amount, beneficiary, decimals);
+        HubToken memory hubToken = _outbound().hubTokenOf[token];
+        uint8 decimals;
+        // (The hub's own token is home 0, id 0: a token is wrapped when the gateway made it.)
+        if (_inbound().wrappedOf[keccak256(abi.encode(hubToken.home, hubToken.id))] != token) {
+            hubToken = HubToken({home: chainId, id: bytes32(uint256(uint160(token)))});
+            decimals = _lock(token, amount);
+        } else {
+            decimals = WrappedHubToken(token).decimals();
+            WrappedHubToken(token).burnFrom(msg.sender, amount);
+        }
+        bytes memory payload = abi.encode(hubToken.home, hubToken.id, amount, beneficiary, decimals);
         nonce = _send(destination, ASSET_TRANSFER_APP, payload, timeout, fee, token, amount);
-    }
-
-    /// @dev Takes exactly `amount` of `token` from the sender into the gateway; returns the
-    /// token's decimals.
-    function _lock(address token, uint128 amount) private returns (uint8 decimals) {
-        decimals = _decimals(token);
-        IERC20 erc20 = IERC20(token);
-        uint256 before = erc20.balanceOf(address(this));
-        erc20.safeTransferFrom(msg.sender, address(this), amount);
-        uint256 received = erc20.balanceOf(address(this)) - before;
-        if (received != amount) revert TransferAmountMismatch(amount, received);
     }
 
     /// @notice Sends `payload` to the data-record application of `destination`.
@@ -119,16 +188,22 @@ contract FusionGateway is GatewayInboundStorage, GatewayOutboundStorage, Ownable
     }
 
     /// @notice The ABI encoding of a message, as the hub encodes it.
-    function encodeMessage(
-        uint32 destination,
-        uint64 nonce,
-        bytes32 sender,
-        uint32 appId,
-        bytes memory payload,
-        Timeout memory timeout,
-        uint128 fee
-    ) public view returns (bytes memory) {
-        return abi.encode(chainId, destination, nonce, sender, appId, payload, timeout.height, timeout.timestamp, fee);
+    function encodeMessage(Message memory m) public pure returns (bytes memory) {
+        return abi.encode(
+            m.source, m.destination, m.nonce, m.sender, m.appId, m.payload, m.timeout.height, m.timeout.timestamp, m.fee
+        );
+    }
+
+    /// @dev Takes exactly `amount` of `token` from the sender into the gateway; returns the
+    /// token's decimals.
+    function _lock(address token, uint128 amount) private returns (uint8 decimals) {
+        decimals = _decimals(token);
+        IERC20 erc20 = IERC20(token);
+        uint256 before = erc20.balanceOf(address(this));
+        erc20.safeTransferFrom(msg.sender, address(this), amount);
+        uint256 received = erc20.balanceOf(address(this)) - before;
+        if (received != amount) revert TransferAmountMismatch(amount, received);
+        _outbound().locked[token] += amount;
     }
 
     function _send(
@@ -151,7 +226,16 @@ contract FusionGateway is GatewayInboundStorage, GatewayOutboundStorage, Ownable
         nonce = last + 1;
         $.nonces[destination] = nonce;
         bytes memory message = encodeMessage(
-            destination, nonce, bytes32(uint256(uint160(msg.sender))), appId, payload, timeout, fee
+            Message({
+                source: chainId,
+                destination: destination,
+                nonce: nonce,
+                sender: bytes32(uint256(uint160(msg.sender))),
+                appId: appId,
+                payload: payload,
+                timeout: timeout,
+                fee: fee
+            })
         );
         bytes32 leaf = keccak256(bytes.concat(keccak256(message)));
         $.sent[destination][nonce] =
@@ -165,5 +249,115 @@ contract FusionGateway is GatewayInboundStorage, GatewayOutboundStorage, Ownable
         } catch {
             revert TokenWithoutDecimals(token);
         }
+    }
+
+    // ----- Inbound -----
+
+    /// @notice Accepts the hub's outbound root for this chain in `checkpoint.hubBlock`, signed by
+    /// a quorum of the current notary set. Anyone may submit it; submitting it again is a no-op.
+    function submitCheckpoint(Checkpoint calldata checkpoint, bytes[] calldata signatures) external {
+        if (checkpoint.destination != chainId) revert WrongDestination(checkpoint.destination);
+        verifyCheckpoint(checkpoint, signatures);
+        InboundStorage storage $ = _inbound();
+        bytes32 accepted = $.hubRoots[checkpoint.hubBlock];
+        if (accepted == checkpoint.root) return;
+        if (accepted != bytes32(0)) revert ConflictingCheckpoint(checkpoint.hubBlock, accepted, checkpoint.root);
+        $.hubRoots[checkpoint.hubBlock] = checkpoint.root;
+        emit CheckpointAccepted(checkpoint.hubBlock, checkpoint.root);
+    }
+
+    /// @notice Delivers `message`, proven by `proof` against the certified root of `hubBlock`, and
+    /// writes its receipt naming `relayer` (the relayer's hub account, which earns the fee held
+    /// on the hub). Nonces of each channel strictly in order.
+    function deliverMessage(Message calldata message, uint32 hubBlock, bytes32[] calldata proof, bytes32 relayer)
+        external
+        whenNotPaused
+        nonReentrant
+        returns (uint8 outcome)
+    {
+        if (message.destination != chainId) revert WrongDestination(message.destination);
+        InboundStorage storage $ = _inbound();
+        uint64 last = $.delivered[message.source];
+        if (message.nonce <= last) revert NonceReplayed(message.source, message.nonce);
+        if (message.nonce != last + 1) revert NonceGap(message.source, last + 1, message.nonce);
+        bytes32 root = $.hubRoots[hubBlock];
+        if (root == bytes32(0)) revert UnknownCheckpoint(hubBlock);
+        bytes32 leaf = keccak256(bytes.concat(keccak256(encodeMessage(message))));
+        if (!MerkleProof.verifyCalldata(proof, root, leaf)) revert NotIncluded();
+        $.delivered[message.source] = message.nonce;
+
+        bytes memory error;
+        if (_expired(message.timeout)) {
+            outcome = EXPIRED;
+        } else {
+            // In its own call: a failing application leaves no trace, and its receipt says so.
+            try this.executeMessage(message) {
+                outcome = DELIVERED;
+            } catch (bytes memory reason) {
+                outcome = FAILED;
+                error = reason;
+            }
+        }
+        bytes memory receipt = abi.encode(message.source, chainId, message.nonce, leaf, outcome, relayer);
+        bytes32 receiptLeaf_ = keccak256(bytes.concat(keccak256(receipt)));
+        $.receipts[message.source][message.nonce] = receiptLeaf_;
+        emit ReceiptWritten(message.source, message.nonce, outcome, receiptLeaf_, receipt, error);
+    }
+
+    /// @notice Runs a delivered message's application. Only the gateway calls it, from
+    /// `deliverMessage`.
+    function executeMessage(Message calldata message) external {
+        if (msg.sender != address(this)) revert OnlySelf();
+        if (message.appId == ASSET_TRANSFER_APP) {
+            _receiveTransfer(message.payload);
+        } else if (message.appId == DATA_RECORD_APP) {
+            if (message.payload.length == 0) revert InvalidPayload();
+            emit DataReceived(message.source, message.sender, message.payload);
+        } else {
+            revert UnknownApplication(message.appId);
+        }
+    }
+
+    /// @dev A timeout has passed by this chain's clock: a block above its height, or a time (ms)
+    /// above its timestamp, as the hub's `Timeout::has_passed` reads a peer's clock.
+    function _expired(Timeout calldata timeout) private view returns (bool) {
+        return (timeout.height != 0 && block.number > timeout.height)
+            || (timeout.timestamp != 0 && uint64(block.timestamp) * 1000 > timeout.timestamp);
+    }
+
+    /// @dev A transfer to an account here: a token whose home is this chain is released from
+    /// what is locked; another is minted as this gateway's wrapped token.
+    function _receiveTransfer(bytes calldata payload) private {
+        if (payload.length != 160) revert InvalidPayload();
+        (uint32 home, bytes32 id, uint128 amount, bytes32 beneficiary, uint8 decimals) =
+            abi.decode(payload, (uint32, bytes32, uint128, bytes32, uint8));
+        if (amount == 0) revert ZeroAmount();
+        address to = _address(beneficiary);
+        if (home == chainId) {
+            address token = _address(id);
+            uint256 locked = _outbound().locked[token];
+            if (amount > locked) revert ExceedsLocked(token, locked, amount);
+            _outbound().locked[token] = locked - amount;
+            IERC20(token).safeTransfer(to, amount);
+        } else {
+            WrappedHubToken(_wrappedOrCreate(home, id, decimals)).mint(to, amount);
+        }
+    }
+
+    function _wrappedOrCreate(uint32 home, bytes32 id, uint8 decimals) private returns (address wrapped) {
+        bytes32 key = keccak256(abi.encode(home, id));
+        wrapped = _inbound().wrappedOf[key];
+        if (wrapped != address(0)) return wrapped;
+        string memory name = string.concat("Fusion Hub chain ", Strings.toString(home), " token");
+        string memory symbol = string.concat("fh", Strings.toString(home), "-", Strings.toHexString(uint32(uint256(id)), 4));
+        wrapped = address(new WrappedHubToken{salt: key}(name, symbol, decimals));
+        _inbound().wrappedOf[key] = wrapped;
+        _outbound().hubTokenOf[wrapped] = HubToken({home: home, id: id});
+        emit WrappedTokenCreated(home, id, wrapped);
+    }
+
+    function _address(bytes32 value) private pure returns (address) {
+        if (uint256(value) >> 160 != 0) revert NotAnAddress(value);
+        return address(uint160(uint256(value)));
     }
 }

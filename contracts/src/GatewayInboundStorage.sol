@@ -11,6 +11,12 @@ abstract contract GatewayInboundStorage {
     struct InboundStorage {
         // First member, so the mapping sits exactly at the base slot.
         mapping(uint32 source => uint64 lastDelivered) delivered;
+        // The outbound roots of the hub for this chain that its notaries certified, by hub block.
+        mapping(uint32 hubBlock => bytes32 root) hubRoots;
+        // The leaf of the receipt written for each delivered message.
+        mapping(uint32 source => mapping(uint64 nonce => bytes32 leaf)) receipts;
+        // The wrapped token of each token whose home is elsewhere, by keccak256(home, id).
+        mapping(bytes32 hubToken => address wrapped) wrappedOf;
     }
 
     // keccak256(abi.encode(uint256(keccak256("fusion-hub.gateway.inbound")) - 1)) & ~bytes32(uint256(0xff))
@@ -26,5 +32,20 @@ abstract contract GatewayInboundStorage {
     /// @notice The nonce of the last message from `source` delivered here (0 if none).
     function inboundNonce(uint32 source) external view returns (uint64) {
         return _inbound().delivered[source];
+    }
+
+    /// @notice The certified outbound root of the hub for this chain in `hubBlock` (0 if none).
+    function hubRoot(uint32 hubBlock) external view returns (bytes32) {
+        return _inbound().hubRoots[hubBlock];
+    }
+
+    /// @notice The leaf of the receipt of message (`source`, `nonce`), once delivered.
+    function receiptLeaf(uint32 source, uint64 nonce) external view returns (bytes32) {
+        return _inbound().receipts[source][nonce];
+    }
+
+    /// @notice The wrapped token this gateway minted for token `id` of chain `home` (0 if none).
+    function wrappedToken(uint32 home, bytes32 id) external view returns (address) {
+        return _inbound().wrappedOf[keccak256(abi.encode(home, id))];
     }
 }

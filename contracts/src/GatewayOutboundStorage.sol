@@ -23,6 +23,22 @@ abstract contract GatewayOutboundStorage {
     struct OutboundStorage {
         mapping(uint32 destination => uint64 lastSent) nonces;
         mapping(uint32 destination => mapping(uint64 nonce => SentMessage)) sent;
+        // What the gateway holds of each token whose home is this chain: locked by sends, given
+        // back by deliveries from the hub (never more than is locked).
+        mapping(address token => uint256 amount) locked;
+        // The hub token each wrapped token of this gateway stands for.
+        mapping(address wrapped => HubToken) hubTokenOf;
+    }
+
+    /// @notice A token whose home is another chain: its home and its id there.
+    struct HubToken {
+        uint32 home;
+        bytes32 id;
+    }
+
+    /// @notice What the gateway holds locked of `token`.
+    function lockedAmount(address token) external view returns (uint256) {
+        return _outbound().locked[token];
     }
 
     // keccak256(abi.encode(uint256(keccak256("fusion-hub.gateway.outbound")) - 1)) & ~bytes32(uint256(0xff))

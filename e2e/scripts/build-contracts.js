@@ -9,6 +9,7 @@ import { CONTRACTS_DIR, EVM_VERSION, compileContract, solcVersion } from '../lib
 
 const CONTRACTS = [
   ['src/FusionGateway.sol', 'FusionGateway'],
+  ['src/WrappedHubToken.sol', 'WrappedHubToken'],
   ['test/TestToken.sol', 'TestToken'],
 ];
 

@@ -6,11 +6,12 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { StandardMerkleTree, SimpleMerkleTree } from '@openzeppelin/merkle-tree';
-import { AbiCoder, ContractFactory, JsonRpcProvider, Wallet, getBytes, keccak256, toBeHex, zeroPadValue } from 'ethers';
+import { AbiCoder, Contract, ContractFactory, JsonRpcProvider, Wallet, getBytes, keccak256, toBeHex, zeroPadValue } from 'ethers';
 import {
   ANVIL_CHAIN_ID, ANVIL_DEFAULT_KEY, compileContract, erc7201Location, rpc as evmRpc, startAnvil,
 } from '../lib/anvil.js';
-import { MESSAGE_ABI_TYPES, TRANSFER_ABI_TYPES, standardLeaf } from '../lib/messages.js';
+import { MESSAGE_ABI_TYPES, RECEIPT_ABI_TYPES, TRANSFER_ABI_TYPES, OUTCOME, standardLeaf } from '../lib/messages.js';
+import { checkpointPayload, notaryWallets, signAll } from '../lib/notaries.js';
 
 // Anvil's second default account: a user who is not the admin.
 const USER_KEY = '0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d';
@@ -21,6 +22,9 @@ const SUPPLY = 10n ** 24n;
 const AMOUNT = 5n * 10n ** 18n;
 const BENEFICIARY = '0x' + '33'.repeat(32);
 const abi = AbiCoder.defaultAbiCoder();
+// The hub this gateway trusts, and its 3-of-4 notary set.
+const GENESIS = '0x' + 'a1'.repeat(32);
+const notaries = notaryWallets(0x1000, 4);
 
 let anvil;
 let provider;
@@ -35,11 +39,12 @@ before(async () => {
     gateway: compileContract(['src/FusionGateway.sol'], 'FusionGateway'),
     token: compileContract(['test/TestToken.sol'], 'TestToken'),
     feeToken: compileContract(['test/TestToken.sol'], 'FeeOnTransferToken'),
+    wrapped: compileContract(['src/WrappedHubToken.sol'], 'WrappedHubToken'),
   };
   anvil = await startAnvil();
   provider = new JsonRpcProvider(anvil.url, ANVIL_CHAIN_ID, { staticNetwork: true, pollingInterval: 100, cacheTimeout: -1 });
   admin = new Wallet(ANVIL_DEFAULT_KEY, provider);
-  gateway = await deploy(compiled.gateway, CHAIN, await admin.getAddress());
+  gateway = await deployGateway(CHAIN);
   token = await deploy(compiled.token, SUPPLY);
 });
 
@@ -47,6 +52,10 @@ after(async () => {
   console.log(`gas: ${JSON.stringify(gas)}`);
   await anvil?.stop();
 });
+
+function deployGateway(chainId) {
+  return deploy(compiled.gateway, chainId, admin.address, GENESIS, 0, 3, notaries.map((w) => w.address));
+}
 
 async function deploy({ abi: contractAbi, bytecode }, ...args) {
   const contract = await new ContractFactory(contractAbi, bytecode, admin).deploy(...args);
@@ -203,13 +212,157 @@ test('refusals are named and move nothing', async () => {
 
 test('the message encoding matches the vector of docs/protocol.md', async () => {
   // docs/protocol.md, "Transfer payload": chain 7 to the hub, nonce 1, sender 0x9d8a…5a4f.
-  const local = await deploy(compiled.gateway, 7, await admin.getAddress());
   const payload = abi.encode(TRANSFER_ABI_TYPES, [7, zeroPadValue('0x01', 32), 1000n, '0x' + '33'.repeat(32), 18]);
-  const encoded = await local.encodeMessage(
-    HUB, 1n, zeroPadValue('0x9d8a62f656a8d1615c1294fd71e9cfb3e4855a4f', 32), 1, payload, { height: 0, timestamp: 1_700_000_000_000n }, 0n,
-  );
+  const encoded = await gateway.encodeMessage({
+    source: 7, destination: HUB, nonce: 1n, sender: zeroPadValue('0x9d8a62f656a8d1615c1294fd71e9cfb3e4855a4f', 32),
+    appId: 1, payload, timeout: { height: 0, timestamp: 1_700_000_000_000n }, fee: 0n,
+  });
   const words = getBytes(encoded).length / 32;
   assert.equal(words, 15);
   assert.equal(encoded.slice(2 + 64 * 7, 2 + 64 * 8), '0000000000000000000000000000000000000000000000000000018bcfe56800');
   assert.equal(encoded.slice(2 + 64 * 5, 2 + 64 * 6), '0000000000000000000000000000000000000000000000000000000000000120');
+});
+
+// ----- Inbound: the hub's messages, certified by its notaries -----
+
+const RELAYER = '0x' + '77'.repeat(32); // the relayer's hub account
+const FUSE = { home: HUB, id: '0x' + '00'.repeat(32) };
+
+/// A message from the hub to this chain.
+function hubMessage(nonce, appId, payload, timeout) {
+  return { source: HUB, destination: CHAIN, nonce, sender: '0x' + '99'.repeat(32), appId, payload, timeout, fee: 0n };
+}
+const messageValues = (m) => [m.source, m.destination, m.nonce, m.sender, m.appId, m.payload, m.timeout.height, m.timeout.timestamp, m.fee];
+const leafOf = (m) => standardLeaf(MESSAGE_ABI_TYPES, messageValues(m));
+
+/// Commits `messages` in hub block `hubBlock` (a keccak sorted-pair tree, as the hub builds it),
+/// has three notaries certify the root, and submits the checkpoint; returns each message's proof.
+async function certify(hubBlock, messages) {
+  const leaves = messages.map(leafOf);
+  const tree = SimpleMerkleTree.of(leaves, { sortLeaves: false });
+  const checkpoint = { destination: CHAIN, setId: 0n, hubBlock, hubBlockHash: '0x' + 'cd'.repeat(32), hubTimestamp: 1_700_000_000_000n, root: tree.root };
+  const signatures = await signAll(notaries.slice(0, 3), checkpointPayload(GENESIS, checkpoint));
+  const receipt = await (await gateway.submitCheckpoint(checkpoint, signatures)).wait();
+  gas.submitCheckpoint3of4 ??= Number(receipt.gasUsed);
+  return { checkpoint, signatures, proofs: leaves.map((_, i) => tree.getProof(i)) };
+}
+
+function receiptEvent(receipt) {
+  const parsed = receipt.logs.map((log) => { try { return gateway.interface.parseLog(log); } catch { return null; } });
+  return parsed.find((p) => p?.name === 'ReceiptWritten')?.args;
+}
+
+test("the hub's certified messages are delivered in order: tokens released and minted, data received, receipts naming the relayer", async () => {
+  const user = new Wallet(USER_KEY, provider);
+  const tokenAddress = await token.getAddress();
+  const gatewayAddress = await gateway.getAddress();
+  const later = await timeoutAhead();
+  const locked = await gateway.lockedAmount(tokenAddress);
+  assert.ok(locked >= AMOUNT, 'sends above locked the token');
+  const messages = [
+    // The chain's own token comes back: released from what is locked.
+    hubMessage(1n, 1, abi.encode(TRANSFER_ABI_TYPES, [CHAIN, zeroPadValue(tokenAddress, 32), AMOUNT, zeroPadValue(user.address, 32), 18]), later),
+    // FUSE arrives: minted as the gateway's wrapped token.
+    hubMessage(2n, 1, abi.encode(TRANSFER_ABI_TYPES, [FUSE.home, FUSE.id, 7_000n, zeroPadValue(user.address, 32), 12]), later),
+    hubMessage(3n, 2, '0xc0ffee', later),
+  ];
+  const { proofs } = await certify(500, messages);
+  assert.equal(await gateway.hubRoot(500), SimpleMerkleTree.of(messages.map(leafOf), { sortLeaves: false }).root);
+
+  const before = await token.balanceOf(user.address);
+  const first = await (await gateway.deliverMessage(messages[0], 500, proofs[0], RELAYER)).wait();
+  gas.deliverReleasingToken = Number(first.gasUsed);
+  assert.equal(await token.balanceOf(user.address), before + AMOUNT);
+  assert.equal(await gateway.lockedAmount(tokenAddress), locked - AMOUNT);
+  const written = receiptEvent(first);
+  assert.equal(Number(written.outcome), OUTCOME.Delivered);
+  const receiptValues = [HUB, CHAIN, 1n, leafOf(messages[0]), OUTCOME.Delivered, RELAYER];
+  assert.equal(written.receipt, abi.encode(RECEIPT_ABI_TYPES, receiptValues));
+  assert.equal(written.leaf, standardLeaf(RECEIPT_ABI_TYPES, receiptValues));
+  assert.equal(await gateway.receiptLeaf(HUB, 1n), written.leaf);
+  assert.equal(await gateway.inboundNonce(HUB), 1n);
+
+  const second = await (await gateway.deliverMessage(messages[1], 500, proofs[1], RELAYER)).wait();
+  gas.deliverMintingNewWrappedToken = Number(second.gasUsed);
+  const wrappedAddress = await gateway.wrappedToken(FUSE.home, FUSE.id);
+  const wrapped = new Contract(wrappedAddress, compiled.wrapped.abi, user);
+  assert.equal(await wrapped.balanceOf(user.address), 7_000n);
+  assert.equal(await wrapped.decimals(), 12n);
+  assert.equal(await wrapped.symbol(), 'fh0-0x00000000');
+
+  const third = await (await gateway.deliverMessage(messages[2], 500, proofs[2], RELAYER)).wait();
+  gas.deliverData = Number(third.gasUsed);
+  const data = third.logs.map((log) => { try { return gateway.interface.parseLog(log); } catch { return null; } }).find((p) => p?.name === 'DataReceived');
+  assert.equal(data.args.payload, '0xc0ffee');
+  assert.equal(await gateway.inboundNonce(HUB), 3n);
+
+  // The wrapped FUSE goes home: burned here, the message names FUSE.
+  await (await wrapped.approve(gatewayAddress, 3_000n)).wait();
+  const back = await (await gateway.connect(user).sendToken(wrappedAddress, 3_000n, HUB, BENEFICIARY, later, 0)).wait();
+  gas.sendTokenBurningWrapped = Number(back.gasUsed);
+  assert.equal(await wrapped.balanceOf(user.address), 4_000n);
+  assert.equal(await wrapped.totalSupply(), 4_000n);
+  const [sent] = sentMessages(back);
+  const payload = abi.decode(MESSAGE_ABI_TYPES, sent.message)[5];
+  assert.deepEqual([...abi.decode(TRANSFER_ABI_TYPES, payload)], [0n, FUSE.id, 3_000n, BENEFICIARY, 12n]);
+});
+
+test('a message past its timeout by this chain\'s clock expires, and a failing one fails: nothing moves, the receipt says so', async () => {
+  const user = new Wallet(USER_KEY, provider);
+  const tokenAddress = await token.getAddress();
+  const { timestamp } = await provider.getBlock('latest');
+  const past = { height: 0, timestamp: BigInt(timestamp) * 1000n - 1n };
+  const later = await timeoutAhead();
+  const locked = await gateway.lockedAmount(tokenAddress);
+  const messages = [
+    hubMessage(4n, 1, abi.encode(TRANSFER_ABI_TYPES, [CHAIN, zeroPadValue(tokenAddress, 32), 1n, zeroPadValue(user.address, 32), 18]), past),
+    // More than is locked: the hub's books would never send it; the gateway refuses anyway.
+    hubMessage(5n, 1, abi.encode(TRANSFER_ABI_TYPES, [CHAIN, zeroPadValue(tokenAddress, 32), locked + 1n, zeroPadValue(user.address, 32), 18]), later),
+    hubMessage(6n, 9, '0x01', later),
+    hubMessage(7n, 1, abi.encode(TRANSFER_ABI_TYPES, [CHAIN, zeroPadValue(tokenAddress, 32), 1n, '0x' + 'ff'.repeat(32), 18]), later),
+  ];
+  const { proofs } = await certify(501, messages);
+  const balance = await token.balanceOf(user.address);
+  const outcomes = [];
+  const errors = [];
+  for (const [i, message] of messages.entries()) {
+    const written = receiptEvent(await (await gateway.deliverMessage(message, 501, proofs[i], RELAYER)).wait());
+    outcomes.push(Number(written.outcome));
+    errors.push(written.error === '0x' ? null : gateway.interface.parseError(written.error)?.name);
+  }
+  assert.deepEqual(outcomes, [OUTCOME.Expired, OUTCOME.Failed, OUTCOME.Failed, OUTCOME.Failed]);
+  assert.deepEqual(errors, [null, 'ExceedsLocked', 'UnknownApplication', 'NotAnAddress']);
+  assert.equal(await token.balanceOf(user.address), balance);
+  assert.equal(await gateway.lockedAmount(tokenAddress), locked);
+  assert.equal(await gateway.inboundNonce(HUB), 7n);
+});
+
+test('checkpoints and deliveries that prove nothing are refused by name, and change nothing', async () => {
+  const later = await timeoutAhead();
+  const next = hubMessage(8n, 2, '0x01', later);
+  const { checkpoint, signatures, proofs } = await certify(502, [next, hubMessage(9n, 2, '0x02', later)]);
+  // A checkpoint again: a no-op; another root for the block: refused (evidence for the hub).
+  await (await gateway.submitCheckpoint(checkpoint, signatures)).wait();
+  const other = { ...checkpoint, root: '0x' + '01'.repeat(32) };
+  await expectRevert(gateway.submitCheckpoint(other, await signAll(notaries.slice(0, 3), checkpointPayload(GENESIS, other))), 'ConflictingCheckpoint');
+  const elsewhere = { ...checkpoint, destination: OTHER, hubBlock: 503 };
+  await expectRevert(gateway.submitCheckpoint(elsewhere, await signAll(notaries.slice(0, 3), checkpointPayload(GENESIS, elsewhere))), 'WrongDestination');
+  const fresh = { ...checkpoint, hubBlock: 504 };
+  await expectRevert(gateway.submitCheckpoint(fresh, signatures), 'UnknownNotary'); // signed for block 502
+  await expectRevert(gateway.submitCheckpoint(fresh, (await signAll(notaries.slice(0, 3), checkpointPayload(GENESIS, fresh))).slice(0, 2)), 'BelowThreshold');
+  assert.equal(await gateway.hubRoot(504), '0x' + '00'.repeat(32));
+
+  await expectRevert(gateway.deliverMessage(hubMessage(7n, 2, '0x01', later), 502, proofs[0], RELAYER), 'NonceReplayed');
+  await expectRevert(gateway.deliverMessage(hubMessage(9n, 2, '0x02', later), 502, proofs[1], RELAYER), 'NonceGap');
+  await expectRevert(gateway.deliverMessage(next, 504, proofs[0], RELAYER), 'UnknownCheckpoint');
+  await expectRevert(gateway.deliverMessage(next, 502, proofs[1], RELAYER), 'NotIncluded');
+  await expectRevert(gateway.deliverMessage({ ...next, payload: '0x02' }, 502, proofs[0], RELAYER), 'NotIncluded');
+  await expectRevert(gateway.deliverMessage({ ...next, destination: OTHER }, 502, proofs[0], RELAYER), 'WrongDestination');
+  await expectRevert(gateway.executeMessage(next), 'OnlySelf');
+  await (await gateway.pause()).wait();
+  await expectRevert(gateway.deliverMessage(next, 502, proofs[0], RELAYER), 'EnforcedPause');
+  await (await gateway.unpause()).wait();
+  assert.equal(await gateway.inboundNonce(HUB), 7n);
+  await (await gateway.deliverMessage(next, 502, proofs[0], RELAYER)).wait();
+  assert.equal(await gateway.inboundNonce(HUB), 8n);
 });

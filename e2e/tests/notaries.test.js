@@ -6,17 +6,16 @@
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { ContractFactory, JsonRpcProvider, Wallet, concat, getBytes, keccak256, toBeHex, zeroPadValue, Signature, toUtf8Bytes } from 'ethers';
+import { ContractFactory, JsonRpcProvider, Wallet, concat, getBytes, keccak256, toBeHex, Signature } from 'ethers';
 import { ANVIL_CHAIN_ID, ANVIL_DEFAULT_KEY, compileContract, startAnvil } from '../lib/anvil.js';
+import { checkpointPayload, handoverPayload, notaryWallets, signAll, sortedWallets as sorted } from '../lib/notaries.js';
 
 const GENESIS = '0x' + 'a1'.repeat(32);
 const OTHER_GENESIS = '0x' + 'b2'.repeat(32);
 const SECP256K1_N = 0xfffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0364141n;
 
-/// Wallets sorted by address, as signatures and sets must be.
-const sorted = (wallets) => [...wallets].sort((a, b) => (BigInt(a.address) < BigInt(b.address) ? -1 : 1));
-const notaries = sorted([1, 2, 3, 4].map((i) => new Wallet(toBeHex(0x1000n + BigInt(i), 32))));
-const successors = sorted([5, 6, 7, 8].map((i) => new Wallet(toBeHex(0x1000n + BigInt(i), 32))));
+const notaries = notaryWallets(0x1000, 4);
+const successors = notaryWallets(0x1004, 4);
 const outsider = new Wallet(toBeHex(0x2000n, 32));
 
 let anvil;
@@ -25,24 +24,6 @@ let compiled;
 let hub; // notaries of GENESIS
 let otherHub; // the same keys, for OTHER_GENESIS
 const gas = {};
-
-const u32 = (n) => toBeHex(n, 4);
-const u64 = (n) => toBeHex(n, 8);
-
-/// docs/protocol.md, "Hub notary checkpoints": 136 bytes, big-endian.
-function checkpointPayload(genesis, c) {
-  return concat([toUtf8Bytes('FUSION-HUB/CKP/1'), genesis, u32(c.destination), u64(c.setId), u32(c.hubBlock), c.hubBlockHash, u64(c.hubTimestamp), c.root]);
-}
-
-function handoverPayload(genesis, currentSetId, nextSetId, threshold, members) {
-  return concat([
-    toUtf8Bytes('FUSION-HUB/NHO/1'), genesis, u64(currentSetId), u64(nextSetId), u32(threshold), u32(members.length),
-    ...members.map((m) => zeroPadValue(m, 32)),
-  ]);
-}
-
-/// Each wallet signs the EIP-191 message of keccak256(payload).
-const signAll = (wallets, payload) => Promise.all(wallets.map((w) => w.signMessage(getBytes(keccak256(payload)))));
 
 const CHECKPOINT = {
   destination: 11, setId: 0n, hubBlock: 1234, hubBlockHash: '0x' + 'cd'.repeat(32), hubTimestamp: 1_700_000_000_000n, root: '0x' + 'ef'.repeat(32),
