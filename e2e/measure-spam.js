@@ -30,15 +30,11 @@ try {
   const total = share + extra;
   log(`chain ${CHAIN} active; sending ${total} records (the senders' share is ${share})`);
 
-  // Eve's fees, counted from the blocks that carry her transactions.
-  let fees = 0n;
+  // Why Eve's sends failed (she is the only one sending), from the blocks' events.
   let failed = 0;
   const failures = {};
   const unsubscribe = await api.query.system.events((events) => {
     for (const { event, phase } of events) {
-      if (api.events.transactionPayment.TransactionFeePaid.is(event) && event.data.who.toString() === eve.address) {
-        fees += event.data.actualFee.toBigInt();
-      }
       if (api.events.system.ExtrinsicFailed.is(event) && phase.isApplyExtrinsic) {
         failed += 1;
         const error = event.data.dispatchError;
@@ -63,10 +59,13 @@ try {
     for (let i = 0; i < count; i += 1) {
       signed.push(await api.tx.crossChainMessages.sendData(CHAIN, [1], timeout, 0).signAsync(eve, { nonce: nonce + i, era: 0 }));
     }
+    // A transaction the pool refuses or drops would stall the nonces after it: stop, loudly.
     await Promise.all(signed.map((tx) => api.rpc.author.submitExtrinsic(tx)));
     nonce += count;
+    const deadline = Date.now() + 60_000;
     for (;;) {
       if ((await api.query.system.account(eve.address)).nonce.toNumber() >= nonce) break;
+      if (Date.now() > deadline) throw new Error(`nonce ${nonce} not reached in 60 s: a transaction was dropped`);
       await new Promise((resolve) => setTimeout(resolve, 200));
     }
     if ((nonce - first) % (perBlock * 10) < perBlock) {
@@ -85,6 +84,8 @@ try {
     .reduce((sum, hold) => sum + hold.amount.toBigInt(), 0n);
   const queued = (await api.query.crossChainMessages.pendingSends(CHAIN)).toNumber();
   const pendingAll = (await api.query.crossChainMessages.pendingCount(CHAIN)).toNumber();
+  // Fees: what left Eve's free balance and is not held.
+  const fees = before.free.toBigInt() - after.free.toBigInt() - held;
   const FUSE = 10 ** 12;
   console.log(JSON.stringify({
     sends: total,

@@ -61,9 +61,9 @@ pub const ED: u128 = 10;
 pub const INITIAL_BALANCE: u128 = 1_000_000;
 /// The first wrapped asset id.
 pub const FIRST_WRAPPED: u32 = 1_000;
-/// The longest HTLC.
 /// Wrapped assets per home chain.
 pub const MAX_WRAPPED_PER_CHAIN: u32 = 2;
+/// The longest HTLC.
 pub const MAX_HTLC_DURATION: u32 = 100;
 /// Peer chains.
 pub const A: ChainId = 1;

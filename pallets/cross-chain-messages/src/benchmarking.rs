@@ -75,15 +75,23 @@ fn commit<T: Config>(height: u32, leaves: &[H256]) -> Vec<InclusionProof> {
 		.collect()
 }
 
-/// A funded account that sends `count` data records of `MaxPayload` bytes to [`PEER`], each
-/// with a fee.
+/// `count` funded accounts that each send a data record of `MaxPayload` bytes to [`PEER`],
+/// with a fee (one payer each: completing them releases `count` different holds); returns the
+/// first payer.
 fn send_records<T: Config>(count: u32) -> (T::AccountId, Vec<MessageOf<T>>) {
-	let payer: T::AccountId = account("payer", 0, 0);
-	T::Currency::set_balance(&payer, FUNDS);
-	let messages = (0..count)
-		.map(|_| {
+	let payers: Vec<T::AccountId> = (0..count.max(1))
+		.map(|index| {
+			let payer: T::AccountId = account("payer", index, 0);
+			T::Currency::set_balance(&payer, FUNDS);
+			payer
+		})
+		.collect();
+	let messages = payers
+		.iter()
+		.take(count as usize)
+		.map(|payer| {
 			Pallet::<T>::do_send(
-				&payer,
+				payer,
 				PEER,
 				DATA_RECORD_APP,
 				H256::repeat_byte(3),
@@ -94,7 +102,7 @@ fn send_records<T: Config>(count: u32) -> (T::AccountId, Vec<MessageOf<T>>) {
 			.expect("sent")
 		})
 		.collect();
-	(payer, messages)
+	(payers[0].clone(), messages)
 }
 
 #[benchmarks]

@@ -143,11 +143,17 @@ fn the_hubs_senders_cannot_take_the_capacity_kept_for_receipts_and_routes() {
 		assert_eq!(BlockDestinations::<Test>::get(1).to_vec(), vec![B, C, A]);
 		assert_eq!(OutboundLeaves::<Test>::get(B, 1).len() as u32, MAX_LEAVES);
 
-		// Senders take at most MAX_PENDING_SENDS of B's queue; a route takes the rest.
+		// Senders take at most MAX_PENDING_SENDS of B's queue, even with room left in it; a
+		// route takes the rest.
+		let route = message(A, B, 1, TEST_APP);
+		let receipts = proven_receipt(&route, ReceiptOutcome::Delivered, RELAYER, 30);
+		assert_ok!(Messages::acknowledge(RuntimeOrigin::signed(RELAYER), B, 30, receipts));
 		next_block();
 		assert_ok!(send(B));
 		assert_eq!(PendingSends::<Test>::get(B), MAX_PENDING_SENDS);
+		assert!(PendingCount::<Test>::get(B) < MAX_PENDING);
 		assert_noop!(send(B), Error::<Test>::QueueFull);
+		assert_ok!(deliver(A, 12, vec![message(A, B, 2, TEST_APP)]));
 		assert_eq!(PendingCount::<Test>::get(B), MAX_PENDING);
 	});
 }
@@ -192,6 +198,9 @@ fn nothing_is_written_under_a_chain_id_the_registry_does_not_know() {
 		assert_noop!(deliver(A, 10, vec![message(A, 9, 1, TEST_APP)]), Error::<Test>::UnknownChain);
 		assert!(!InboundNonces::<Test>::contains_key(A, 9));
 		assert!(Receipts::<Test>::get((A, 9, 1)).is_none());
+		// Nor while governance has not admitted it (it may be rejected, and its record go).
+		MockRegistry::set_status(9, ChainStatus::Proposed);
+		assert_noop!(deliver(A, 10, vec![message(A, 9, 1, TEST_APP)]), Error::<Test>::UnknownChain);
 		// A registered chain that cannot take it (retired) gets the refusal in a receipt.
 		MockRegistry::set_status(9, ChainStatus::Retired);
 		assert_ok!(deliver(A, 10, vec![message(A, 9, 1, TEST_APP)]));

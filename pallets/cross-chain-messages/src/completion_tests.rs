@@ -480,8 +480,9 @@ fn governance_completes_a_message_whose_destination_is_gone_for_good() {
 			.into(),
 		);
 		assert_eq!(app_calls(), vec![AppCall::Outcome(HUB_CHAIN_ID, C, 1, false)]);
-		// No relayer carried it: the fee goes back.
+		// No relayer carried it: the fee goes back, and so does the deposit.
 		assert_eq!(Balances::balance(&SENDER), INITIAL_BALANCE);
+		assert_eq!(held_deposits(SENDER), 0);
 		assert_noop!(
 			force(RuntimeOrigin::signed(GOVERNANCE), ReceiptOutcome::Failed),
 			Error::<Test>::UnknownMessage

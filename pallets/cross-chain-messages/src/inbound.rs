@@ -5,8 +5,8 @@ use fusion_hub_primitives::{
 	channel::ChainClock,
 	merkle::keccak_standard_leaf,
 	message::{proof_commits_to, HUB_CHAIN_ID},
-	ChainId, ChainKind, ChainRegistry, InclusionProof, MessageHandler, Receipt, ReceiptOutcome,
-	VerifyInclusion,
+	ChainId, ChainKind, ChainRegistry, ChainStatus, InclusionProof, MessageHandler, Receipt,
+	ReceiptOutcome, VerifyInclusion,
 };
 use polkadot_sdk::{
 	frame_support::{
@@ -29,16 +29,19 @@ impl<T: Config> Pallet<T> {
 	) -> Result<bool, DispatchError> {
 		ensure!(message.source == source, Error::<T>::WrongChain);
 		let destination = message.destination;
-		// Channels, nonces and receipts are kept only for chains the registry knows (and pays
-		// for with their deposits): a message for an unknown chain waits, undelivered.
-		ensure!(
-			destination == HUB_CHAIN_ID || T::Registry::kind(destination).is_some(),
-			Error::<T>::UnknownChain
-		);
 		let last = InboundNonces::<T>::get(source, destination);
 		if message.nonce <= last {
 			return Ok(false);
 		}
+		// Channels, nonces and receipts are kept only for chains the registry admitted (and
+		// paid for with their deposits; a retired chain's id is never reused): a message for an
+		// unknown chain, or one governance has not admitted yet, waits, undelivered.
+		ensure!(
+			destination == HUB_CHAIN_ID
+				|| T::Registry::status(destination)
+					.is_some_and(|status| status != ChainStatus::Proposed),
+			Error::<T>::UnknownChain
+		);
 		ensure!(message.nonce == last.saturating_add(1), Error::<T>::NonceGap);
 		let encoded = message.abi_encode();
 		let leaf = keccak_standard_leaf(&encoded);

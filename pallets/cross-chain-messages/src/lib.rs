@@ -191,7 +191,8 @@ pub mod pallet {
 		type MaxPendingPerDestination: Get<u32>;
 
 		/// The share of `MaxPendingPerDestination` that messages sent from the hub may take; the
-		/// rest is kept for routed messages.
+		/// rest is kept for routed messages. Lowering it below what is pending needs a migration
+		/// (`try_state` checks the share).
 		#[pallet::constant]
 		type MaxPendingSendsPerDestination: Get<u32>;
 
@@ -215,7 +216,8 @@ pub mod pallet {
 		type MessageDepositPerByte: Get<u128>;
 
 		/// How many senders' records the data-record application keeps per source chain: a new
-		/// sender's record replaces the oldest sender's once there are this many.
+		/// sender's record replaces the oldest sender's once there are this many. Lowering it
+		/// needs a migration that drops the slots above the new bound and their records.
 		#[pallet::constant]
 		type MaxRecordsPerSource: Get<u32>;
 
