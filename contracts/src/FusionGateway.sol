@@ -28,8 +28,15 @@ import {WrappedHubToken} from "./WrappedHubToken.sol";
 ///
 /// The leaves of a block's `MessageSent` and `ReceiptWritten` logs, in log order, form the
 /// `message_root` this chain's committee attests to the hub (docs/protocol.md).
+/// Completion: the hub's receipt of a message sent from here, certified like its messages,
+/// completes it exactly once (`acknowledge`): `Delivered` keeps the value where it went,
+/// `Failed` and `Expired` refund it (unlock, or mint back the wrapped token). Messages to the hub
+/// never need a proof of non-receipt: a message the hub gets past its timeout is `Expired` by
+/// the hub's clock, and a routed one comes back `Expired` once its destination proved it never
+/// delivered it. Fees go to the relayer the receipt names (`Delivered`, `Failed`), claimed with
+/// the secp256k1 key behind its hub account, or back to the payer (`Expired`).
 /// @dev Messages and receipts are encoded exactly as the hub's `Message::abi_encode` and
-/// `Receipt::abi_encode`. Acknowledgements and refunds come next (issue 12).
+/// `Receipt::abi_encode`.
 contract FusionGateway is
     GatewayInboundStorage,
     GatewayOutboundStorage,
@@ -87,6 +94,10 @@ contract FusionGateway is
     event DataReceived(uint32 indexed source, bytes32 indexed sender, bytes payload);
     /// @notice The gateway deployed the wrapped token of token `id` of chain `home`.
     event WrappedTokenCreated(uint32 indexed home, bytes32 indexed id, address token);
+    /// @notice A message sent from here was completed by the hub's receipt with `outcome`.
+    event MessageCompleted(uint32 indexed destination, uint64 indexed nonce, uint8 outcome, bytes32 relayer);
+    /// @notice A relayer claimed its fees.
+    event RewardsClaimed(bytes32 indexed hubAccount, address to, uint256 amount);
 
     /// @notice The amount is zero.
     error ZeroAmount();
@@ -125,6 +136,21 @@ contract FusionGateway is
     error NotAnAddress(bytes32 value);
     /// @notice The hub asked to release more of a token than is locked here.
     error ExceedsLocked(address token, uint256 locked, uint256 amount);
+    /// @notice No message pending under the receipt's channel and nonce: never sent, or
+    /// completed already.
+    error UnknownMessage(uint32 destination, uint64 nonce);
+    /// @notice The receipt names another message than the one sent under its nonce.
+    error ReceiptMismatch();
+    /// @notice Not an outcome the hub writes.
+    error InvalidOutcome(uint8 outcome);
+    /// @notice The public key is not 64 bytes, or not the caller's.
+    error NotYourKey();
+    /// @notice Nothing to claim.
+    error NothingToClaim();
+    /// @notice The native currency could not be sent.
+    error PaymentFailed();
+    /// @notice The chain has no BLAKE2b compression precompile (EIP-152).
+    error Blake2Unavailable();
 
     constructor(
         uint32 chainId_,
@@ -354,6 +380,110 @@ contract FusionGateway is
         _inbound().wrappedOf[key] = wrapped;
         _outbound().hubTokenOf[wrapped] = HubToken({home: home, id: id});
         emit WrappedTokenCreated(home, id, wrapped);
+    }
+
+    // ----- Completion -----
+
+    /// @notice Completes a message sent from here with the hub's receipt, proven against the
+    /// certified root of `hubBlock`: exactly once. Never paused: refunds always go through.
+    function acknowledge(
+        uint32 destination,
+        uint64 nonce,
+        bytes32 messageLeaf,
+        uint8 outcome,
+        bytes32 relayer,
+        uint32 hubBlock,
+        bytes32[] calldata proof
+    ) external nonReentrant {
+        bytes32 root = _inbound().hubRoots[hubBlock];
+        if (root == bytes32(0)) revert UnknownCheckpoint(hubBlock);
+        bytes memory receipt = abi.encode(chainId, destination, nonce, messageLeaf, outcome, relayer);
+        if (!MerkleProof.verifyCalldata(proof, root, keccak256(bytes.concat(keccak256(receipt))))) {
+            revert NotIncluded();
+        }
+        if (outcome > EXPIRED) revert InvalidOutcome(outcome);
+        OutboundStorage storage $ = _outbound();
+        SentMessage memory sent = $.sent[destination][nonce];
+        if (sent.leaf == bytes32(0)) revert UnknownMessage(destination, nonce);
+        if (sent.leaf != messageLeaf) revert ReceiptMismatch();
+        delete $.sent[destination][nonce];
+        if (outcome != DELIVERED && sent.amount > 0) {
+            _refund(sent);
+        }
+        if (sent.fee > 0) {
+            if (outcome == EXPIRED) {
+                $.feeRefunds[sent.payer] += sent.fee;
+            } else {
+                $.relayerRewards[relayer] += sent.fee;
+            }
+        }
+        emit MessageCompleted(destination, nonce, outcome, relayer);
+    }
+
+    /// @notice Pays the caller the fees earned by the hub account of its secp256k1 key: the
+    /// caller gives its 64-byte public key (x ++ y); its address must be the caller's, and the
+    /// hub account is `blake2_256` of the compressed key, as the hub derives an ECDSA account.
+    function claimRewards(bytes calldata publicKey) external nonReentrant {
+        if (publicKey.length != 64 || address(uint160(uint256(keccak256(publicKey)))) != msg.sender) {
+            revert NotYourKey();
+        }
+        bytes32 account = hubAccountOf(publicKey);
+        uint256 amount = _outbound().relayerRewards[account];
+        if (amount == 0) revert NothingToClaim();
+        _outbound().relayerRewards[account] = 0;
+        _pay(msg.sender, amount);
+        emit RewardsClaimed(account, msg.sender, amount);
+    }
+
+    /// @notice Pays the caller the fees of its expired messages.
+    function withdrawFeeRefund() external nonReentrant {
+        uint256 amount = _outbound().feeRefunds[msg.sender];
+        if (amount == 0) revert NothingToClaim();
+        _outbound().feeRefunds[msg.sender] = 0;
+        _pay(msg.sender, amount);
+    }
+
+    /// @notice The hub account of a secp256k1 public key (64 bytes, x ++ y): `blake2_256` of the
+    /// 33-byte compressed key, computed with the BLAKE2b compression precompile (EIP-152).
+    function hubAccountOf(bytes calldata publicKey) public view returns (bytes32 account) {
+        bytes1 prefix = uint8(publicKey[63]) % 2 == 0 ? bytes1(0x02) : bytes1(0x03);
+        bytes memory input = abi.encodePacked(
+            uint32(12), // rounds
+            BLAKE2B_256_IV, // h: the IV, parameter block xored in (digest 32 bytes, no key)
+            prefix,
+            publicKey[0:32],
+            new bytes(95), // the 128-byte block, zero-padded
+            bytes8(0x2100000000000000), // t0 = 33 bytes, little-endian
+            bytes8(0),
+            bytes1(0x01) // the final block
+        );
+        (bool ok, bytes memory h) = address(0x09).staticcall(input);
+        if (!ok || h.length != 64) revert Blake2Unavailable();
+        assembly {
+            account := mload(add(h, 32))
+        }
+    }
+
+    /// @dev BLAKE2b's IV with the parameter block for a 32-byte digest (`0x01010020`) xored into
+    /// its first word, as the eight little-endian words the precompile takes.
+    bytes internal constant BLAKE2B_256_IV =
+        hex"28c9bdf267e6096a3ba7ca8485ae67bb2bf894fe72f36e3cf1361d5f3af54fa5d182e6ad7f520e511f6c3e2b8c68059b6bbd41fbabd9831f79217e1319cde05b";
+
+    /// @dev Gives a failed or expired transfer back to its payer: unlocks a local token, mints a
+    /// wrapped one back.
+    function _refund(SentMessage memory sent) private {
+        HubToken memory hubToken = _outbound().hubTokenOf[sent.token];
+        if (_inbound().wrappedOf[keccak256(abi.encode(hubToken.home, hubToken.id))] == sent.token) {
+            WrappedHubToken(sent.token).mint(sent.payer, sent.amount);
+        } else {
+            _outbound().locked[sent.token] -= sent.amount;
+            IERC20(sent.token).safeTransfer(sent.payer, sent.amount);
+        }
+    }
+
+    function _pay(address to, uint256 amount) private {
+        (bool ok,) = payable(to).call{value: amount}("");
+        if (!ok) revert PaymentFailed();
     }
 
     function _address(bytes32 value) private pure returns (address) {

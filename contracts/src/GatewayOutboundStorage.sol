@@ -28,6 +28,10 @@ abstract contract GatewayOutboundStorage {
         mapping(address token => uint256 amount) locked;
         // The hub token each wrapped token of this gateway stands for.
         mapping(address wrapped => HubToken) hubTokenOf;
+        // Fees earned by relayers, by the hub account the hub's receipts name.
+        mapping(bytes32 hubAccount => uint256 amount) relayerRewards;
+        // Fees of expired messages, owed back to their payers.
+        mapping(address payer => uint256 amount) feeRefunds;
     }
 
     /// @notice A token whose home is another chain: its home and its id there.
@@ -39,6 +43,16 @@ abstract contract GatewayOutboundStorage {
     /// @notice What the gateway holds locked of `token`.
     function lockedAmount(address token) external view returns (uint256) {
         return _outbound().locked[token];
+    }
+
+    /// @notice The fees the relayer with hub account `hubAccount` earned here.
+    function relayerReward(bytes32 hubAccount) external view returns (uint256) {
+        return _outbound().relayerRewards[hubAccount];
+    }
+
+    /// @notice The fees owed back to `payer` for its expired messages.
+    function feeRefund(address payer) external view returns (uint256) {
+        return _outbound().feeRefunds[payer];
     }
 
     // keccak256(abi.encode(uint256(keccak256("fusion-hub.gateway.outbound")) - 1)) & ~bytes32(uint256(0xff))

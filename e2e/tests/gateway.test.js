@@ -12,6 +12,7 @@ import {
 } from '../lib/anvil.js';
 import { MESSAGE_ABI_TYPES, RECEIPT_ABI_TYPES, TRANSFER_ABI_TYPES, OUTCOME, standardLeaf } from '../lib/messages.js';
 import { checkpointPayload, notaryWallets, signAll } from '../lib/notaries.js';
+import { blake2AsHex } from '@polkadot/util-crypto';
 
 // Anvil's second default account: a user who is not the admin.
 const USER_KEY = '0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d';
@@ -237,8 +238,9 @@ const leafOf = (m) => standardLeaf(MESSAGE_ABI_TYPES, messageValues(m));
 
 /// Commits `messages` in hub block `hubBlock` (a keccak sorted-pair tree, as the hub builds it),
 /// has three notaries certify the root, and submits the checkpoint; returns each message's proof.
-async function certify(hubBlock, messages) {
-  const leaves = messages.map(leafOf);
+const certify = (hubBlock, messages) => certifyLeaves(hubBlock, messages.map(leafOf));
+
+async function certifyLeaves(hubBlock, leaves) {
   const tree = SimpleMerkleTree.of(leaves, { sortLeaves: false });
   const checkpoint = { destination: CHAIN, setId: 0n, hubBlock, hubBlockHash: '0x' + 'cd'.repeat(32), hubTimestamp: 1_700_000_000_000n, root: tree.root };
   const signatures = await signAll(notaries.slice(0, 3), checkpointPayload(GENESIS, checkpoint));
@@ -365,4 +367,93 @@ test('checkpoints and deliveries that prove nothing are refused by name, and cha
   assert.equal(await gateway.inboundNonce(HUB), 7n);
   await (await gateway.deliverMessage(next, 502, proofs[0], RELAYER)).wait();
   assert.equal(await gateway.inboundNonce(HUB), 8n);
+});
+
+// ----- Completion: the hub's receipts of what this chain sent -----
+
+const receiptLeaf = (r) => standardLeaf(RECEIPT_ABI_TYPES, [r.source, r.destination, r.nonce, r.messageLeaf, r.outcome, r.relayer]);
+const acknowledge = (r, hubBlock, proof) =>
+  gateway.acknowledge(r.destination, r.nonce, r.messageLeaf, r.outcome, r.relayer, hubBlock, proof);
+
+test("the hub's receipts complete what was sent exactly once: delivered value stays, failed and expired value comes back, fees to the named relayer or back to the payer", async () => {
+  const user = new Wallet(USER_KEY, provider);
+  const relayerKey = Wallet.createRandom().connect(provider);
+  // The relayer's hub account: its secp256k1 key's account on the hub, blake2_256 of the
+  // compressed public key.
+  const RELAYER_ACCOUNT = blake2AsHex(getBytes(relayerKey.signingKey.compressedPublicKey), 256);
+  const publicKey = '0x' + relayerKey.signingKey.publicKey.slice(4);
+  assert.equal(await gateway.hubAccountOf(publicKey), RELAYER_ACCOUNT);
+
+  const tokenAddress = await token.getAddress();
+  const gatewayAddress = await gateway.getAddress();
+  const later = await timeoutAhead();
+  const fee = 10n ** 15n;
+  await (await token.transfer(user.address, 3n * AMOUNT)).wait();
+  await (await token.connect(user).approve(gatewayAddress, 3n * AMOUNT)).wait();
+  const send = async () => sentMessages(await (await gateway.connect(user).sendToken(tokenAddress, AMOUNT, HUB, BENEFICIARY, later, fee, { value: fee })).wait())[0];
+  const delivered = await send();
+  const failed = await send();
+  const expired = await send();
+  const wrappedAddress = await gateway.wrappedToken(FUSE.home, FUSE.id);
+  const wrapped = new Contract(wrappedAddress, compiled.wrapped.abi, user);
+  await (await wrapped.approve(gatewayAddress, 1_000n)).wait();
+  const burned = sentMessages(await (await gateway.connect(user).sendToken(wrappedAddress, 1_000n, HUB, BENEFICIARY, later, 0)).wait())[0];
+  const locked = await gateway.lockedAmount(tokenAddress);
+  const balance = await token.balanceOf(user.address);
+  assert.equal(await wrapped.balanceOf(user.address), 3_000n);
+
+  const receipt = (sent, outcome) => ({ source: CHAIN, destination: HUB, nonce: sent.nonce, messageLeaf: sent.leaf, outcome, relayer: RELAYER_ACCOUNT });
+  const receipts = [
+    receipt(delivered, OUTCOME.Delivered), receipt(failed, OUTCOME.Failed), receipt(expired, OUTCOME.Expired), receipt(burned, OUTCOME.Failed),
+    { ...receipt(delivered, 3) }, // not an outcome the hub writes
+    { ...receipt(failed, OUTCOME.Delivered), messageLeaf: '0x' + '42'.repeat(32) }, // another message's
+  ];
+  const { proofs } = await certifyLeaves(600, receipts.map(receiptLeaf));
+
+  const first = await (await acknowledge(receipts[0], 600, proofs[0])).wait();
+  gas.acknowledgeDelivered = Number(first.gasUsed);
+  assert.equal(await gateway.lockedAmount(tokenAddress), locked);
+  assert.equal(await gateway.relayerReward(RELAYER_ACCOUNT), fee);
+  await expectRevert(acknowledge(receipts[0], 600, proofs[0]), 'UnknownMessage');
+
+  const refunded = await (await acknowledge(receipts[1], 600, proofs[1])).wait();
+  gas.acknowledgeFailedRefund = Number(refunded.gasUsed);
+  assert.equal(await token.balanceOf(user.address), balance + AMOUNT);
+  assert.equal(await gateway.lockedAmount(tokenAddress), locked - AMOUNT);
+  assert.equal(await gateway.relayerReward(RELAYER_ACCOUNT), 2n * fee);
+
+  await (await acknowledge(receipts[2], 600, proofs[2])).wait();
+  assert.equal(await token.balanceOf(user.address), balance + 2n * AMOUNT);
+  assert.equal(await gateway.feeRefund(user.address), fee);
+  await (await acknowledge(receipts[3], 600, proofs[3])).wait();
+  assert.equal(await wrapped.balanceOf(user.address), 4_000n);
+  assert.equal(await gateway.lockedAmount(tokenAddress), locked - 2n * AMOUNT);
+
+  await expectRevert(acknowledge(receipts[4], 600, proofs[4]), 'InvalidOutcome');
+  await expectRevert(acknowledge(receipts[5], 600, proofs[5]), 'UnknownMessage'); // failed: completed already
+  await expectRevert(acknowledge(receipts[0], 601, proofs[0]), 'UnknownCheckpoint');
+  await expectRevert(acknowledge({ ...receipts[1], outcome: OUTCOME.Expired }, 600, proofs[1]), 'NotIncluded');
+
+  // The payer takes its expired fee back; the relayer claims with its key, nobody else can.
+  const before = await provider.getBalance(user.address);
+  const withdrawn = await (await gateway.connect(user).withdrawFeeRefund()).wait();
+  assert.equal(await provider.getBalance(user.address), before + fee - withdrawn.gasUsed * withdrawn.gasPrice);
+  await expectRevert(gateway.connect(user).withdrawFeeRefund(), 'NothingToClaim');
+  await expectRevert(gateway.connect(user).claimRewards(publicKey), 'NotYourKey');
+  await (await admin.sendTransaction({ to: relayerKey.address, value: 10n ** 17n })).wait();
+  const claimed = await (await gateway.connect(relayerKey).claimRewards(publicKey)).wait();
+  gas.claimRewards = Number(claimed.gasUsed);
+  assert.equal(await gateway.relayerReward(RELAYER_ACCOUNT), 0n);
+  assert.equal(await provider.getBalance(relayerKey.address), 10n ** 17n + 2n * fee - claimed.gasUsed * claimed.gasPrice);
+  await expectRevert(gateway.connect(relayerKey).claimRewards(publicKey), 'NothingToClaim');
+});
+
+test('a receipt for a message in flight the other way round, or of another gateway, proves nothing', async () => {
+  const later = await timeoutAhead();
+  const sent = sentMessages(await (await gateway.sendData(HUB, '0x05', later, 0)).wait())[0];
+  const foreign = { source: OTHER, destination: HUB, nonce: sent.nonce, messageLeaf: sent.leaf, outcome: OUTCOME.Failed, relayer: RELAYER };
+  const { proofs } = await certifyLeaves(602, [receiptLeaf(foreign)]);
+  // The gateway encodes its own chain as the receipt's source: another chain's receipt is not in the root.
+  await expectRevert(acknowledge(foreign, 602, proofs[0]), 'NotIncluded');
+  assert.equal((await gateway.sentMessage(HUB, sent.nonce)).leaf, sent.leaf);
 });

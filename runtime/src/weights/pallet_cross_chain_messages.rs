@@ -66,11 +66,11 @@ impl<T: polkadot_sdk::frame_system::Config> pallet_cross_chain_messages::WeightI
 		// Proof Size summary in bytes:
 		//  Measured:  `677`
 		//  Estimated: `13978`
-		// Minimum execution time: 107_937_000 picoseconds.
-		Weight::from_parts(122_851_706, 0)
+		// Minimum execution time: 84_333_000 picoseconds.
+		Weight::from_parts(53_790_446, 0)
 			.saturating_add(Weight::from_parts(0, 13978))
-			// Standard Error: 234_126
-			.saturating_add(Weight::from_parts(91_939_122, 0).saturating_mul(n.into()))
+			// Standard Error: 101_126
+			.saturating_add(Weight::from_parts(51_334_595, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(9))
 			.saturating_add(T::DbWeight::get().writes(6))
 			.saturating_add(T::DbWeight::get().writes((1_u64).saturating_mul(n.into())))
@@ -85,26 +85,26 @@ impl<T: polkadot_sdk::frame_system::Config> pallet_cross_chain_messages::WeightI
 	/// Proof: `CrossChainMessages::PendingCount` (`max_values`: None, `max_size`: Some(16), added: 2491, mode: `MaxEncodedLen`)
 	/// Storage: `CrossChainMessages::PendingSends` (r:1 w:1)
 	/// Proof: `CrossChainMessages::PendingSends` (`max_values`: None, `max_size`: Some(16), added: 2491, mode: `MaxEncodedLen`)
-	/// Storage: `System::Account` (r:1 w:1)
+	/// Storage: `System::Account` (r:16 w:16)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
-	/// Storage: `Balances::Holds` (r:1 w:1)
+	/// Storage: `Balances::Holds` (r:16 w:16)
 	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(157), added: 2632, mode: `MaxEncodedLen`)
 	/// Storage: `CrossChainMessages::RelayerRewards` (r:1 w:1)
 	/// Proof: `CrossChainMessages::RelayerRewards` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
 	/// The range of component `n` is `[1, 16]`.
 	fn acknowledge(n: u32, ) -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `1062 + n * (1214 ±0)`
+		//  Measured:  `901 + n * (1373 ±0)`
 		//  Estimated: `13978 + n * (3706 ±0)`
-		// Minimum execution time: 107_022_000 picoseconds.
-		Weight::from_parts(86_259_187, 0)
+		// Minimum execution time: 108_309_000 picoseconds.
+		Weight::from_parts(21_659_043, 0)
 			.saturating_add(Weight::from_parts(0, 13978))
-			// Standard Error: 510_079
-			.saturating_add(Weight::from_parts(80_503_389, 0).saturating_mul(n.into()))
-			.saturating_add(T::DbWeight::get().reads(7))
-			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(n.into())))
-			.saturating_add(T::DbWeight::get().writes(5))
-			.saturating_add(T::DbWeight::get().writes((1_u64).saturating_mul(n.into())))
+			// Standard Error: 576_201
+			.saturating_add(Weight::from_parts(87_897_152, 0).saturating_mul(n.into()))
+			.saturating_add(T::DbWeight::get().reads(5))
+			.saturating_add(T::DbWeight::get().reads((3_u64).saturating_mul(n.into())))
+			.saturating_add(T::DbWeight::get().writes(3))
+			.saturating_add(T::DbWeight::get().writes((3_u64).saturating_mul(n.into())))
 			.saturating_add(Weight::from_parts(0, 3706).saturating_mul(n.into()))
 	}
 	/// Storage: `ChainRegistry::Chains` (r:1 w:0)
@@ -125,8 +125,8 @@ impl<T: polkadot_sdk::frame_system::Config> pallet_cross_chain_messages::WeightI
 		// Proof Size summary in bytes:
 		//  Measured:  `2334`
 		//  Estimated: `13978`
-		// Minimum execution time: 140_373_000 picoseconds.
-		Weight::from_parts(179_363_000, 0)
+		// Minimum execution time: 140_137_000 picoseconds.
+		Weight::from_parts(158_048_000, 0)
 			.saturating_add(Weight::from_parts(0, 13978))
 			.saturating_add(T::DbWeight::get().reads(8))
 			.saturating_add(T::DbWeight::get().writes(6))
@@ -147,8 +147,8 @@ impl<T: polkadot_sdk::frame_system::Config> pallet_cross_chain_messages::WeightI
 		// Proof Size summary in bytes:
 		//  Measured:  `1988`
 		//  Estimated: `13978`
-		// Minimum execution time: 127_560_000 picoseconds.
-		Weight::from_parts(172_384_000, 0)
+		// Minimum execution time: 126_338_000 picoseconds.
+		Weight::from_parts(150_677_000, 0)
 			.saturating_add(Weight::from_parts(0, 13978))
 			.saturating_add(T::DbWeight::get().reads(7))
 			.saturating_add(T::DbWeight::get().writes(6))
@@ -161,8 +161,8 @@ impl<T: polkadot_sdk::frame_system::Config> pallet_cross_chain_messages::WeightI
 		// Proof Size summary in bytes:
 		//  Measured:  `235`
 		//  Estimated: `3593`
-		// Minimum execution time: 64_911_000 picoseconds.
-		Weight::from_parts(85_925_000, 0)
+		// Minimum execution time: 62_468_000 picoseconds.
+		Weight::from_parts(68_698_000, 0)
 			.saturating_add(Weight::from_parts(0, 3593))
 			.saturating_add(T::DbWeight::get().reads(2))
 			.saturating_add(T::DbWeight::get().writes(2))
@@ -188,15 +188,13 @@ impl<T: polkadot_sdk::frame_system::Config> pallet_cross_chain_messages::WeightI
 	/// Storage: `CrossChainMessages::PendingMessages` (r:0 w:1)
 	/// Proof: `CrossChainMessages::PendingMessages` (`max_values`: None, `max_size`: Some(1231), added: 3706, mode: `MaxEncodedLen`)
 	/// The range of component `l` is `[1, 1024]`.
-	fn send_data(l: u32, ) -> Weight {
+	fn send_data(_l: u32, ) -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `434`
 		//  Estimated: `13978`
-		// Minimum execution time: 171_280_000 picoseconds.
-		Weight::from_parts(222_266_496, 0)
+		// Minimum execution time: 165_714_000 picoseconds.
+		Weight::from_parts(199_193_610, 0)
 			.saturating_add(Weight::from_parts(0, 13978))
-			// Standard Error: 1_056
-			.saturating_add(Weight::from_parts(7_730, 0).saturating_mul(l.into()))
 			.saturating_add(T::DbWeight::get().reads(9))
 			.saturating_add(T::DbWeight::get().writes(8))
 	}
@@ -211,11 +209,11 @@ impl<T: polkadot_sdk::frame_system::Config> pallet_cross_chain_messages::WeightI
 		// Proof Size summary in bytes:
 		//  Measured:  `237`
 		//  Estimated: `4551`
-		// Minimum execution time: 27_452_000 picoseconds.
-		Weight::from_parts(41_571_424, 0)
+		// Minimum execution time: 26_842_000 picoseconds.
+		Weight::from_parts(30_346_745, 0)
 			.saturating_add(Weight::from_parts(0, 4551))
-			// Standard Error: 246
-			.saturating_add(Weight::from_parts(735, 0).saturating_mul(l.into()))
+			// Standard Error: 40
+			.saturating_add(Weight::from_parts(998, 0).saturating_mul(l.into()))
 			.saturating_add(T::DbWeight::get().reads(3))
 			.saturating_add(T::DbWeight::get().writes(4))
 	}
@@ -230,11 +228,11 @@ impl<T: polkadot_sdk::frame_system::Config> pallet_cross_chain_messages::WeightI
 		// Proof Size summary in bytes:
 		//  Measured:  `131 + l * (32 ±0)`
 		//  Estimated: `7587`
-		// Minimum execution time: 19_617_000 picoseconds.
-		Weight::from_parts(26_135_513, 0)
+		// Minimum execution time: 19_276_000 picoseconds.
+		Weight::from_parts(26_437_043, 0)
 			.saturating_add(Weight::from_parts(0, 7587))
-			// Standard Error: 901
-			.saturating_add(Weight::from_parts(685_516, 0).saturating_mul(l.into()))
+			// Standard Error: 1_698
+			.saturating_add(Weight::from_parts(611_836, 0).saturating_mul(l.into()))
 			.saturating_add(T::DbWeight::get().reads(2))
 			.saturating_add(T::DbWeight::get().writes(1))
 	}
@@ -244,8 +242,8 @@ impl<T: polkadot_sdk::frame_system::Config> pallet_cross_chain_messages::WeightI
 		// Proof Size summary in bytes:
 		//  Measured:  `42`
 		//  Estimated: `3542`
-		// Minimum execution time: 3_997_000 picoseconds.
-		Weight::from_parts(5_321_000, 0)
+		// Minimum execution time: 3_897_000 picoseconds.
+		Weight::from_parts(4_414_000, 0)
 			.saturating_add(Weight::from_parts(0, 3542))
 			.saturating_add(T::DbWeight::get().reads(1))
 	}
@@ -260,11 +258,11 @@ impl<T: polkadot_sdk::frame_system::Config> pallet_cross_chain_messages::WeightI
 		// Proof Size summary in bytes:
 		//  Measured:  `145 + d * (4 ±0)`
 		//  Estimated: `3542`
-		// Minimum execution time: 6_648_000 picoseconds.
-		Weight::from_parts(13_340_117, 0)
+		// Minimum execution time: 5_739_000 picoseconds.
+		Weight::from_parts(6_746_738, 0)
 			.saturating_add(Weight::from_parts(0, 3542))
-			// Standard Error: 8_649
-			.saturating_add(Weight::from_parts(6_031_117, 0).saturating_mul(d.into()))
+			// Standard Error: 2_102
+			.saturating_add(Weight::from_parts(3_450_587, 0).saturating_mul(d.into()))
 			.saturating_add(T::DbWeight::get().reads(1))
 			.saturating_add(T::DbWeight::get().writes(1))
 			.saturating_add(T::DbWeight::get().writes((2_u64).saturating_mul(d.into())))
