@@ -18,7 +18,6 @@ use polkadot_sdk::{
 	*,
 };
 
-const RELAYER: u64 = 3;
 const SENDER: u64 = 1;
 const SEND_TIMEOUT: u64 = 1_050_000;
 
@@ -39,17 +38,6 @@ fn send_payload(
 
 fn send(destination: u32) -> sp_runtime::DispatchResult {
 	send_payload(destination, vec![1]).map(|_| ())
-}
-
-fn deliver(source: u32, height: u32, messages: Vec<MessageOf<Test>>) -> sp_runtime::DispatchResult {
-	Messages::deliver_messages(
-		RuntimeOrigin::signed(RELAYER),
-		source,
-		height,
-		proven(source, height, messages),
-	)
-	.map(|_| ())
-	.map_err(|error| error.error)
 }
 
 /// A data record from `source` by `sender`.

@@ -20,7 +20,6 @@ use polkadot_sdk::{
 	sp_runtime::{DispatchError, DispatchResult},
 };
 
-const RELAYER: u64 = 3;
 const SENDER: u64 = 1;
 /// The timeout of the hub's messages, on their destination's clock (the hub's now is 1,000,000).
 const SEND_TIMEOUT: u64 = 1_050_000;

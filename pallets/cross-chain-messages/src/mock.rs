@@ -482,6 +482,21 @@ pub fn new_test_ext() -> sp_io::TestExternalities {
 	ext
 }
 
+/// The relayer the tests deliver and acknowledge with.
+pub const RELAYER: u64 = 3;
+
+/// `RELAYER` delivers `messages` of `source`, proven at its header `height`.
+pub fn deliver(source: ChainId, height: u32, messages: Vec<MessageOf<Test>>) -> DispatchResult {
+	Messages::deliver_messages(
+		RuntimeOrigin::signed(RELAYER),
+		source,
+		height,
+		proven(source, height, messages),
+	)
+	.map(|_| ())
+	.map_err(|error| error.error)
+}
+
 /// What `who` has held as message deposits.
 pub fn held_deposits(who: u64) -> u128 {
 	use frame_support::traits::fungible::InspectHold;

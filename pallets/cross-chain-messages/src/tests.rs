@@ -14,23 +14,7 @@ use polkadot_sdk::{
 	*,
 };
 
-const RELAYER: u64 = 3;
 const SENDER: u64 = 1;
-
-fn deliver(
-	source: u32,
-	height: u32,
-	messages: Vec<MessageOf<Test>>,
-) -> polkadot_sdk::sp_runtime::DispatchResult {
-	Messages::deliver_messages(
-		RuntimeOrigin::signed(RELAYER),
-		source,
-		height,
-		proven(source, height, messages),
-	)
-	.map(|_| ())
-	.map_err(|error| error.error)
-}
 
 fn hub_message(nonce: u64) -> MessageOf<Test> {
 	message(A, HUB_CHAIN_ID, nonce, DATA_RECORD_APP)
