@@ -32,6 +32,7 @@ pub mod header;
 pub mod inclusion;
 pub mod merkle;
 pub mod message;
+pub mod notary;
 pub mod registry;
 pub mod runtime_api;
 
