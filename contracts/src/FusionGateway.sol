@@ -187,15 +187,15 @@ contract FusionGateway is
         uint128 fee
     ) external payable whenNotPaused nonReentrant returns (uint64 nonce) {
         if (amount == 0) revert ZeroAmount();
-        HubToken memory hubToken = _outbound().hubTokenOf[token];
+        HubToken memory hubToken;
         uint8 decimals;
-        // (The hub's own token is home 0, id 0: a token is wrapped when the gateway made it.)
-        if (_inbound().wrappedOf[keccak256(abi.encode(hubToken.home, hubToken.id))] != token) {
-            hubToken = HubToken({home: chainId, id: bytes32(uint256(uint160(token)))});
-            decimals = _lock(token, amount);
-        } else {
+        if (_isWrapped(token)) {
+            hubToken = _outbound().hubTokenOf[token];
             decimals = WrappedHubToken(token).decimals();
             WrappedHubToken(token).burnFrom(msg.sender, amount);
+        } else {
+            hubToken = HubToken({home: chainId, id: bytes32(uint256(uint160(token)))});
+            decimals = _lock(token, amount);
         }
         bytes memory payload = abi.encode(hubToken.home, hubToken.id, amount, beneficiary, decimals);
         nonce = _send(destination, ASSET_TRANSFER_APP, payload, timeout, fee, token, amount);
@@ -371,7 +371,7 @@ contract FusionGateway is
     }
 
     function _wrappedOrCreate(uint32 home, bytes32 id, uint8 decimals) private returns (address wrapped) {
-        bytes32 key = keccak256(abi.encode(home, id));
+        bytes32 key = _hubTokenKey(home, id);
         wrapped = _inbound().wrappedOf[key];
         if (wrapped != address(0)) return wrapped;
         string memory name = string.concat("Fusion Hub chain ", Strings.toString(home), " token");
@@ -472,13 +472,19 @@ contract FusionGateway is
     /// @dev Gives a failed or expired transfer back to its payer: unlocks a local token, mints a
     /// wrapped one back.
     function _refund(SentMessage memory sent) private {
-        HubToken memory hubToken = _outbound().hubTokenOf[sent.token];
-        if (_inbound().wrappedOf[keccak256(abi.encode(hubToken.home, hubToken.id))] == sent.token) {
+        if (_isWrapped(sent.token)) {
             WrappedHubToken(sent.token).mint(sent.payer, sent.amount);
         } else {
             _outbound().locked[sent.token] -= sent.amount;
             IERC20(sent.token).safeTransfer(sent.payer, sent.amount);
         }
+    }
+
+    /// @dev Whether the gateway made `token` (the hub's own token is home 0, id 0, the default
+    /// of `hubTokenOf`: only `wrappedOf` tells).
+    function _isWrapped(address token) private view returns (bool) {
+        HubToken memory hubToken = _outbound().hubTokenOf[token];
+        return _inbound().wrappedOf[_hubTokenKey(hubToken.home, hubToken.id)] == token;
     }
 
     function _pay(address to, uint256 amount) private {

@@ -46,6 +46,12 @@ abstract contract GatewayInboundStorage {
 
     /// @notice The wrapped token this gateway minted for token `id` of chain `home` (0 if none).
     function wrappedToken(uint32 home, bytes32 id) external view returns (address) {
-        return _inbound().wrappedOf[keccak256(abi.encode(home, id))];
+        return _inbound().wrappedOf[_hubTokenKey(home, id)];
+    }
+
+    /// @dev The key of token `id` of chain `home` in `wrappedOf` (and the CREATE2 salt of its
+    /// wrapped token).
+    function _hubTokenKey(uint32 home, bytes32 id) internal pure returns (bytes32) {
+        return keccak256(abi.encode(home, id));
     }
 }

@@ -104,6 +104,20 @@ impl<A: ChainTrustReset, B: ChainTrustReset> ChainTrustReset for (A, B) {
 	}
 }
 
+/// Whether the counts a pallet keeps in storage (`stored`) are exactly those counted from its
+/// records (`counted`): each key's count equal, no counted key missing. For `try_state` checks.
+pub fn counts_agree<K: Ord>(
+	mut counted: alloc::collections::BTreeMap<K, u32>,
+	stored: impl IntoIterator<Item = (K, u32)>,
+) -> bool {
+	for (key, count) in stored {
+		if counted.remove(&key).unwrap_or(0) != count {
+			return false;
+		}
+	}
+	counted.is_empty()
+}
+
 /// Tops `account` up to the currency's minimum balance. For pallet accounts that hold others'
 /// funds (fees, escrow): endowed at genesis, they are never reaped, whatever they pay out. A
 /// failed mint leaves the account as it was; its payouts then keep it alive or fail.

@@ -512,17 +512,15 @@ impl<T: Config> Pallet<T> {
 		for token in WrappedIds::<T>::iter_keys() {
 			*created.entry(token.home).or_default() += 1;
 		}
-		for (home, count) in WrappedAssetCount::<T>::iter() {
-			ensure!(
-				created.remove(&home).unwrap_or(0) == count,
-				"WrappedAssetCount differs from the wrapped assets of its home chain"
-			);
-			ensure!(
-				count <= T::MaxWrappedAssetsPerChain::get(),
-				"a home chain has more wrapped assets than MaxWrappedAssetsPerChain"
-			);
-		}
-		ensure!(created.is_empty(), "wrapped assets without a WrappedAssetCount");
+		ensure!(
+			fusion_hub_primitives::counts_agree(created, WrappedAssetCount::<T>::iter()),
+			"WrappedAssetCount differs from the wrapped assets of each home chain"
+		);
+		ensure!(
+			WrappedAssetCount::<T>::iter_values()
+				.all(|count| count <= T::MaxWrappedAssetsPerChain::get()),
+			"a home chain has more wrapped assets than MaxWrappedAssetsPerChain"
+		);
 		Ok(())
 	}
 }

@@ -4,7 +4,7 @@
 //! ([`Pallet::force_complete_message`]). All three take the pending record through
 //! [`Pallet::take_pending`] and settle it through [`Pallet::complete`], exactly once.
 
-use crate::{pallet::*, PendingMessage};
+use crate::{outbound::CapacityShare, pallet::*, PendingMessage};
 use fusion_hub_primitives::{
 	merkle::keccak_standard_leaf, message::proof_commits_to, ChainId, ChainRegistry,
 	InclusionProof, MessageHandler, NonReceiptProof, ProofUse, Receipt, ReceiptOutcome,
@@ -113,11 +113,11 @@ impl<T: Config> Pallet<T> {
 		check(&pending)?;
 		PendingMessages::<T>::remove(key);
 		PendingCount::<T>::mutate(destination, |count| *count = count.saturating_sub(1));
-		match pending.payer {
-			Some(_) => {
+		match pending.share() {
+			CapacityShare::HubSend => {
 				PendingSends::<T>::mutate(destination, |count| *count = count.saturating_sub(1))
 			},
-			None => {
+			CapacityShare::PeerTraffic => {
 				RoutedPendingFrom::<T>::mutate(source, |count| *count = count.saturating_sub(1))
 			},
 		}

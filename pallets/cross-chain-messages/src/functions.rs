@@ -159,6 +159,7 @@ impl<T: Config> Pallet<T> {
 	#[cfg(any(feature = "try-runtime", feature = "std"))]
 	pub fn do_try_state() -> Result<(), polkadot_sdk::sp_runtime::TryRuntimeError> {
 		use alloc::collections::BTreeMap;
+		use fusion_hub_primitives::counts_agree;
 		use polkadot_sdk::frame_support::traits::fungible::InspectHold;
 		use polkadot_sdk::frame_support::{ensure, traits::fungible::Inspect};
 		let mut counts = BTreeMap::<ChainId, u32>::new();
@@ -185,25 +186,28 @@ impl<T: Config> Pallet<T> {
 				},
 			}
 		}
-		for (destination, count) in PendingCount::<T>::iter() {
-			ensure!(
-				counts.remove(&destination).unwrap_or(0) == count,
-				"PendingCount differs from the pending messages"
-			);
-			ensure!(count <= T::MaxPendingPerDestination::get(), "a queue is over its bound");
-		}
-		ensure!(counts.is_empty(), "pending messages without a PendingCount");
-		for (destination, count) in PendingSends::<T>::iter() {
-			ensure!(
-				sends.remove(&destination).unwrap_or(0) == count,
-				"PendingSends differs from the pending messages sent from the hub"
-			);
-			ensure!(
-				count <= T::MaxPendingSendsPerDestination::get(),
-				"the hub's senders take more than their share of a queue"
-			);
-		}
-		ensure!(sends.is_empty(), "messages sent from the hub without a PendingSends");
+		ensure!(
+			counts_agree(counts, PendingCount::<T>::iter()),
+			"PendingCount differs from the pending messages"
+		);
+		ensure!(
+			counts_agree(sends, PendingSends::<T>::iter()),
+			"PendingSends differs from the pending messages sent from the hub"
+		);
+		ensure!(
+			counts_agree(routed, RoutedPendingFrom::<T>::iter()),
+			"RoutedPendingFrom differs from the routed pending messages"
+		);
+		ensure!(
+			PendingCount::<T>::iter_values()
+				.all(|count| count <= T::MaxPendingPerDestination::get()),
+			"a queue is over its bound"
+		);
+		ensure!(
+			PendingSends::<T>::iter_values()
+				.all(|count| count <= T::MaxPendingSendsPerDestination::get()),
+			"the hub's senders take more than their share of a queue"
+		);
 		// Held deposits are the pending messages' deposits, payer by payer.
 		for (payer, deposit) in deposits {
 			ensure!(
@@ -225,13 +229,6 @@ impl<T: Config> Pallet<T> {
 			Records::<T>::iter_keys().count() == RecordSlots::<T>::iter_keys().count(),
 			"a record without a slot"
 		);
-		for (source, count) in RoutedPendingFrom::<T>::iter() {
-			ensure!(
-				routed.remove(&source).unwrap_or(0) == count,
-				"RoutedPendingFrom differs from the routed pending messages"
-			);
-		}
-		ensure!(routed.is_empty(), "routed messages without a RoutedPendingFrom");
 		let rewards: u128 =
 			RelayerRewards::<T>::iter_values().fold(0, |sum, reward| sum.saturating_add(reward));
 		let owed = held.saturating_add(rewards);

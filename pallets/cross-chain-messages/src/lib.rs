@@ -97,6 +97,17 @@ pub struct PendingMessage<AccountId, MaxPayload: Get<u32>> {
 	pub deposit: u128,
 }
 
+impl<AccountId, MaxPayload: Get<u32>> PendingMessage<AccountId, MaxPayload> {
+	/// Whose capacity it takes: a message with a payer was sent from the hub, one without was
+	/// routed.
+	pub(crate) fn share(&self) -> outbound::CapacityShare {
+		match self.payer {
+			Some(_) => outbound::CapacityShare::HubSend,
+			None => outbound::CapacityShare::PeerTraffic,
+		}
+	}
+}
+
 /// A receipt the hub issued or forwarded, and the hub block whose commitment holds it.
 #[derive(
 	Clone,

@@ -144,19 +144,15 @@ impl<T: Config> Pallet<T> {
 	}
 
 	/// Queues a pending message for its destination and records it: sent from the hub when it
-	/// has a payer, routed otherwise.
+	/// has a payer, routed otherwise. The caller has checked its room (`ensure_capacity`) before
+	/// writing anything.
 	pub(crate) fn queue_pending(
 		mut pending: PendingMessage<T::AccountId, T::MaxPayload>,
 	) -> DispatchResult {
 		let destination = pending.message.destination;
-		let share = match pending.payer {
-			Some(_) => CapacityShare::HubSend,
-			None => CapacityShare::PeerTraffic,
-		};
-		Self::ensure_capacity(destination, share, true)?;
-		pending.block = Self::queue_leaf(destination, pending.leaf, share)?;
+		pending.block = Self::queue_leaf(destination, pending.leaf)?;
 		PendingCount::<T>::mutate(destination, |count| *count = count.saturating_add(1));
-		match share {
+		match pending.share() {
 			CapacityShare::HubSend => {
 				PendingSends::<T>::mutate(destination, |count| *count = count.saturating_add(1))
 			},
@@ -175,8 +171,8 @@ impl<T: Config> Pallet<T> {
 
 	/// Records a receipt and queues its leaf for the message's source.
 	pub(crate) fn issue_receipt(receipt: Receipt) -> DispatchResult {
-		let block =
-			Self::queue_leaf(receipt.source, receipt.leaf_hash(), CapacityShare::PeerTraffic)?;
+		Self::ensure_capacity(receipt.source, CapacityShare::PeerTraffic, false)?;
+		let block = Self::queue_leaf(receipt.source, receipt.leaf_hash())?;
 		let channel = (receipt.source, receipt.destination);
 		Receipts::<T>::insert(
 			(channel.0, channel.1, receipt.nonce),
@@ -189,14 +185,9 @@ impl<T: Config> Pallet<T> {
 		Ok(())
 	}
 
-	/// Adds a leaf to this block's commitment for `destination`, within `share`; returns the
-	/// block.
-	fn queue_leaf(
-		destination: ChainId,
-		leaf: H256,
-		share: CapacityShare,
-	) -> Result<u32, DispatchError> {
-		Self::ensure_capacity(destination, share, false)?;
+	/// Adds a leaf to this block's commitment for `destination` (its room checked by the
+	/// caller; the bounds still hold if not); returns the block.
+	fn queue_leaf(destination: ChainId, leaf: H256) -> Result<u32, DispatchError> {
 		let block = Self::now_block();
 		OutboundLeaves::<T>::try_mutate(destination, block, |leaves| -> DispatchResult {
 			if leaves.is_empty() {
