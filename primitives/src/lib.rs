@@ -49,6 +49,18 @@ pub use registry::*;
 /// Identifier of a peer chain in the hub's registry, chosen by the applicant.
 pub type ChainId = u32;
 
+/// What the hub committed to each destination, as the messages pallet keeps it: what a hub
+/// notary checkpoint is checked against.
+pub trait OutboundCommitments {
+	/// The root the hub committed for `destination` in hub block `block`: `Some(Some(root))`,
+	/// `Some(None)` when it committed nothing for the destination in that block, `None` when the
+	/// block is outside the window the hub keeps (or not yet committed), so nothing can be said.
+	fn committed_root(
+		destination: ChainId,
+		block: u32,
+	) -> Option<Option<polkadot_sdk::sp_core::H256>>;
+}
+
 /// What other pallets still hold for a chain: the registry retires no chain in use, so nothing
 /// pending to or through it is stranded.
 pub trait ChainUsage {

@@ -5,9 +5,18 @@
 //! notary checkpoints", spells them out byte for byte. Each member signs the Ethereum personal
 //! message of `keccak256(payload)` ([`crate::attestation::ethereum_personal_digest`]).
 
-use crate::ChainId;
+use crate::{
+	attestation::{ethereum_personal_digest, recover_ethereum_address},
+	ChainId,
+};
 use alloc::vec::Vec;
-use polkadot_sdk::sp_core::{H160, H256};
+use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
+use polkadot_sdk::{
+	frame_support::{CloneNoBound, DebugNoBound, EqNoBound, PartialEqNoBound},
+	sp_core::{ecdsa, Get, H160, H256},
+	sp_runtime::BoundedVec,
+};
+use scale_info::TypeInfo;
 
 /// Domain tag of a checkpoint.
 pub const CHECKPOINT_DOMAIN: [u8; 16] = *b"FUSION-HUB/CKP/1";
@@ -16,7 +25,20 @@ pub const NOTARY_HANDOVER_DOMAIN: [u8; 16] = *b"FUSION-HUB/NHO/1";
 
 /// The hub's outbound root for `destination` in hub block `hub_block`, as notary set `set_id`
 /// certifies it.
-#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+#[derive(
+	Clone,
+	Copy,
+	PartialEq,
+	Eq,
+	Debug,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	MaxEncodedLen,
+	TypeInfo,
+)]
+#[cfg_attr(feature = "std", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "std", serde(rename_all = "camelCase"))]
 pub struct Checkpoint {
 	pub destination: ChainId,
 	pub set_id: u64,
@@ -67,6 +89,157 @@ pub fn handover_payload(
 	payload
 }
 
+/// A checkpoint with one notary's signature: what a misbehaviour report carries.
+#[derive(
+	Clone,
+	Copy,
+	PartialEq,
+	Eq,
+	Debug,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	MaxEncodedLen,
+	TypeInfo,
+)]
+pub struct SignedCheckpoint {
+	pub checkpoint: Checkpoint,
+	/// `r || s || v` over the EIP-191 message of `keccak256(payload)`.
+	pub signature: ecdsa::Signature,
+}
+
+impl SignedCheckpoint {
+	/// The address that signed the checkpoint for the hub `hub_genesis`, if the signature is
+	/// canonical and recovers a key.
+	pub fn signer(&self, hub_genesis: H256) -> Option<H160> {
+		let digest = ethereum_personal_digest(&self.checkpoint.payload(hub_genesis));
+		recover_ethereum_address(&self.signature, &digest)
+	}
+}
+
+/// A hub notary set: `threshold` of `members` (Ethereum addresses of secp256k1 keys, strictly
+/// ascending) certify the hub's outbound roots. Set ids only grow.
+#[derive(
+	CloneNoBound,
+	PartialEqNoBound,
+	EqNoBound,
+	DebugNoBound,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	MaxEncodedLen,
+	TypeInfo,
+)]
+#[scale_info(skip_type_params(MaxNotaries))]
+pub struct NotarySet<MaxNotaries: Get<u32>> {
+	pub id: u64,
+	pub threshold: u32,
+	pub members: BoundedVec<H160, MaxNotaries>,
+}
+
+/// Why a notary set or its signatures are refused; the gateway's `HubNotaries` refuses the same
+/// things with reverts of the same names.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum NotaryError {
+	/// No members.
+	EmptyNotarySet,
+	/// Members not strictly ascending (a duplicate, or out of order).
+	MembersNotSorted,
+	/// The threshold is not a Byzantine supermajority (`3k > 2n`, `k <= n`).
+	ThresholdNotByzantine,
+	/// Fewer signatures than the threshold.
+	BelowThreshold,
+	/// A signature that is not canonical or recovers no key.
+	InvalidSignature,
+	/// Signers not strictly ascending (a duplicate, or out of order).
+	SignersNotSorted,
+	/// A signer that is not a member of the set.
+	UnknownNotary,
+}
+
+impl<M: Get<u32>> NotarySet<M> {
+	/// Checks what the type cannot: members strictly ascending and a Byzantine threshold.
+	pub fn check(&self) -> Result<(), NotaryError> {
+		let n = self.members.len() as u64;
+		if n == 0 {
+			return Err(NotaryError::EmptyNotarySet);
+		}
+		if self.members.windows(2).any(|pair| pair[0] >= pair[1]) {
+			return Err(NotaryError::MembersNotSorted);
+		}
+		let k = u64::from(self.threshold);
+		if 3 * k <= 2 * n || k > n {
+			return Err(NotaryError::ThresholdNotByzantine);
+		}
+		Ok(())
+	}
+
+	/// Whether `address` is a member.
+	pub fn contains(&self, address: &H160) -> bool {
+		self.members.binary_search(address).is_ok()
+	}
+
+	/// Checks that at least the threshold of distinct members, in ascending address order,
+	/// signed `payload` (each over the EIP-191 message of its keccak-256), exactly as the
+	/// gateway's `HubNotaries._verify` does.
+	pub fn verify(
+		&self,
+		payload: &[u8],
+		signatures: &[ecdsa::Signature],
+	) -> Result<(), NotaryError> {
+		if signatures.len() < self.threshold as usize {
+			return Err(NotaryError::BelowThreshold);
+		}
+		let digest = ethereum_personal_digest(payload);
+		let mut previous: Option<H160> = None;
+		for signature in signatures {
+			let signer = recover_ethereum_address(signature, &digest)
+				.ok_or(NotaryError::InvalidSignature)?;
+			if previous.is_some_and(|previous| signer <= previous) {
+				return Err(NotaryError::SignersNotSorted);
+			}
+			if !self.contains(&signer) {
+				return Err(NotaryError::UnknownNotary);
+			}
+			previous = Some(signer);
+		}
+		Ok(())
+	}
+}
+
+/// The handover from set `from_set_id` to `next`, with the signatures of the set it replaces:
+/// what a relayer passes to a gateway's `rotateNotaries`.
+#[derive(
+	CloneNoBound,
+	PartialEqNoBound,
+	EqNoBound,
+	DebugNoBound,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	MaxEncodedLen,
+	TypeInfo,
+)]
+#[scale_info(skip_type_params(MaxNotaries))]
+pub struct NotaryHandover<MaxNotaries: Get<u32>> {
+	pub from_set_id: u64,
+	pub next: NotarySet<MaxNotaries>,
+	pub signatures: BoundedVec<ecdsa::Signature, MaxNotaries>,
+}
+
+impl<M: Get<u32>> NotaryHandover<M> {
+	/// The payload the set `from_set_id` signs, for the hub `hub_genesis`.
+	pub fn payload(&self, hub_genesis: H256) -> Vec<u8> {
+		handover_payload(
+			hub_genesis,
+			self.from_set_id,
+			self.next.id,
+			self.next.threshold,
+			&self.next.members,
+		)
+	}
+}
+
 #[cfg(test)]
 mod tests {
 	use super::*;
@@ -108,5 +281,124 @@ mod tests {
 		assert_eq!(&payload[84..104], &[1u8; 20]);
 		assert_eq!(&payload[104..116], &[0u8; 12]);
 		assert_eq!(&payload[116..136], &[2u8; 20]);
+	}
+
+	mod sets {
+		use super::super::*;
+		use polkadot_sdk::{
+			sp_core::{ConstU32, Pair},
+			sp_runtime::BoundedVec,
+		};
+
+		type Set = NotarySet<ConstU32<8>>;
+
+		/// `count` keys sorted by address, with their addresses.
+		fn keys(count: u8) -> Vec<(ecdsa::Pair, H160)> {
+			let mut keys: Vec<_> = (0..count)
+				.map(|i| {
+					let pair = ecdsa::Pair::from_seed(&[i + 1; 32]);
+					let address =
+						crate::attestation::ethereum_address(&libsecp_uncompressed(&pair));
+					(pair, address)
+				})
+				.collect();
+			keys.sort_by_key(|(_, address)| *address);
+			keys
+		}
+
+		/// The 64-byte uncompressed public key, recovered from a signature (sp-core keeps keys
+		/// compressed).
+		fn libsecp_uncompressed(pair: &ecdsa::Pair) -> [u8; 64] {
+			let digest = [7u8; 32];
+			polkadot_sdk::sp_io::crypto::secp256k1_ecdsa_recover(
+				&pair.sign_prehashed(&digest).0,
+				&digest,
+			)
+			.ok()
+			.expect("recovers")
+		}
+
+		fn set(threshold: u32, members: Vec<H160>) -> Set {
+			Set { id: 0, threshold, members: BoundedVec::truncate_from(members) }
+		}
+
+		fn sign(pair: &ecdsa::Pair, payload: &[u8]) -> ecdsa::Signature {
+			pair.sign_prehashed(&ethereum_personal_digest(payload))
+		}
+
+		#[test]
+		fn a_set_needs_members_in_order_and_a_byzantine_threshold() {
+			let members: Vec<H160> = keys(4).into_iter().map(|(_, a)| a).collect();
+			assert_eq!(set(3, members.clone()).check(), Ok(()));
+			assert_eq!(set(2, members.clone()).check(), Err(NotaryError::ThresholdNotByzantine));
+			assert_eq!(set(5, members.clone()).check(), Err(NotaryError::ThresholdNotByzantine));
+			assert_eq!(set(1, vec![]).check(), Err(NotaryError::EmptyNotarySet));
+			let mut reversed = members.clone();
+			reversed.reverse();
+			assert_eq!(set(3, reversed).check(), Err(NotaryError::MembersNotSorted));
+			let duplicated = vec![members[0], members[0], members[1], members[2]];
+			assert_eq!(set(3, duplicated).check(), Err(NotaryError::MembersNotSorted));
+			assert_eq!(set(1, vec![members[0]]).check(), Ok(()));
+		}
+
+		#[test]
+		fn signatures_are_checked_as_the_gateway_checks_them() {
+			let keys = keys(5);
+			let outsider = &keys[4].0;
+			let members: Vec<H160> = keys[..4].iter().map(|(_, a)| *a).collect();
+			let set = set(3, members);
+			let payload = b"some payload".to_vec();
+			let signed: Vec<_> = keys[..4].iter().map(|(pair, _)| sign(pair, &payload)).collect();
+			assert_eq!(set.verify(&payload, &signed[..3]), Ok(()));
+			assert_eq!(set.verify(&payload, &signed), Ok(()));
+			assert_eq!(set.verify(&payload, &signed[..2]), Err(NotaryError::BelowThreshold));
+			assert_eq!(
+				set.verify(&payload, &[signed[1], signed[0], signed[2]]),
+				Err(NotaryError::SignersNotSorted)
+			);
+			assert_eq!(
+				set.verify(&payload, &[signed[0], signed[0], signed[1]]),
+				Err(NotaryError::SignersNotSorted)
+			);
+			// Another payload's signatures recover other addresses: not members.
+			let other = sign(&keys[0].0, b"other payload");
+			let result = set.verify(&payload, &[other, signed[1], signed[2]]);
+			assert!(matches!(
+				result,
+				Err(NotaryError::UnknownNotary) | Err(NotaryError::SignersNotSorted)
+			));
+			let stranger = sign(outsider, &payload);
+			let mut with_stranger = vec![signed[0], signed[1], signed[2], stranger];
+			with_stranger.sort_by_key(|signature| {
+				recover_ethereum_address(signature, &ethereum_personal_digest(&payload))
+			});
+			assert_eq!(set.verify(&payload, &with_stranger), Err(NotaryError::UnknownNotary));
+			let mut high_s = signed[0];
+			high_s.0[64] = 5;
+			assert_eq!(
+				set.verify(&payload, &[high_s, signed[1], signed[2]]),
+				Err(NotaryError::InvalidSignature)
+			);
+		}
+
+		#[test]
+		fn a_signed_checkpoint_names_its_signer() {
+			let (pair, address) = keys(1).remove(0);
+			let checkpoint = Checkpoint {
+				destination: 11,
+				set_id: 0,
+				hub_block: 9,
+				hub_block_hash: H256::repeat_byte(1),
+				hub_timestamp: 6_000,
+				root: H256::repeat_byte(2),
+			};
+			let genesis = H256::repeat_byte(0xa1);
+			let signed = SignedCheckpoint {
+				checkpoint,
+				signature: sign(&pair, &checkpoint.payload(genesis)),
+			};
+			assert_eq!(signed.signer(genesis), Some(address));
+			assert_ne!(signed.signer(H256::repeat_byte(0xa2)), Some(address));
+		}
 	}
 }

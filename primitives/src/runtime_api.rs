@@ -138,4 +138,20 @@ polkadot_sdk::sp_api::decl_runtime_apis! {
 		/// The last nonce the hub sent to `destination`.
 		fn outbound_nonce(destination: ChainId) -> u64;
 	}
+
+	/// The hub's notary set, which certifies its outbound roots to EVM gateways.
+	pub trait HubNotariesApi<NotarySet, NotaryHandover> where
+		NotarySet: codec::Codec,
+		NotaryHandover: codec::Codec,
+	{
+		/// The set whose checkpoints the hub stands behind now.
+		fn current_set() -> Option<NotarySet>;
+
+		/// The set governance chose to come next, waiting for the current set's handover.
+		fn scheduled_set() -> Option<NotarySet>;
+
+		/// The signed handover that installed set `set_id`, for the gateways still on an older
+		/// set.
+		fn handover(set_id: u64) -> Option<NotaryHandover>;
+	}
 }

@@ -272,6 +272,20 @@ impl_runtime_apis! {
 		}
 	}
 
+	impl fusion_hub_primitives::runtime_api::HubNotariesApi<Block, crate::NotarySet, crate::NotaryHandover> for Runtime {
+		fn current_set() -> Option<crate::NotarySet> {
+			crate::HubNotaries::current_set()
+		}
+
+		fn scheduled_set() -> Option<crate::NotarySet> {
+			crate::HubNotaries::scheduled_set()
+		}
+
+		fn handover(set_id: u64) -> Option<crate::NotaryHandover> {
+			crate::HubNotaries::handover(set_id)
+		}
+	}
+
 	#[cfg(feature = "try-runtime")]
 	impl frame_try_runtime::TryRuntime<Block> for Runtime {
 		fn on_runtime_upgrade(checks: frame_try_runtime::UpgradeCheckSelect) -> (Weight, Weight) {

@@ -1,7 +1,7 @@
 //! Genesis presets: `development` (with Sudo) and `local_testnet` (without).
 
 use crate::{
-	AccountId, BalancesConfig, CollatorSelectionConfig, CouncilMembershipConfig,
+	AccountId, BalancesConfig, CollatorSelectionConfig, CouncilMembershipConfig, HubNotariesConfig,
 	ParachainInfoConfig, PolkadotXcmConfig, RuntimeGenesisConfig, SessionConfig, SessionKeys,
 	SudoConfig, EXISTENTIAL_DEPOSIT, FUSE, PARACHAIN_ID,
 };
@@ -10,6 +10,7 @@ use polkadot_sdk::{
 	cumulus_primitives_core::ParaId,
 	frame_support::build_struct_json_patch,
 	sp_consensus_aura::sr25519::AuthorityId as AuraId,
+	sp_core::H160,
 	sp_genesis_builder::{PresetId, DEV_RUNTIME_PRESET},
 	sp_keyring::Sr25519Keyring,
 	staging_xcm as xcm,
@@ -45,6 +46,40 @@ pub fn dev_council() -> Vec<AccountId> {
 		.collect()
 }
 
+/// The development notaries: the Ethereum addresses of the secp256k1 secret keys `0x1111…11`,
+/// `0x2222…22`, `0x3333…33` and `0x4444…44` (32 equal bytes each; public, for development
+/// only), 3 of 4 to sign. `fusion-signer --dev-notary N` uses them.
+pub fn dev_notaries() -> Vec<H160> {
+	[
+		// 0x19E7E376E7C213B7E7e7e46cc70A5dD086DAff2A
+		[
+			0x19, 0xe7, 0xe3, 0x76, 0xe7, 0xc2, 0x13, 0xb7, 0xe7, 0xe7, 0xe4, 0x6c, 0xc7, 0x0a,
+			0x5d, 0xd0, 0x86, 0xda, 0xff, 0x2a,
+		],
+		// 0x1563915e194D8CfBA1943570603F7606A3115508
+		[
+			0x15, 0x63, 0x91, 0x5e, 0x19, 0x4d, 0x8c, 0xfb, 0xa1, 0x94, 0x35, 0x70, 0x60, 0x3f,
+			0x76, 0x06, 0xa3, 0x11, 0x55, 0x08,
+		],
+		// 0x5CbDd86a2FA8Dc4bDdd8a8f69dBa48572EeC07FB
+		[
+			0x5c, 0xbd, 0xd8, 0x6a, 0x2f, 0xa8, 0xdc, 0x4b, 0xdd, 0xd8, 0xa8, 0xf6, 0x9d, 0xba,
+			0x48, 0x57, 0x2e, 0xec, 0x07, 0xfb,
+		],
+		// 0x7564105E977516C53bE337314c7E53838967bDaC
+		[
+			0x75, 0x64, 0x10, 0x5e, 0x97, 0x75, 0x16, 0xc5, 0x3b, 0xe3, 0x37, 0x31, 0x4c, 0x7e,
+			0x53, 0x83, 0x89, 0x67, 0xbd, 0xac,
+		],
+	]
+	.into_iter()
+	.map(H160)
+	.collect()
+}
+
+/// Threshold of the development notaries.
+pub const DEV_NOTARY_THRESHOLD: u32 = 3;
+
 fn hub_genesis(
 	collators: Vec<(AccountId, AuraId)>,
 	endowed: Vec<AccountId>,
@@ -70,6 +105,9 @@ fn hub_genesis(
 		session: SessionConfig { keys: session_keys },
 		polkadot_xcm: PolkadotXcmConfig { safe_xcm_version: Some(xcm::prelude::XCM_VERSION) },
 		council_membership: CouncilMembershipConfig { members: council },
+		hub_notaries: HubNotariesConfig {
+			initial_set: Some((DEV_NOTARY_THRESHOLD, dev_notaries())),
+		},
 	});
 	if let Some(key) = sudo {
 		let sudo =

@@ -273,10 +273,16 @@ mod runtime {
 	pub type CrossChainMessages = pallet_cross_chain_messages;
 	#[runtime::pallet_index(53)]
 	pub type AssetLock = pallet_asset_lock;
+	#[runtime::pallet_index(54)]
+	pub type HubNotaries = pallet_hub_notaries;
 }
 
 /// A peer chain's record in the registry, as runtime APIs return it.
 pub type ChainRecord = pallet_chain_registry::ChainRecord<Runtime>;
+/// The hub's notary set, as runtime APIs return it.
+pub type NotarySet = pallet_hub_notaries::NotarySetOf<Runtime>;
+/// A signed notary handover, as runtime APIs return it.
+pub type NotaryHandover = pallet_hub_notaries::NotaryHandoverOf<Runtime>;
 
 cumulus_pallet_parachain_system::register_validate_block! {
 	Runtime = Runtime,

@@ -722,3 +722,65 @@ fn message_deposits_are_the_documented_price_of_their_records() {
 	assert_eq!(CrossChainMessages::deposit_for(&pending(1)), 36_700 * MILLI_FUSE / 1_000);
 	assert_eq!(CrossChainMessages::deposit_for(&pending(160)), 52_700 * MILLI_FUSE / 1_000);
 }
+
+/// The Ethereum address of the secp256k1 key with secret `secret`.
+fn ethereum_address_of(secret: [u8; 32]) -> sp_core::H160 {
+	use polkadot_sdk::sp_core::Pair;
+	let pair = sp_core::ecdsa::Pair::from_seed(&secret);
+	let digest = [7u8; 32];
+	let public = sp_io::crypto::secp256k1_ecdsa_recover(&pair.sign_prehashed(&digest).0, &digest)
+		.ok()
+		.expect("a fresh signature recovers");
+	fusion_hub_primitives::attestation::ethereum_address(&public)
+}
+
+#[test]
+fn development_chains_start_with_the_documented_notaries() {
+	for preset in [DEV_RUNTIME_PRESET, PRESET_LOCAL_TESTNET] {
+		externalities(preset).execute_with(|| {
+			let set = fusion_hub_runtime::HubNotaries::current_set().expect("a genesis set");
+			let mut expected: Vec<_> =
+				[0x11u8, 0x22, 0x33, 0x44].map(|byte| ethereum_address_of([byte; 32])).to_vec();
+			expected.sort();
+			assert_eq!((set.id, set.threshold), (0, 3));
+			assert_eq!(set.members.into_inner(), expected);
+			assert_eq!(pallet_hub_notaries::NextSetId::<Runtime>::get(), 1);
+		});
+	}
+}
+
+#[test]
+fn only_a_council_majority_schedules_a_notary_rotation() {
+	use polkadot_sdk::sp_runtime::traits::Dispatchable;
+	externalities(DEV_RUNTIME_PRESET).execute_with(|| {
+		let members: Vec<_> =
+			[0x55u8, 0x66, 0x77, 0x88].map(|byte| ethereum_address_of([byte; 32])).to_vec();
+		let call = pallet_hub_notaries::Call::<Runtime>::schedule_rotation {
+			threshold: 3,
+			members: members.clone().try_into().unwrap(),
+		};
+		assert_noop!(
+			RuntimeCall::HubNotaries(call.clone())
+				.dispatch(RuntimeOrigin::signed(account(Sr25519Keyring::Alice))),
+			DispatchError::BadOrigin
+		);
+		let (hash, index, length) =
+			propose(Sr25519Keyring::Alice, 2, RuntimeCall::HubNotaries(call));
+		assert_ok!(Council::vote(
+			RuntimeOrigin::signed(account(Sr25519Keyring::Alice)),
+			hash,
+			index,
+			true
+		));
+		assert_ok!(Council::vote(
+			RuntimeOrigin::signed(account(Sr25519Keyring::Bob)),
+			hash,
+			index,
+			true
+		));
+		assert_ok!(close(hash, index, length));
+		let scheduled = fusion_hub_runtime::HubNotaries::scheduled_set().expect("scheduled");
+		assert_eq!(scheduled.id, 1);
+		assert_eq!(scheduled.members.len(), 4);
+	});
+}

@@ -9,7 +9,7 @@ use fusion_hub_primitives::{
 	merkle::{keccak_merkle_proof, keccak_merkle_root},
 	message::{AppId, Message, Timeout, HUB_CHAIN_ID},
 	runtime_api::{MessageView, OutboundProof},
-	ChainId, ChainRegistry, Receipt, SendMessage,
+	ChainId, ChainRegistry, OutboundCommitments, Receipt, SendMessage,
 };
 use polkadot_sdk::{
 	frame_support::{
@@ -298,5 +298,16 @@ impl<T: Config> SendMessage<T::AccountId, T::MaxPayload> for Pallet<T> {
 	#[cfg(feature = "runtime-benchmarks")]
 	fn timeout_for_benchmarks() -> Timeout {
 		Timeout { height: 0, timestamp: Self::now_ms().saturating_add(1) }
+	}
+}
+
+impl<T: Config> OutboundCommitments for Pallet<T> {
+	fn committed_root(destination: ChainId, block: u32) -> Option<Option<H256>> {
+		let now = Self::now_block();
+		// This block commits at its end; older ones than the window are pruned.
+		if block >= now || block.saturating_add(T::CommitmentsToKeep::get()) <= now {
+			return None;
+		}
+		Some(OutboundRoots::<T>::get(destination, block))
 	}
 }

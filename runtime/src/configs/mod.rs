@@ -3,6 +3,7 @@
 pub mod chain_registry;
 pub mod governance;
 pub mod messages;
+pub mod notaries;
 pub mod proof_verifier;
 pub mod xcm_config;
 
