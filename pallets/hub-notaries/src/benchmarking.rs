@@ -8,7 +8,10 @@ use fusion_hub_primitives::{
 };
 use polkadot_sdk::{
 	frame_benchmarking::v2::*,
-	frame_support::{traits::Get, BoundedVec},
+	frame_support::{
+		traits::{EnsureOrigin, Get},
+		BoundedVec,
+	},
 	frame_system::{self, pallet_prelude::BlockNumberFor, RawOrigin},
 	sp_core::{crypto::KeyTypeId, ecdsa, H160, H256},
 	sp_io::crypto,
@@ -55,19 +58,26 @@ fn members<T: Config>(notaries: &[Notary]) -> BoundedVec<H160, T::MaxNotaries> {
 	BoundedVec::truncate_from(notaries.iter().map(|notary| notary.address).collect())
 }
 
-/// Installs `notaries` as the current set, by governance.
-fn install<T: Config>(notaries: &[Notary]) {
-	HubNotaries::<T>::do_schedule_rotation(
+/// Installs `notaries` as the current set (whatever the genesis had), with nothing scheduled;
+/// returns its id.
+fn install<T: Config>(notaries: &[Notary]) -> u64 {
+	let id = NextSetId::<T>::get();
+	let set = HubNotaries::<T>::new_set(
+		id,
 		byzantine(notaries.len() as u32),
 		members::<T>(notaries).into_inner(),
 	)
 	.expect("a valid set");
+	NextSetId::<T>::put(id + 1);
+	ScheduledSet::<T>::kill();
+	CurrentSet::<T>::put(set);
+	id
 }
 
-fn checkpoint(hub_block: u32, root: H256) -> Checkpoint {
+fn checkpoint(set_id: u64, hub_block: u32, root: H256) -> Checkpoint {
 	Checkpoint {
 		destination: 1_000,
-		set_id: 0,
+		set_id,
 		hub_block,
 		hub_block_hash: H256::repeat_byte(7),
 		hub_timestamp: 6_000,
@@ -83,7 +93,13 @@ mod benchmarks {
 	#[benchmark]
 	fn schedule_rotation(n: Linear<1, { T::MaxNotaries::get() }>) {
 		install::<T>(&notaries(1_000, 1));
-		let mut next: Vec<H160> = (0..n).map(|i| H160::from_low_u64_be(u64::from(i) + 1)).collect();
+		let mut next: Vec<H160> = (0..n)
+			.map(|i| {
+				let mut address = [0u8; 20];
+				address[12..].copy_from_slice(&(u64::from(i) + 1).to_be_bytes());
+				H160(address)
+			})
+			.collect();
 		next.reverse();
 		let origin = T::GovernanceOrigin::try_successful_origin().expect("an origin");
 
@@ -111,18 +127,15 @@ mod benchmarks {
 	#[benchmark]
 	fn submit_handover(s: Linear<1, { T::MaxNotaries::get() }>) {
 		let max = T::MaxNotaries::get();
-		// Set 0 becomes the previous set of the handover below, with every member reported.
+		// This set becomes the previous one of the handover below, with every member reported.
 		install::<T>(&notaries(10_000, max));
 		let dropping = CurrentSet::<T>::get().expect("installed");
 		for member in dropping.members.iter() {
 			Offenders::<T>::insert(dropping.id, member, Offence::Equivocation);
 		}
 		let current = notaries(0, s);
-		HubNotaries::<T>::do_schedule_rotation(s, members::<T>(&current).into_inner())
-			.expect("a valid set");
-		let scheduled = ScheduledSet::<T>::take().expect("scheduled");
+		install::<T>(&current);
 		PreviousSet::<T>::put(dropping);
-		CurrentSet::<T>::put(scheduled);
 		let mut kept = KeptHandovers::<T>::get();
 		for id in 0..T::HandoversToKeep::get() {
 			let handover = crate::NotaryHandoverOf::<T> {
@@ -160,34 +173,34 @@ mod benchmarks {
 	#[benchmark]
 	fn report_equivocation() {
 		let set = notaries(0, T::MaxNotaries::get());
-		install::<T>(&set);
+		let set_id = install::<T>(&set);
 		let genesis = HubNotaries::<T>::hub_genesis();
 		let sign = |checkpoint: Checkpoint| SignedCheckpoint {
 			checkpoint,
 			signature: set[0].sign(&checkpoint.payload(genesis)),
 		};
-		let first = sign(checkpoint(5, H256::repeat_byte(1)));
-		let second = sign(checkpoint(5, H256::repeat_byte(2)));
+		let first = sign(checkpoint(set_id, 5, H256::repeat_byte(1)));
+		let second = sign(checkpoint(set_id, 5, H256::repeat_byte(2)));
 		let caller: T::AccountId = whitelisted_caller();
 
 		#[extrinsic_call]
 		_(RawOrigin::Signed(caller), first, second);
 
-		assert!(Offenders::<T>::contains_key(0, set[0].address));
+		assert!(Offenders::<T>::contains_key(set_id, set[0].address));
 	}
 
 	/// The checkpoint's hash is the hub's, so its root is read and found false.
 	#[benchmark]
 	fn report_false_checkpoint() {
 		let set = notaries(0, T::MaxNotaries::get());
-		install::<T>(&set);
+		let set_id = install::<T>(&set);
 		let block = 5u32;
 		frame_system::BlockHash::<T>::insert(
 			BlockNumberFor::<T>::from(block),
 			H256::repeat_byte(7),
 		);
 		frame_system::Pallet::<T>::set_block_number(BlockNumberFor::<T>::from(block + 1));
-		let checkpoint = checkpoint(block, H256::repeat_byte(1));
+		let checkpoint = checkpoint(set_id, block, H256::repeat_byte(1));
 		let signed = SignedCheckpoint {
 			checkpoint,
 			signature: set[0].sign(&checkpoint.payload(HubNotaries::<T>::hub_genesis())),
@@ -197,7 +210,7 @@ mod benchmarks {
 		#[extrinsic_call]
 		_(RawOrigin::Signed(caller), signed);
 
-		assert!(Offenders::<T>::contains_key(0, set[0].address));
+		assert!(Offenders::<T>::contains_key(set_id, set[0].address));
 	}
 
 	impl_benchmark_test_suite!(HubNotaries, crate::mock::new_test_ext(), crate::mock::Test);

@@ -11,5 +11,5 @@ impl pallet_hub_notaries::Config for Runtime {
 	// The gateway's `HubNotaries.MAX_NOTARIES`: a larger set could not be handed to it.
 	type MaxNotaries = ConstU32<64>;
 	type HandoversToKeep = ConstU32<16>;
-	type WeightInfo = ();
+	type WeightInfo = crate::weights::pallet_hub_notaries::WeightInfo<Runtime>;
 }
