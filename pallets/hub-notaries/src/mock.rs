@@ -43,7 +43,7 @@ ord_parameter_types! {
 }
 
 thread_local! {
-	static ROOTS: RefCell<BTreeMap<(ChainId, u32), H256>> = RefCell::new(BTreeMap::new());
+	static ROOTS: RefCell<BTreeMap<(ChainId, u32), H256>> = const { RefCell::new(BTreeMap::new()) };
 }
 
 /// Records that the hub committed `root` for `destination` in `block`.

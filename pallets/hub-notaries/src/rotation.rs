@@ -110,7 +110,7 @@ impl<T: Config> Pallet<T> {
 		ensure!(kept.windows(2).all(|pair| pair[0] < pair[1]), "kept handovers are not in order");
 		ensure!(
 			Handovers::<T>::iter_keys().count() == kept.len()
-				&& kept.iter().all(|id| Handovers::<T>::contains_key(id)),
+				&& kept.iter().all(Handovers::<T>::contains_key),
 			"kept handovers and their index disagree"
 		);
 		Ok(())
