@@ -6,3 +6,6 @@ source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 cd "$REPO_ROOT"
 log "building the workspace (target dir: $CARGO_TARGET_DIR)"
 cargo build --locked --workspace --all-targets "$@"
+# The relayer is its own workspace (relayer/Cargo.toml says why), in the same target dir.
+log "building the relayer (fusion-signer, fusion-relayer)"
+cargo build --locked --manifest-path "$REPO_ROOT/relayer/Cargo.toml" --all-targets

@@ -138,6 +138,35 @@ impl<MaxPayload: Get<u32>> Message<MaxPayload> {
 	pub fn leaf_hash(&self) -> H256 {
 		keccak_standard_leaf(&self.abi_encode())
 	}
+
+	/// The message whose [`Message::abi_encode`] is exactly `bytes` (what an EVM gateway emits):
+	/// `None` for any other encoding of it, a value out of its type's range, or a payload over
+	/// `MaxPayload`.
+	pub fn abi_decode(bytes: &[u8]) -> Option<Self> {
+		if bytes.len() < 32 * 10 {
+			return None;
+		}
+		let word = |index: usize| &bytes[index * 32..(index + 1) * 32];
+		let length = u64::from_be_bytes(abi_uint::<8>(word(9))?);
+		let length = usize::try_from(length).ok()?;
+		let payload = bytes.get(32 * 10..)?.get(..length)?.to_vec();
+		let message = Self {
+			source: u32::from_be_bytes(abi_uint::<4>(word(0))?),
+			destination: u32::from_be_bytes(abi_uint::<4>(word(1))?),
+			nonce: u64::from_be_bytes(abi_uint::<8>(word(2))?),
+			sender: H256::from_slice(word(3)),
+			app_id: u32::from_be_bytes(abi_uint::<4>(word(4))?),
+			payload: BoundedVec::try_from(payload).ok()?,
+			timeout: Timeout {
+				height: u32::from_be_bytes(abi_uint::<4>(word(6))?),
+				timestamp: u64::from_be_bytes(abi_uint::<8>(word(7))?),
+			},
+			fee: u128::from_be_bytes(abi_uint::<16>(word(8))?),
+		};
+		// One encoding only: the offset word, the padding and the length must be the canonical
+		// ones, or the leaf the hub computes would not be the one the gateway emitted.
+		(message.abi_encode() == bytes).then_some(message)
+	}
 }
 
 /// Appends a big-endian unsigned integer as a 32-byte ABI word.
@@ -244,6 +273,28 @@ impl Receipt {
 	/// The receipt's Merkle leaf, a `StandardMerkleTree` leaf like a message's.
 	pub fn leaf_hash(&self) -> H256 {
 		keccak_standard_leaf(&self.abi_encode())
+	}
+
+	/// The receipt whose [`Receipt::abi_encode`] is exactly `bytes` (what an EVM gateway emits).
+	pub fn abi_decode(bytes: &[u8]) -> Option<Self> {
+		if bytes.len() != 32 * 6 {
+			return None;
+		}
+		let word = |index: usize| &bytes[index * 32..(index + 1) * 32];
+		let outcome = match abi_uint::<1>(word(4))? {
+			[0] => ReceiptOutcome::Delivered,
+			[1] => ReceiptOutcome::Failed,
+			[2] => ReceiptOutcome::Expired,
+			_ => return None,
+		};
+		Some(Self {
+			source: u32::from_be_bytes(abi_uint::<4>(word(0))?),
+			destination: u32::from_be_bytes(abi_uint::<4>(word(1))?),
+			nonce: u64::from_be_bytes(abi_uint::<8>(word(2))?),
+			message_leaf: H256::from_slice(word(3)),
+			outcome,
+			relayer: H256::from_slice(word(5)),
+		})
 	}
 }
 
@@ -383,4 +434,70 @@ pub trait SendMessage<AccountId, MaxPayload: Get<u32>> {
 	/// A timeout that [`SendMessage::send`] accepts now: for the benchmarks of applications.
 	#[cfg(feature = "runtime-benchmarks")]
 	fn timeout_for_benchmarks() -> Timeout;
+}
+
+#[cfg(test)]
+mod abi_decode_tests {
+	use super::*;
+	use polkadot_sdk::sp_core::ConstU32;
+
+	type TestMessage = Message<ConstU32<64>>;
+
+	fn message(payload_len: usize) -> TestMessage {
+		Message {
+			source: 7,
+			destination: 0,
+			nonce: 3,
+			sender: H256::repeat_byte(0x11),
+			app_id: 2,
+			payload: BoundedVec::truncate_from(vec![0xab; payload_len]),
+			timeout: Timeout { height: 9, timestamp: 1_700_000_000_000 },
+			fee: 5,
+		}
+	}
+
+	#[test]
+	fn a_message_decodes_from_exactly_its_encoding() {
+		for length in [0, 1, 31, 32, 33, 64] {
+			let original = message(length);
+			assert_eq!(TestMessage::abi_decode(&original.abi_encode()), Some(original));
+		}
+	}
+
+	#[test]
+	fn any_other_encoding_of_a_message_is_refused() {
+		let bytes = message(33).abi_encode();
+		let mut trailing = bytes.clone();
+		trailing.extend_from_slice(&[0; 32]);
+		assert_eq!(TestMessage::abi_decode(&trailing), None);
+		let mut dirty_padding = bytes.clone();
+		*dirty_padding.last_mut().unwrap() = 1;
+		assert_eq!(TestMessage::abi_decode(&dirty_padding), None);
+		let mut other_offset = bytes.clone();
+		other_offset[5 * 32 + 31] = 0x40;
+		assert_eq!(TestMessage::abi_decode(&other_offset), None);
+		let mut wide_source = bytes.clone();
+		wide_source[27] = 1;
+		assert_eq!(TestMessage::abi_decode(&wide_source), None);
+		assert_eq!(TestMessage::abi_decode(&bytes[..bytes.len() - 32]), None);
+		assert_eq!(Message::<ConstU32<32>>::abi_decode(&bytes), None, "payload over the bound");
+	}
+
+	#[test]
+	fn a_receipt_decodes_from_its_encoding_and_no_unknown_outcome() {
+		let receipt = Receipt {
+			source: 0,
+			destination: 7,
+			nonce: 4,
+			message_leaf: H256::repeat_byte(0x22),
+			outcome: ReceiptOutcome::Expired,
+			relayer: H256::repeat_byte(0x33),
+		};
+		let bytes = receipt.abi_encode();
+		assert_eq!(Receipt::abi_decode(&bytes), Some(receipt));
+		let mut unknown = bytes.clone();
+		unknown[4 * 32 + 31] = 3;
+		assert_eq!(Receipt::abi_decode(&unknown), None);
+		assert_eq!(Receipt::abi_decode(&bytes[..5 * 32]), None);
+	}
 }

@@ -1,0 +1,205 @@
+// A real EVM peer, end to end, with the processes an operator runs: a dev hub node, anvil with
+// the gateway, four committee signers and four notary signers (3 of 4 each) and the relayer.
+// The chain is admitted by a Council motion. Then value moves both ways by proof only, the
+// relayer survives `kill -9` in the middle of a batch, and after every step the supply of each
+// token over both chains is unchanged.
+
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { Contract, JsonRpcProvider, Wallet, zeroPadValue } from 'ethers';
+import { Keyring } from '@polkadot/keyring';
+import { cryptoWaitReady } from '@polkadot/util-crypto';
+import { u8aToHex } from '@polkadot/util';
+import { startDevNode, connect, submitInBlock } from '../lib/node.js';
+import { ANVIL_CHAIN_ID, ANVIL_DEFAULT_KEY, startAnvil } from '../lib/anvil.js';
+import {
+  DEV_COMMITTEE_SECRETS, DEV_NOTARY_SECRETS, THRESHOLD, admitEvmChain, deployGateway, hubNotarySet, wallets,
+} from '../lib/evm-peer.js';
+import { keyFile, startProcess, startSigner, workDir } from '../lib/processes.js';
+import { freePort } from '../lib/node.js';
+
+const CHAIN_ID = 31;
+const HUB = 0;
+// The relayer pays EVM gas with anvil's second default account.
+const RELAYER_EVM_KEY = '0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d';
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+let node; let api; let keyring; let anvil; let admin; let provider;
+let gateway; let token; let startBlock;
+let alice; let bob;
+const signers = [];
+let relayer; let relayerArgs; let dir;
+const latency = { evmToHub: [], hubToEvm: [] };
+
+before(async () => {
+  await cryptoWaitReady();
+  keyring = new Keyring({ type: 'sr25519', ss58Format: 42 });
+  [alice, bob] = ['//Alice', '//Bob'].map((uri) => keyring.addFromUri(uri));
+  node = await startDevNode({ name: 'evm-peer', extraArgs: ['--dev-block-time', '1000'] });
+  api = await connect(node.url);
+  anvil = await startAnvil({ extraArgs: ['--block-time', '1'] });
+  provider = new JsonRpcProvider(anvil.url, ANVIL_CHAIN_ID, { staticNetwork: true, pollingInterval: 100, cacheTimeout: -1 });
+  admin = new Wallet(ANVIL_DEFAULT_KEY, provider);
+
+  ({ gateway, token, startBlock } = await deployGateway(admin, CHAIN_ID, api.genesisHash.toHex(), await hubNotarySet(api)));
+  await admitEvmChain(api, {
+    chainId: CHAIN_ID, evmChainId: ANVIL_CHAIN_ID, gateway: await gateway.getAddress(), committee: wallets(DEV_COMMITTEE_SECRETS),
+    operator: keyring.addFromUri('//Dave'), proposer: alice, voters: [alice, bob],
+  });
+
+  dir = workDir('evm-peer');
+  const gatewayAddress = await gateway.getAddress();
+  for (const [i, secret] of DEV_NOTARY_SECRETS.entries()) {
+    signers.push(await startSigner({ label: `notary-${i}`, role: 'notary', secret, hubUrl: node.url, dir }));
+  }
+  for (const [i, secret] of DEV_COMMITTEE_SECRETS.entries()) {
+    signers.push(await startSigner({
+      label: `committee-${i}`, role: 'committee', secret, hubUrl: node.url, dir,
+      extra: ['--evm', anvil.url, '--gateway', gatewayAddress, '--chain-id', String(CHAIN_ID), '--confirmations', '0'],
+    }));
+  }
+  const metricsPort = await freePort();
+  relayerArgs = [
+    '--hub', node.url, '--hub-key-file', keyFile(dir, 'relayer-hub', '//Ferdie'),
+    '--evm', anvil.url, '--evm-key-file', keyFile(dir, 'relayer-evm', RELAYER_EVM_KEY),
+    '--gateway', gatewayAddress, '--chain-id', String(CHAIN_ID), '--evm-start', String(startBlock),
+    ...signers.filter((s) => s.args.includes('committee')).flatMap((s) => ['--committee', s.url]),
+    '--committee-threshold', String(THRESHOLD),
+    ...signers.filter((s) => s.args.includes('notary')).flatMap((s) => ['--notary', s.url]),
+    '--notary-threshold', String(THRESHOLD), '--interval-ms', '500', '--metrics', `127.0.0.1:${metricsPort}`,
+  ];
+  relayer = await startProcess('fusion-relayer', 'relayer', relayerArgs);
+});
+
+after(async () => {
+  await relayer?.stop();
+  for (const signer of signers) await signer.stop();
+  await api?.disconnect();
+  await node?.stop();
+  await anvil?.stop();
+  const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+  console.log(`latency ms: EVM->hub median ${median(latency.evmToHub)} of ${latency.evmToHub.length}, hub->EVM median ${median(latency.hubToEvm)} of ${latency.hubToEvm.length}`);
+});
+
+const padded = (address) => zeroPadValue(address, 32);
+const tokenRef = async () => ({ home: CHAIN_ID, id: padded(await token.getAddress()) });
+
+async function until(what, predicate, timeoutMs = 120_000) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await predicate();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await sleep(250);
+  }
+}
+
+async function wrappedOnHub(who) {
+  const id = await api.query.assetLock.wrappedIds(await tokenRef());
+  if (id.isNone) return 0n;
+  const account = await api.query.assets.account(id.unwrap(), who.address);
+  return account.isSome ? account.unwrap().balance.toBigInt() : 0n;
+}
+
+// A timeout an hour ahead on the hub's clock; the gateway also wants it ahead of its own (the
+// dev hub's clock need not agree with anvil's).
+async function hubTimeout() {
+  const hubNow = (await api.query.timestamp.now()).toBigInt();
+  const evmNow = BigInt((await provider.getBlock('latest')).timestamp) * 1000n;
+  return { height: 0, timestamp: (hubNow > evmNow ? hubNow : evmNow) + 3_600_000n };
+}
+
+async function evmTimeout() {
+  const { timestamp } = await provider.getBlock('latest');
+  return { height: 0, timestamp: BigInt(timestamp + 3600) * 1000n };
+}
+
+// Supply over both chains: the ERC-20's total never changes; what the gateway holds equals what
+// the hub can still redeem (wrapped supply on the hub) plus what is in flight.
+// Checked when nothing is in flight.
+async function assertErc20Books() {
+  const locked = BigInt(await gateway.lockedAmount(await token.getAddress()));
+  const lockedAtHome = (await api.query.assetLock.lockedAtHome(await tokenRef())).toBigInt();
+  const id = await api.query.assetLock.wrappedIds(await tokenRef());
+  const wrapped = id.isNone ? 0n : (await api.query.assets.asset(id.unwrap())).unwrap().supply.toBigInt();
+  const inFlight = (await api.query.assetLock.inFlight(await tokenRef())).toBigInt();
+  assert.equal(inFlight, 0n);
+  assert.equal(locked, lockedAtHome, `the gateway holds ${locked}, the hub counts ${lockedAtHome} locked`);
+  assert.equal(lockedAtHome, wrapped, `locked ${lockedAtHome}, wrapped on the hub ${wrapped}`);
+}
+
+const FUSE = { home: HUB, id: '0x' + '00'.repeat(32) };
+const escrowedFuse = async () => (await api.query.assetLock.escrowed(CHAIN_ID, FUSE)).toBigInt();
+
+test('1. an ERC-20 locked on the EVM chain arrives on the hub wrapped; part of it goes back', async () => {
+  const amount = 1_000n * 10n ** 18n;
+  await (await token.approve(await gateway.getAddress(), amount)).wait();
+  const started = Date.now();
+  await (await gateway.sendToken(await token.getAddress(), amount, HUB, u8aToHex(bob.publicKey), await hubTimeout(), 0)).wait();
+  await until('the wrapped token on the hub', async () => (await wrappedOnHub(bob)) === amount);
+  latency.evmToHub.push(Date.now() - started);
+  await assertErc20Books();
+
+  const back = 400n * 10n ** 18n;
+  const before = await token.balanceOf(admin.address);
+  const sentAt = Date.now();
+  await submitInBlock(api.tx.assetLock.transferOut(await tokenRef(), back, CHAIN_ID, padded(admin.address), await evmTimeout(), 0), bob);
+  await until('the release on the EVM chain', async () => (await token.balanceOf(admin.address)) === before + back);
+  latency.hubToEvm.push(Date.now() - sentAt);
+  assert.equal(await wrappedOnHub(bob), amount - back);
+  // The gateway's receipt comes back: the hub's message completes.
+  await until('the hub message completed', async () => (await api.query.crossChainMessages.pendingCount(CHAIN_ID)).toNumber() === 0);
+  await assertErc20Books();
+});
+
+test('2. FUSE sent from the hub arrives wrapped on the EVM chain, is burned there and released on the hub', async () => {
+  const amount = 5n * 10n ** 12n;
+  const beneficiary = new Wallet(RELAYER_EVM_KEY, provider).address;
+  const sentAt = Date.now();
+  await submitInBlock(api.tx.assetLock.transferOut(FUSE, amount, CHAIN_ID, padded(beneficiary), await evmTimeout(), 0), alice);
+  const wrappedAddress = await until('the wrapped FUSE on the EVM chain', async () => {
+    const address = await gateway.wrappedToken(HUB, FUSE.id);
+    return address !== '0x0000000000000000000000000000000000000000' ? address : null;
+  });
+  const wrapped = new Contract(wrappedAddress, [
+    'function balanceOf(address) view returns (uint256)', 'function totalSupply() view returns (uint256)', 'function approve(address, uint256) returns (bool)',
+  ], provider);
+  await until('the minted balance', async () => (await wrapped.balanceOf(beneficiary)) === amount);
+  latency.hubToEvm.push(Date.now() - sentAt);
+  // Once the gateway's receipt is acknowledged, the chain can redeem exactly what it minted.
+  await until('the escrow credited to the chain', async () => (await escrowedFuse()) === amount);
+  assert.equal(await wrapped.totalSupply(), await escrowedFuse());
+
+  const holder = new Wallet(RELAYER_EVM_KEY, provider);
+  const aliceBefore = (await api.query.system.account(alice.address)).data.free.toBigInt();
+  await (await wrapped.connect(holder).approve(await gateway.getAddress(), amount)).wait();
+  const started = Date.now();
+  await (await gateway.connect(holder).sendToken(wrappedAddress, amount, HUB, u8aToHex(alice.publicKey), await hubTimeout(), 0)).wait();
+  assert.equal(await wrapped.totalSupply(), 0n, 'burned on the EVM chain');
+  assert.equal(await escrowedFuse(), amount, 'redeemable until the hub has the message');
+  await until('the release from escrow on the hub', async () => (await api.query.system.account(alice.address)).data.free.toBigInt() === aliceBefore + amount);
+  latency.evmToHub.push(Date.now() - started);
+  assert.equal(await escrowedFuse(), 0n);
+  assert.equal(await wrapped.totalSupply(), 0n);
+});
+
+test('4. the relayer killed with kill -9 in the middle of a batch delivers everything once after a restart', async () => {
+  const count = 6;
+  const each = 10n * 10n ** 18n;
+  await (await token.approve(await gateway.getAddress(), each * BigInt(count))).wait();
+  const before = await wrappedOnHub(bob);
+  const timeout = await hubTimeout();
+  for (let i = 0; i < count; i++) {
+    await (await gateway.sendToken(await token.getAddress(), each, HUB, u8aToHex(bob.publicKey), timeout, 0)).wait();
+  }
+  // Kill it while it works through them.
+  await until('the first delivery', async () => (await wrappedOnHub(bob)) > before, 60_000);
+  await relayer.kill9();
+  relayer = await startProcess('fusion-relayer', 'relayer-restarted', relayerArgs);
+  await until('every transfer', async () => (await wrappedOnHub(bob)) === before + each * BigInt(count));
+  await sleep(3_000);
+  assert.equal(await wrappedOnHub(bob), before + each * BigInt(count), 'nothing delivered twice');
+  const inbound = (await api.query.crossChainMessages.inboundNonces(CHAIN_ID, HUB)).toNumber();
+  assert.equal(BigInt(inbound), await gateway.outboundNonce(HUB));
+  await assertErc20Books();
+});

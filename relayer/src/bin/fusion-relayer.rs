@@ -1,0 +1,188 @@
+//! `fusion-relayer`: relays between the hub and one EVM chain (see `fusion_relayer::relay`).
+
+use alloy::{
+	providers::{Provider, ProviderBuilder},
+	signers::local::PrivateKeySigner,
+};
+use anyhow::{bail, Context, Result};
+use clap::Parser;
+use fusion_relayer::{
+	hub::Hub,
+	metrics,
+	relay::{RelayMetrics, Relayer},
+};
+use serde::Deserialize;
+use std::{net::SocketAddr, path::PathBuf, str::FromStr, time::Duration};
+
+/// Flags; each may also come from the `--config` TOML file (the same names, with `-`), and a
+/// flag given on the command line wins.
+#[derive(Parser, Debug, Default, Deserialize)]
+#[command(name = "fusion-relayer", version, about)]
+#[serde(default, rename_all = "kebab-case", deny_unknown_fields)]
+struct Args {
+	/// A TOML file with any of these settings.
+	#[arg(long)]
+	#[serde(skip)]
+	config: Option<PathBuf>,
+	/// The hub node's WebSocket RPC.
+	#[arg(long)]
+	hub: Option<String>,
+	/// The hub account that signs the relayer's extrinsics: a secret URI (`//Ferdie` on a dev
+	/// chain) in a file.
+	#[arg(long)]
+	hub_key_file: Option<PathBuf>,
+	/// The EVM chain's JSON-RPC URL.
+	#[arg(long)]
+	evm: Option<String>,
+	/// The file with the secp256k1 secret of the EVM account that pays for gateway calls.
+	#[arg(long)]
+	evm_key_file: Option<PathBuf>,
+	/// The gateway contract's address.
+	#[arg(long)]
+	gateway: Option<String>,
+	/// The EVM chain's id in the hub's registry.
+	#[arg(long)]
+	chain_id: Option<u32>,
+	/// The first EVM block to read the gateway's logs from (its deployment block).
+	#[arg(long)]
+	evm_start: Option<u64>,
+	/// The committee members' signers (`ws://127.0.0.1:…`), repeated.
+	#[arg(long)]
+	committee: Vec<String>,
+	/// How many committee signatures the hub needs.
+	#[arg(long)]
+	committee_threshold: Option<usize>,
+	/// The hub notaries' signers, repeated.
+	#[arg(long)]
+	notary: Vec<String>,
+	/// How many notary signatures a gateway needs.
+	#[arg(long)]
+	notary_threshold: Option<usize>,
+	/// Milliseconds between rounds.
+	#[arg(long)]
+	interval_ms: Option<u64>,
+	/// Where to serve Prometheus metrics (none if not given).
+	#[arg(long)]
+	metrics: Option<SocketAddr>,
+}
+
+impl Args {
+	fn merged(self) -> Result<Self> {
+		let Some(path) = &self.config else { return Ok(self) };
+		let text = std::fs::read_to_string(path)
+			.with_context(|| format!("reading the config {}", path.display()))?;
+		let file: Args = toml::from_str(&text)
+			.with_context(|| format!("parsing the config {}", path.display()))?;
+		let or_list =
+			|flags: Vec<String>, file: Vec<String>| if flags.is_empty() { file } else { flags };
+		Ok(Args {
+			config: self.config,
+			hub: self.hub.or(file.hub),
+			hub_key_file: self.hub_key_file.or(file.hub_key_file),
+			evm: self.evm.or(file.evm),
+			evm_key_file: self.evm_key_file.or(file.evm_key_file),
+			gateway: self.gateway.or(file.gateway),
+			chain_id: self.chain_id.or(file.chain_id),
+			evm_start: self.evm_start.or(file.evm_start),
+			committee: or_list(self.committee, file.committee),
+			committee_threshold: self.committee_threshold.or(file.committee_threshold),
+			notary: or_list(self.notary, file.notary),
+			notary_threshold: self.notary_threshold.or(file.notary_threshold),
+			interval_ms: self.interval_ms.or(file.interval_ms),
+			metrics: self.metrics.or(file.metrics),
+		})
+	}
+}
+
+#[tokio::main]
+async fn main() -> Result<()> {
+	tracing_subscriber::fmt()
+		.with_env_filter(
+			tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()),
+		)
+		.init();
+	let args = Args::parse().merged()?;
+	let hub_url = args.hub.unwrap_or_else(|| "ws://127.0.0.1:9944".into());
+	let hub = Hub::connect(&hub_url).await?;
+	let hub_key_file = args.hub_key_file.context("--hub-key-file is required")?;
+	let uri = std::fs::read_to_string(&hub_key_file)
+		.with_context(|| format!("reading {}", hub_key_file.display()))?;
+	let hub_signer = subxt_signer::sr25519::Keypair::from_uri(
+		&subxt_signer::SecretUri::from_str(uri.trim()).context("not a secret URI")?,
+	)
+	.context("not an sr25519 secret")?;
+	let evm_key_file = args.evm_key_file.context("--evm-key-file is required")?;
+	let evm_secret = std::fs::read_to_string(&evm_key_file)
+		.with_context(|| format!("reading {}", evm_key_file.display()))?;
+	let evm_signer: PrivateKeySigner =
+		evm_secret.trim().parse().context("not a secp256k1 secret")?;
+	let evm_url = args.evm.unwrap_or_else(|| "http://127.0.0.1:8545".into());
+	let evm = ProviderBuilder::new()
+		.wallet(evm_signer)
+		.connect_http(evm_url.parse().context("the EVM URL")?)
+		.erased();
+	let gateway = args.gateway.context("--gateway is required")?.parse().context("--gateway")?;
+	let chain_id = args.chain_id.context("--chain-id is required")?;
+	let committee_threshold =
+		args.committee_threshold.context("--committee-threshold is required")?;
+	let notary_threshold = args.notary_threshold.context("--notary-threshold is required")?;
+	if args.committee.len() < committee_threshold || args.notary.len() < notary_threshold {
+		bail!("fewer signers than their threshold");
+	}
+
+	let registry = prometheus::Registry::new();
+	let relayed = metrics::counter(
+		&registry,
+		"fusion_relayer_relayed_total",
+		"Items relayed, by direction and kind",
+		&["direction", "kind"],
+	)?;
+	let failures = metrics::counter(
+		&registry,
+		"fusion_relayer_failures_total",
+		"Items refused or failed, by direction and kind",
+		&["direction", "kind"],
+	)?;
+	let rounds = metrics::counter(
+		&registry,
+		"fusion_relayer_rounds_total",
+		"Rounds, by result",
+		&["result"],
+	)?;
+	if let Some(address) = args.metrics {
+		tokio::spawn(metrics::serve(registry, address));
+	}
+
+	let relayer = Relayer {
+		hub,
+		hub_signer,
+		evm,
+		gateway,
+		chain_id,
+		committee: args.committee,
+		committee_threshold,
+		notaries: args.notary,
+		notary_threshold,
+		evm_start: args.evm_start.unwrap_or(0),
+		log_window: 1_000,
+		metrics: RelayMetrics { relayed, failures },
+	};
+	tracing::info!(hub = %hub_url, evm = %evm_url, chain_id, hub_account = ?relayer.hub_account(), "fusion-relayer running");
+	let interval = Duration::from_millis(args.interval_ms.unwrap_or(1_000));
+	loop {
+		match relayer.round().await {
+			Ok(()) => rounds.with_label_values(&["ok"]).inc(),
+			Err(error) => {
+				rounds.with_label_values(&["error"]).inc();
+				tracing::warn!(error = format!("{error:#}"), "round failed; trying again");
+			},
+		}
+		tokio::select! {
+			_ = tokio::time::sleep(interval) => {},
+			_ = tokio::signal::ctrl_c() => {
+				tracing::info!("stopping");
+				return Ok(());
+			},
+		}
+	}
+}
