@@ -183,6 +183,55 @@ test('2. FUSE sent from the hub arrives wrapped on the EVM chain, is burned ther
   assert.equal(await wrapped.totalSupply(), 0n);
 });
 
+test('3. a transfer each way left undelivered past its timeout is refunded exactly once, by proof', async () => {
+  // The relayer is down while both messages time out on their destinations' clocks.
+  await relayer.stop();
+  const amount = 7n * 10n ** 18n;
+  const tokenAddress = await token.getAddress();
+  await (await token.approve(await gateway.getAddress(), amount)).wait();
+  const adminBefore = await token.balanceOf(admin.address);
+  const lockedBefore = await gateway.lockedAmount(tokenAddress);
+  // Expires after two hub blocks (the timestamp also bounds it, an hour ahead of both clocks).
+  const hubHeight = (await api.rpc.chain.getHeader()).number.toNumber();
+  const evmToHub = { ...(await hubTimeout()), height: hubHeight + 2 };
+  await (await gateway.sendToken(tokenAddress, amount, HUB, u8aToHex(bob.publicKey), evmToHub, 0)).wait();
+  const evmNonce = await gateway.outboundNonce(HUB);
+  assert.equal(await token.balanceOf(admin.address), adminBefore - amount);
+
+  const fuse = 3n * 10n ** 12n;
+  const aliceBefore = (await api.query.system.account(alice.address)).data.free.toBigInt();
+  const anvilHeight = await provider.getBlockNumber();
+  const hubToEvm = { height: anvilHeight + 2, timestamp: (await api.query.timestamp.now()).toBigInt() + 3_600_000n };
+  const { events } = await submitInBlock(api.tx.assetLock.transferOut(FUSE, fuse, CHAIN_ID, padded(admin.address), hubToEvm, 0), alice);
+  const fee = events.find(({ event }) => api.events.transactionPayment.TransactionFeePaid.is(event)).event.data.actualFee.toBigInt();
+  const hubNonce = (await api.query.crossChainMessages.outboundNonces(CHAIN_ID)).toNumber();
+  await until('both timeouts passed', async () => (await api.rpc.chain.getHeader()).number.toNumber() > hubHeight + 2
+    && (await provider.getBlockNumber()) > anvilHeight + 2);
+
+  relayer = await startProcess('fusion-relayer', 'relayer-after-timeouts', relayerArgs);
+  // EVM -> hub: the hub finds it expired by its own clock and says so in a receipt; the gateway
+  // refunds on that proven receipt.
+  await until('the refund on the EVM chain', async () => (await token.balanceOf(admin.address)) === adminBefore);
+  assert.equal(await gateway.lockedAmount(tokenAddress), lockedBefore);
+  assert.equal((await gateway.sentMessage(HUB, evmNonce)).leaf, '0x' + '00'.repeat(32));
+  // Hub -> EVM: the gateway finds it expired by its own clock; the hub refunds on that receipt.
+  await until('the refund on the hub', async () => (await api.query.crossChainMessages.pendingMessages(HUB, CHAIN_ID, hubNonce)).isNone);
+  assert.equal((await api.query.system.account(alice.address)).data.free.toBigInt(), aliceBefore - fee);
+  assert.equal(await escrowedFuse(), 0n);
+  assert.equal(await gateway.wrappedToken(HUB, FUSE.id).then((a) => new Contract(a, ['function totalSupply() view returns (uint256)'], provider).totalSupply()), 0n);
+
+  // A second refund: the hub's receipt again, to the gateway, finds nothing pending.
+  const found = await api.call.crossChainMessagesApi.receiptProof(CHAIN_ID, HUB, evmNonce);
+  assert.ok(found.isSome, 'the hub still proves its receipt');
+  const [receipt, proof] = found.unwrap();
+  assert.equal(receipt.outcome.toString(), 'Expired');
+  await assert.rejects(
+    gateway.acknowledge.staticCall(HUB, evmNonce, receipt.messageLeaf.toHex(), 2, receipt.relayer.toHex(), proof.block.toNumber(), proof.proof.map((p) => p.toHex())),
+    (error) => gateway.interface.parseError(error.data)?.name === 'UnknownMessage',
+  );
+  await assertErc20Books();
+});
+
 test('4. the relayer killed with kill -9 in the middle of a batch delivers everything once after a restart', async () => {
   const count = 6;
   const each = 10n * 10n ** 18n;
