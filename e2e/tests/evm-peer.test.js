@@ -20,15 +20,17 @@ import { freePort } from '../lib/node.js';
 
 const CHAIN_ID = 31;
 const HUB = 0;
-// The relayer pays EVM gas with anvil's second default account.
+// The relayer pays EVM gas with anvil's second default account; a user holds wrapped FUSE with
+// the third.
 const RELAYER_EVM_KEY = '0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d';
+const HOLDER_EVM_KEY = '0x5de4111afa1a4b94908f83103eb1f1706367c2e68ca870fc3fb9a804cdab365a';
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 let node; let api; let keyring; let anvil; let admin; let provider;
 let gateway; let token; let startBlock;
 let alice; let bob;
 const signers = [];
-let relayer; let relayerArgs; let dir;
+let relayer; let relayerArgs; let dir; let metricsPort;
 const latency = { evmToHub: [], hubToEvm: [] };
 
 before(async () => {
@@ -58,7 +60,7 @@ before(async () => {
       extra: ['--evm', anvil.url, '--gateway', gatewayAddress, '--chain-id', String(CHAIN_ID), '--confirmations', '0'],
     }));
   }
-  const metricsPort = await freePort();
+  metricsPort = await freePort();
   relayerArgs = [
     '--hub', node.url, '--hub-key-file', keyFile(dir, 'relayer-hub', '//Ferdie'),
     '--evm', anvil.url, '--evm-key-file', keyFile(dir, 'relayer-evm', RELAYER_EVM_KEY),
@@ -77,8 +79,13 @@ after(async () => {
   await api?.disconnect();
   await node?.stop();
   await anvil?.stop();
-  const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-  console.log(`latency ms: EVM->hub median ${median(latency.evmToHub)} of ${latency.evmToHub.length}, hub->EVM median ${median(latency.hubToEvm)} of ${latency.hubToEvm.length}`);
+  const median = (xs) => {
+    const sorted = [...xs].sort((a, b) => a - b);
+    return sorted.length % 2 ? sorted[(sorted.length - 1) / 2] : (sorted[sorted.length / 2 - 1] + sorted[sorted.length / 2]) / 2;
+  };
+  for (const [direction, xs] of Object.entries(latency)) {
+    console.log(`latency ${direction}: median ${median(xs)} ms of ${xs.length} (min ${Math.min(...xs)}, max ${Math.max(...xs)})`);
+  }
 });
 
 const padded = (address) => zeroPadValue(address, 32);
@@ -154,7 +161,7 @@ test('1. an ERC-20 locked on the EVM chain arrives on the hub wrapped; part of i
 
 test('2. FUSE sent from the hub arrives wrapped on the EVM chain, is burned there and released on the hub', async () => {
   const amount = 5n * 10n ** 12n;
-  const beneficiary = new Wallet(RELAYER_EVM_KEY, provider).address;
+  const beneficiary = new Wallet(HOLDER_EVM_KEY, provider).address;
   const sentAt = Date.now();
   await submitInBlock(api.tx.assetLock.transferOut(FUSE, amount, CHAIN_ID, padded(beneficiary), await evmTimeout(), 0), alice);
   const wrappedAddress = await until('the wrapped FUSE on the EVM chain', async () => {
@@ -170,7 +177,7 @@ test('2. FUSE sent from the hub arrives wrapped on the EVM chain, is burned ther
   await until('the escrow credited to the chain', async () => (await escrowedFuse()) === amount);
   assert.equal(await wrapped.totalSupply(), await escrowedFuse());
 
-  const holder = new Wallet(RELAYER_EVM_KEY, provider);
+  const holder = new Wallet(HOLDER_EVM_KEY, provider);
   const aliceBefore = (await api.query.system.account(alice.address)).data.free.toBigInt();
   await (await wrapped.connect(holder).approve(await gateway.getAddress(), amount)).wait();
   const started = Date.now();
@@ -232,23 +239,64 @@ test('3. a transfer each way left undelivered past its timeout is refunded exact
   await assertErc20Books();
 });
 
-test('4. the relayer killed with kill -9 in the middle of a batch delivers everything once after a restart', async () => {
+test('4. the relayer and two signers killed with kill -9 in the middle of the work deliver everything once after a restart', async () => {
   const count = 6;
   const each = 10n * 10n ** 18n;
+  const tokenAddress = await token.getAddress();
   await (await token.approve(await gateway.getAddress(), each * BigInt(count))).wait();
   const before = await wrappedOnHub(bob);
   const timeout = await hubTimeout();
-  for (let i = 0; i < count; i++) {
-    await (await gateway.sendToken(await token.getAddress(), each, HUB, u8aToHex(bob.publicKey), timeout, 0)).wait();
+  // Two batches of three messages, each batch in one EVM block.
+  for (const batch of [0, 1]) {
+    const nonce = await provider.getTransactionCount(admin.address, 'pending');
+    const sent = await Promise.all([0, 1, 2].map((i) =>
+      gateway.sendToken(tokenAddress, each, HUB, u8aToHex(bob.publicKey), timeout, 0, { nonce: nonce + i })));
+    await Promise.all(sent.map((tx) => tx.wait()));
+    if (batch === 0) await sleep(300);
   }
-  // Kill it while it works through them.
+  // Kill the relayer, a notary and a committee member while they work through them.
   await until('the first delivery', async () => (await wrappedOnHub(bob)) > before, 60_000);
-  await relayer.kill9();
+  const [notary, member] = [signers[0], signers[DEV_NOTARY_SECRETS.length]];
+  await Promise.all([relayer.kill9(), notary.kill9(), member.kill9()]);
   relayer = await startProcess('fusion-relayer', 'relayer-restarted', relayerArgs);
   await until('every transfer', async () => (await wrappedOnHub(bob)) === before + each * BigInt(count));
+  // The killed signers come back with their journals.
+  signers[0] = { ...notary, ...(await startProcess('fusion-signer', 'notary-0-restarted', notary.args)) };
+  signers[DEV_NOTARY_SECRETS.length] = { ...member, ...(await startProcess('fusion-signer', 'committee-0-restarted', member.args)) };
   await sleep(3_000);
   assert.equal(await wrappedOnHub(bob), before + each * BigInt(count), 'nothing delivered twice');
   const inbound = (await api.query.crossChainMessages.inboundNonces(CHAIN_ID, HUB)).toNumber();
   assert.equal(BigInt(inbound), await gateway.outboundNonce(HUB));
+  await assertErc20Books();
+
+  // The restarted relayer reports its rounds.
+  const metrics = await (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text();
+  const rounds = metrics.match(/fusion_relayer_rounds_total\{result="ok"\} (\d+)/);
+  assert.ok(rounds && Number(rounds[1]) >= 1, metrics);
+});
+
+// Latency, one transfer at a time: from the source chain's transaction in a block to the value
+// at the beneficiary on the other chain. EVM_PEER_SAMPLES=20 for the figures in the note.
+test('transfers each way, one at a time, for their latency', async () => {
+  const samples = Number(process.env.EVM_PEER_SAMPLES ?? 2);
+  const unit = 10n ** 18n;
+  const tokenAddress = await token.getAddress();
+  await (await token.approve(await gateway.getAddress(), unit * BigInt(samples))).wait();
+  latency.evmToHub.length = 0;
+  latency.hubToEvm.length = 0;
+  for (let i = 0; i < samples; i++) {
+    const onHub = await wrappedOnHub(bob);
+    await (await gateway.sendToken(tokenAddress, unit, HUB, u8aToHex(bob.publicKey), await hubTimeout(), 0)).wait();
+    const sent = Date.now();
+    await until('the transfer on the hub', async () => (await wrappedOnHub(bob)) === onHub + unit);
+    latency.evmToHub.push(Date.now() - sent);
+
+    const onEvm = await token.balanceOf(admin.address);
+    await submitInBlock(api.tx.assetLock.transferOut(await tokenRef(), unit, CHAIN_ID, padded(admin.address), await evmTimeout(), 0), bob);
+    const back = Date.now();
+    await until('the transfer on the EVM chain', async () => (await token.balanceOf(admin.address)) === onEvm + unit);
+    latency.hubToEvm.push(Date.now() - back);
+  }
+  await until('every message completed', async () => (await api.query.crossChainMessages.pendingCount(CHAIN_ID)).toNumber() === 0);
   await assertErc20Books();
 });

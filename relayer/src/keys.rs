@@ -66,6 +66,33 @@ mod tests {
 		assert_eq!(recovered, Some(key.address()));
 	}
 
+	/// docs/protocol.md, "Hub notary checkpoints": the vector's payload, as the signer signs it.
+	#[test]
+	fn the_signed_checkpoint_is_the_documented_vector() {
+		let checkpoint = Checkpoint {
+			destination: 11,
+			set_id: 0,
+			hub_block: 1_234,
+			hub_block_hash: H256::repeat_byte(0xcd),
+			hub_timestamp: 1_700_000_000_000,
+			root: H256::repeat_byte(0xef),
+		};
+		let genesis = H256::repeat_byte(0xa1);
+		let payload = checkpoint.payload(genesis);
+		assert_eq!(
+			hex::encode(alloy::primitives::keccak256(&payload)),
+			"2fe6d753af9e530920d64550fd16fb85dcafe9a2218b35b8dadaadf4898c5dd5"
+		);
+		let key = EthKey::from_hex(DEV_NOTARY_1).unwrap();
+		let signature = key.sign_checkpoint(&checkpoint, genesis).unwrap();
+		assert_eq!(signature, key.sign_payload(&payload).unwrap(), "deterministic (RFC 6979)");
+		let recovered = recover_ethereum_address(
+			&polkadot_sdk::sp_core::ecdsa::Signature::from_raw(signature),
+			&ethereum_personal_digest(&payload),
+		);
+		assert_eq!(recovered, Some(key.address()));
+	}
+
 	#[test]
 	fn a_key_file_may_have_a_prefix_and_whitespace_but_nothing_else() {
 		let dir = std::env::temp_dir();

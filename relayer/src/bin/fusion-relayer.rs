@@ -117,7 +117,13 @@ async fn main() -> Result<()> {
 	let evm_signer: PrivateKeySigner =
 		evm_secret.trim().parse().context("not a secp256k1 secret")?;
 	let evm_url = args.evm.unwrap_or_else(|| "http://127.0.0.1:8545".into());
+	// The nonce is asked of the node for every transaction, not cached: after a restart, or
+	// when the account also sends from elsewhere, a cached nonce would be stale.
 	let evm = ProviderBuilder::new()
+		.disable_recommended_fillers()
+		.with_gas_estimation()
+		.with_simple_nonce_management()
+		.fetch_chain_id()
 		.wallet(evm_signer)
 		.connect_http(evm_url.parse().context("the EVM URL")?)
 		.erased();
