@@ -137,14 +137,16 @@ pub struct NotarySet<MaxNotaries: Get<u32>> {
 	pub members: BoundedVec<H160, MaxNotaries>,
 }
 
-/// Why a notary set or its signatures are refused; the gateway's `HubNotaries` refuses the same
-/// things with reverts of the same names.
+/// Why a notary set or its signatures are refused. The gateway's `HubNotaries` refuses the same
+/// things: signatures with reverts of the same names, a set with `InvalidNotarySet`.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 pub enum NotaryError {
 	/// No members.
 	EmptyNotarySet,
 	/// Members not strictly ascending (a duplicate, or out of order).
 	MembersNotSorted,
+	/// The zero address as a member.
+	ZeroAddress,
 	/// The threshold is not a Byzantine supermajority (`3k > 2n`, `k <= n`).
 	ThresholdNotByzantine,
 	/// Fewer signatures than the threshold.
@@ -163,6 +165,11 @@ impl<M: Get<u32>> NotarySet<M> {
 		let n = self.members.len() as u64;
 		if n == 0 {
 			return Err(NotaryError::EmptyNotarySet);
+		}
+		// Strictly ascending from above zero: the gateway's `_install` starts from the zero
+		// address, so a set holding it could never be handed to a gateway.
+		if self.members.first() == Some(&H160::zero()) {
+			return Err(NotaryError::ZeroAddress);
 		}
 		if self.members.windows(2).any(|pair| pair[0] >= pair[1]) {
 			return Err(NotaryError::MembersNotSorted);
@@ -318,6 +325,24 @@ mod tests {
 			.expect("recovers")
 		}
 
+		/// `signature` with `s` replaced by `n - s` and `v` flipped: its malleable twin.
+		fn high_s(signature: ecdsa::Signature) -> ecdsa::Signature {
+			const ORDER: [u8; 32] = [
+				0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+				0xff, 0xfe, 0xba, 0xae, 0xdc, 0xe6, 0xaf, 0x48, 0xa0, 0x3b, 0xbf, 0xd2, 0x5e, 0x8c,
+				0xd0, 0x36, 0x41, 0x41,
+			];
+			let mut twin = signature;
+			let mut borrow = 0i16;
+			for i in (0..32).rev() {
+				let difference = i16::from(ORDER[i]) - i16::from(signature.0[32 + i]) - borrow;
+				borrow = i16::from(difference < 0);
+				twin.0[32 + i] = difference.rem_euclid(256) as u8;
+			}
+			twin.0[64] ^= 1;
+			twin
+		}
+
 		fn set(threshold: u32, members: Vec<H160>) -> Set {
 			Set { id: 0, threshold, members: BoundedVec::truncate_from(members) }
 		}
@@ -339,6 +364,7 @@ mod tests {
 			let duplicated = vec![members[0], members[0], members[1], members[2]];
 			assert_eq!(set(3, duplicated).check(), Err(NotaryError::MembersNotSorted));
 			assert_eq!(set(1, vec![members[0]]).check(), Ok(()));
+			assert_eq!(set(1, vec![H160::zero()]).check(), Err(NotaryError::ZeroAddress));
 		}
 
 		#[test]
@@ -373,10 +399,21 @@ mod tests {
 				recover_ethereum_address(signature, &ethereum_personal_digest(&payload))
 			});
 			assert_eq!(set.verify(&payload, &with_stranger), Err(NotaryError::UnknownNotary));
-			let mut high_s = signed[0];
-			high_s.0[64] = 5;
+			let mut bad_v = signed[0];
+			bad_v.0[64] = 5;
 			assert_eq!(
-				set.verify(&payload, &[high_s, signed[1], signed[2]]),
+				set.verify(&payload, &[bad_v, signed[1], signed[2]]),
+				Err(NotaryError::InvalidSignature)
+			);
+			// The same signature with `s` negated (`n - s`, `v` flipped) recovers the same key,
+			// but only the low-`s` form is valid, as on the gateway.
+			let digest = ethereum_personal_digest(&payload);
+			let recover = |signature: &ecdsa::Signature| {
+				polkadot_sdk::sp_io::crypto::secp256k1_ecdsa_recover(&signature.0, &digest).ok()
+			};
+			assert_eq!(recover(&high_s(signed[0])), recover(&signed[0]), "a true twin");
+			assert_eq!(
+				set.verify(&payload, &[high_s(signed[0]), signed[1], signed[2]]),
 				Err(NotaryError::InvalidSignature)
 			);
 		}

@@ -35,6 +35,22 @@ impl EvmChain {
 		Ok(Self { provider, gateway })
 	}
 
+	/// The gateway on a chain the caller already has a provider for.
+	pub fn new(provider: DynProvider, gateway: Address) -> Self {
+		Self { provider, gateway }
+	}
+
+	/// The hash of the chain's block 0: what tells one chain from another with the same id (a
+	/// development chain restarted, say).
+	pub async fn genesis(&self) -> Result<H256> {
+		let block = self
+			.provider
+			.get_block_by_number(BlockNumberOrTag::Number(0))
+			.await?
+			.ok_or_else(|| anyhow!("the EVM chain has no block 0"))?;
+		Ok(H256(block.header.hash.0))
+	}
+
 	/// The chain's latest block number.
 	pub async fn head(&self) -> Result<u64> {
 		Ok(self.provider.get_block_number().await?)

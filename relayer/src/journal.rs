@@ -2,17 +2,25 @@
 //! crash or `kill -9` it still never signs a second, different payload for a height it signed.
 //!
 //! The file is append-only, one line per signature: `<key> <keccak256(payload) hex>`. A line is
-//! written and `fsync`ed before the signature is returned; a torn last line (a crash in the
-//! middle of a write) is ignored on load, which is safe because its signature was never
-//! returned.
+//! written and `fsync`ed before the signature is returned (and the directory, when the file is
+//! new); a torn last line (a crash in the middle of a write) is cut off on load, which is safe
+//! because its signature was never returned. Any other malformed line stops the signer: the
+//! journal is not what this process wrote.
 
 use anyhow::{bail, Context, Result};
 use std::{
 	collections::HashMap,
 	fs::{File, OpenOptions},
-	io::{BufRead, BufReader, Write},
+	io::Write,
 	path::{Path, PathBuf},
 };
+
+/// A record: a key and a 32-byte hash in hex.
+fn parse(line: &str) -> Option<(&str, [u8; 32])> {
+	let (key, hash) = line.split_once(' ')?;
+	let hash = <[u8; 32]>::try_from(hex::decode(hash).ok()?.as_slice()).ok()?;
+	Some((key, hash))
+}
 
 /// What the journal says of a payload for a key.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
@@ -34,15 +42,27 @@ impl Journal {
 	/// Opens (or creates) the journal at `path` and loads what it holds.
 	pub fn open(path: &Path) -> Result<Self> {
 		let mut signed = HashMap::new();
-		if path.exists() {
-			let reader = BufReader::new(
-				File::open(path).with_context(|| format!("opening {}", path.display()))?,
-			);
-			for line in reader.lines() {
-				let line = line?;
-				let Some((key, hash)) = line.split_once(' ') else { continue };
-				let Ok(bytes) = hex::decode(hash) else { continue };
-				let Ok(hash) = <[u8; 32]>::try_from(bytes.as_slice()) else { continue };
+		let existed = path.exists();
+		if existed {
+			let content = std::fs::read_to_string(path)
+				.with_context(|| format!("reading {}", path.display()))?;
+			let mut records = content.trim_end_matches('\n');
+			let last_start = records.rfind('\n').map_or(0, |newline| newline + 1);
+			if !records.is_empty() && parse(&records[last_start..]).is_none() {
+				// A record torn by a crash: its signature never left the process. Cut it off, so
+				// the next record starts on a clean line.
+				let file = OpenOptions::new().write(true).open(path)?;
+				file.set_len(last_start as u64)?;
+				file.sync_all()?;
+				records = &records[..last_start];
+			}
+			for (index, line) in records.split('\n').enumerate() {
+				if line.is_empty() {
+					continue;
+				}
+				let Some((key, hash)) = parse(line) else {
+					bail!("{} line {}: not a journal record", path.display(), index + 1);
+				};
 				if let Some(previous) = signed.insert(key.to_string(), hash) {
 					if previous != hash {
 						bail!("{} holds two payloads for {key}: refusing to start", path.display());
@@ -55,6 +75,11 @@ impl Journal {
 			.append(true)
 			.open(path)
 			.with_context(|| format!("opening {} for writing", path.display()))?;
+		if !existed {
+			// The new file's name must survive a crash too.
+			let directory = path.parent().filter(|parent| !parent.as_os_str().is_empty());
+			File::open(directory.unwrap_or(Path::new(".")))?.sync_all()?;
+		}
 		Ok(Self { path: path.to_path_buf(), file, signed })
 	}
 
@@ -71,8 +96,7 @@ impl Journal {
 			),
 			None => {},
 		}
-		// A torn line left by a crash gets its own line: start on a fresh one.
-		writeln!(self.file, "\n{key} {}", hex::encode(payload_hash))?;
+		writeln!(self.file, "{key} {}", hex::encode(payload_hash))?;
 		self.file.sync_data().with_context(|| format!("syncing {}", self.path.display()))?;
 		self.signed.insert(key.to_string(), payload_hash);
 		Ok(Entry::New)
@@ -119,7 +143,7 @@ mod tests {
 	}
 
 	#[test]
-	fn a_torn_last_line_is_ignored_and_the_next_line_starts_fresh() {
+	fn a_torn_last_line_is_cut_off_and_the_next_record_starts_clean() {
 		let path = temp_path("torn");
 		std::fs::write(
 			&path,
@@ -132,6 +156,14 @@ mod tests {
 		drop(journal);
 		let journal = Journal::open(&path).unwrap();
 		assert_eq!(journal.len(), 2);
+		std::fs::remove_file(&path).unwrap();
+	}
+
+	#[test]
+	fn a_malformed_line_before_the_last_does_not_start() {
+		let path = temp_path("malformed");
+		std::fs::write(&path, format!("k garbage\nj {}\n", hex::encode([1u8; 32]))).unwrap();
+		assert!(Journal::open(&path).is_err());
 		std::fs::remove_file(&path).unwrap();
 	}
 

@@ -8,8 +8,9 @@
 //! chain refuses a second delivery.
 
 use crate::{
-	evm::{leaves_in_log_order, IFusionGatewayEvents},
+	evm::{leaves_in_log_order, EvmChain, IFusionGatewayEvents},
 	hub::{keys, FinalBlock, Hub},
+	signer::committee_set_id,
 };
 use alloy::{
 	primitives::{Address, Bytes, FixedBytes, B256},
@@ -19,8 +20,12 @@ use alloy::{
 };
 use anyhow::{anyhow, bail, Context, Result};
 use fusion_hub_primitives::{
-	attestation::{AttestedHeader, CommitteeSignature, MemberSignature},
-	header::{HeaderUpdate, PeerHeader},
+	attestation::{
+		ethereum_personal_digest, header_payload, recover_ethereum_address, AttestedHeader,
+		CommitteeSignature, MemberSignature,
+	},
+	channel::{gateway_inbound_slot, ChainClock, ChannelStateProof, EvmAccount, NonReceiptProof},
+	header::HeaderUpdate,
 	merkle::keccak_merkle_proof,
 	message::{Message, Receipt},
 	runtime_api::{MessageView, OutboundProof},
@@ -37,7 +42,23 @@ use subxt::utils::Static;
 mod gateway_abi {
 	alloy::sol! {
 	#[sol(rpc)]
+	#[derive(Debug)]
 	interface IFusionGateway {
+		error EnforcedPause();
+		error WrongDestination(uint32 destination);
+		error ConflictingCheckpoint(uint32 hubBlock, bytes32 accepted, bytes32 offered);
+		error UnknownCheckpoint(uint32 hubBlock);
+		error NonceReplayed(uint32 source, uint64 nonce);
+		error NonceGap(uint32 source, uint64 expected, uint64 nonce);
+		error NotIncluded();
+		error UnknownMessage(uint32 destination, uint64 nonce);
+		error ReceiptMismatch();
+		error InvalidOutcome(uint8 outcome);
+		error WrongNotarySet(uint64 expected, uint64 got);
+		error BelowThreshold(uint256 signatures, uint32 threshold);
+		error InvalidSignature(uint256 index);
+		error UnknownNotary(address signer);
+		error SignersNotSorted(uint256 index);
 		struct Timeout { uint32 height; uint64 timestamp; }
 		struct Message { uint32 source; uint32 destination; uint64 nonce; bytes32 sender; uint32 appId; bytes payload; Timeout timeout; uint128 fee; }
 		struct Checkpoint { uint32 destination; uint64 setId; uint32 hubBlock; bytes32 hubBlockHash; uint64 hubTimestamp; bytes32 root; }
@@ -54,8 +75,21 @@ mod gateway_abi {
 }
 use gateway_abi::IFusionGateway;
 
-/// Messages as the hub's runtime bounds them (the bound does not change the encoding).
+/// Messages as the relayer decodes them: a bound above the runtime's `MaxPayload` (1,024), so the
+/// hub, not the relayer, refuses an oversized payload (the bound does not change the encoding).
 type HubMessage = Message<ConstU32<{ 64 * 1024 }>>;
+/// The runtime's `MaxMessagesPerCall`: a block's items go to the hub in batches of this many.
+const MAX_MESSAGES_PER_CALL: usize = 16;
+
+/// The gateway refused a delivery because its admin paused it.
+#[derive(Debug)]
+struct GatewayPaused;
+impl std::fmt::Display for GatewayPaused {
+	fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+		f.write_str("the gateway is paused")
+	}
+}
+impl std::error::Error for GatewayPaused {}
 /// The biggest committee the relayer collects signatures of.
 type MaxSigners = ConstU32<128>;
 
@@ -80,6 +114,9 @@ pub struct Relayer {
 	pub evm_start: u64,
 	/// At most this many EVM blocks per `eth_getLogs`.
 	pub log_window: u64,
+	/// Blocks on top of an EVM block before the relayer asks the committee for it (the
+	/// committee signers' own setting).
+	pub confirmations: u64,
 	pub metrics: RelayMetrics,
 }
 
@@ -96,8 +133,8 @@ impl Relayer {
 	/// One round: everything that can move now, both ways. Each item's failure is logged and
 	/// counted, and the round goes on with the next.
 	pub async fn round(&self) -> Result<()> {
-		let evm_head = self.evm.get_block_number().await?;
-		self.evm_to_hub(evm_head).await?;
+		let evm_final = self.evm.get_block_number().await?.saturating_sub(self.confirmations);
+		self.evm_to_hub(evm_final).await?;
 		let final_block = self.hub.finalized().await?;
 		self.hub_to_evm(final_block).await?;
 		Ok(())
@@ -211,14 +248,14 @@ impl Relayer {
 				proof: siblings.try_into().map_err(|_| anyhow!("proof too long"))?,
 			})
 		};
-		if !undelivered.is_empty() {
-			let batch: Vec<(HubMessage, InclusionProof)> = undelivered
-				.into_iter()
-				.map(|message| Ok((proof_of(message.leaf_hash())?, message)))
-				.collect::<Result<Vec<_>>>()?
-				.into_iter()
-				.map(|(proof, message)| (message, proof))
-				.collect();
+		let messages: Vec<(HubMessage, InclusionProof)> = undelivered
+			.into_iter()
+			.map(|message| Ok((proof_of(message.leaf_hash())?, message)))
+			.collect::<Result<Vec<_>>>()?
+			.into_iter()
+			.map(|(proof, message)| (message, proof))
+			.collect();
+		for batch in messages.chunks(MAX_MESSAGES_PER_CALL) {
 			let count = batch.len() as u64;
 			match self
 				.hub
@@ -226,7 +263,7 @@ impl Relayer {
 					&self.hub_signer,
 					"CrossChainMessages",
 					"deliver_messages",
-					(self.chain_id, height, Static(batch)),
+					(self.chain_id, height, Static(batch.to_vec())),
 				)
 				.await
 			{
@@ -240,11 +277,11 @@ impl Relayer {
 				Err(error) => self.failed("evm_to_hub", "message", &error),
 			}
 		}
-		if !unacknowledged.is_empty() {
-			let batch: Vec<(Receipt, InclusionProof)> = unacknowledged
-				.into_iter()
-				.map(|receipt| Ok((receipt, proof_of(receipt.leaf_hash())?)))
-				.collect::<Result<_>>()?;
+		let receipts: Vec<(Receipt, InclusionProof)> = unacknowledged
+			.into_iter()
+			.map(|receipt| Ok((receipt, proof_of(receipt.leaf_hash())?)))
+			.collect::<Result<_>>()?;
+		for batch in receipts.chunks(MAX_MESSAGES_PER_CALL) {
 			let count = batch.len() as u64;
 			match self
 				.hub
@@ -252,7 +289,7 @@ impl Relayer {
 					&self.hub_signer,
 					"CrossChainMessages",
 					"acknowledge",
-					(self.chain_id, height, Static(batch)),
+					(self.chain_id, height, Static(batch.to_vec())),
 				)
 				.await
 			{
@@ -269,38 +306,28 @@ impl Relayer {
 		Ok(())
 	}
 
-	/// Collects the committee's signatures of EVM header `number` and submits it.
+	/// Collects the committee's signatures of EVM header `number` and submits it. The header
+	/// is read here too: only signatures of that very header count.
 	async fn submit_header(&self, number: u32) -> Result<()> {
-		let mut header: Option<PeerHeader> = None;
-		let mut signatures: Vec<(H160, ecdsa::Signature)> = Vec::new();
-		for url in &self.committee {
-			match ask(url, "committee_signHeader", rpc_params![number]).await {
-				Ok(signed) => {
-					let this = header_of(&signed["signed"])?;
-					if header.is_some_and(|header| header != this) {
-						bail!("the committee signed two different headers at {number}");
-					}
-					header = Some(this);
-					signatures.push((
-						address_of(&signed["signer"])?,
-						signature_of(&signed["signature"])?,
-					));
-				},
-				Err(error) => tracing::debug!(url, error = format!("{error:#}"), "no signature"),
-			}
-			if signatures.len() >= self.committee_threshold {
-				break;
-			}
-		}
-		let Some(header) = header else { bail!("no committee member signed header {number}") };
-		if signatures.len() < self.committee_threshold {
-			bail!(
-				"{} of {} committee signatures for header {number}",
-				signatures.len(),
-				self.committee_threshold
-			);
-		}
-		signatures.sort_by_key(|(signer, _)| *signer);
+		let evm = EvmChain::new(self.evm.clone(), self.gateway);
+		let header = evm.peer_header(u64::from(number)).await?;
+		let record = self
+			.hub
+			.chain(self.chain_id)
+			.await?
+			.ok_or_else(|| anyhow!("chain {} is not registered", self.chain_id))?;
+		let set_id = committee_set_id(&record)
+			.ok_or_else(|| anyhow!("chain {} has no committee", self.chain_id))?;
+		let payload = header_payload(self.chain_id, set_id, &header);
+		let signatures = collect(
+			&self.committee,
+			self.committee_threshold,
+			&payload,
+			"committee_signHeader",
+			|| rpc_params![number],
+		)
+		.await
+		.with_context(|| format!("EVM header {number}"))?;
 		let attestation = Attestation::<MaxSigners> {
 			signatures: signatures
 				.into_iter()
@@ -340,7 +367,17 @@ impl Relayer {
 		let delivered = gateway.inboundNonce(HUB_CHAIN_ID).call().await?;
 		for nonce in delivered + 1..=sent {
 			if let Err(error) = self.deliver_to_evm(final_block, nonce).await {
-				self.failed("hub_to_evm", "message", &error);
+				// A gateway paused by its admin takes nothing: once the message is past its
+				// timeout by the EVM chain's clock, the hub refunds on a proof that the gateway
+				// never delivered it. Any other failure is retried next round (an expired message
+				// is delivered all the same, and the gateway answers `Expired`).
+				if error.downcast_ref::<GatewayPaused>().is_some() {
+					if let Err(error) = self.prove_non_receipt(final_block, nonce).await {
+						self.failed("hub_to_evm", "timeout", &error);
+					}
+				} else {
+					self.failed("hub_to_evm", "message", &error);
+				}
 				// Strict nonce order: the next cannot go before this one.
 				break;
 			}
@@ -390,7 +427,13 @@ impl Relayer {
 			.deliverMessage(call, proof.block, siblings, FixedBytes(self.hub_account().0))
 			.send()
 			.await
-			.map_err(|error| anyhow!("deliverMessage {nonce}: {}", revert_text(&error)))?
+			.map_err(|error| {
+				if is_paused(&error) {
+					anyhow::Error::new(GatewayPaused)
+				} else {
+					anyhow!("deliverMessage {nonce}: {}", revert_text(&error))
+				}
+			})?
 			.get_receipt()
 			.await?;
 		if !receipt.status() {
@@ -446,62 +489,127 @@ impl Relayer {
 		Ok(())
 	}
 
+	/// Completes the hub's message `nonce` to the chain by a proof of non-receipt, if its
+	/// timeout has passed by the EVM chain's clock: the latest EVM block, attested by the
+	/// committee, and the gateway's `delivered[hub]` slot there by `eth_getProof`.
+	async fn prove_non_receipt(&self, final_block: FinalBlock, nonce: u64) -> Result<()> {
+		let found: Option<(MessageView, OutboundProof)> = self
+			.hub
+			.runtime_api(
+				final_block.hash,
+				"CrossChainMessagesApi_message_proof",
+				(HUB_CHAIN_ID, self.chain_id, nonce),
+			)
+			.await?;
+		let Some((message, _)) = found else { return Ok(()) };
+		let number = self.evm.get_block_number().await?.saturating_sub(self.confirmations);
+		let block = self
+			.evm
+			.get_block_by_number(number.into())
+			.await?
+			.ok_or_else(|| anyhow!("the EVM chain has no block {number}"))?;
+		let clock = ChainClock {
+			height: u32::try_from(number)?,
+			timestamp: block.header.timestamp.checked_mul(1_000),
+		};
+		if !message.timeout.has_passed(clock) {
+			return Ok(());
+		}
+		let height = u32::try_from(number)?;
+		let slot = B256::from(gateway_inbound_slot(HUB_CHAIN_ID).0);
+		let proof = self.evm.get_proof(self.gateway, vec![slot]).number(number).await?;
+		let storage = proof
+			.storage_proof
+			.first()
+			.ok_or_else(|| anyhow!("eth_getProof returned no storage proof"))?;
+		let delivered = u64::try_from(storage.value).context("delivered nonce above u64")?;
+		if delivered >= nonce {
+			bail!("the gateway delivered {nonce} at EVM block {number}: no refund");
+		}
+		let nodes = |proof: &[Bytes]| -> Result<fusion_hub_primitives::channel::MptProof> {
+			proof
+				.iter()
+				.map(|node| node.to_vec().try_into().map_err(|_| anyhow!("an MPT node too long")))
+				.collect::<Result<Vec<_>>>()?
+				.try_into()
+				.map_err(|_| anyhow!("an MPT proof too deep"))
+		};
+		let non_receipt = NonReceiptProof {
+			height,
+			channel_state: ChannelStateProof::EvmStorage {
+				account: EvmAccount {
+					nonce: proof.nonce,
+					balance: H256(proof.balance.to_be_bytes::<32>()),
+					storage_root: H256(proof.storage_hash.0),
+					code_hash: H256(proof.code_hash.0),
+				},
+				account_proof: nodes(&proof.account_proof)?,
+				delivered,
+				storage_proof: nodes(&storage.proof)?,
+			},
+		};
+		// The header last: nothing is paid for unless the proof is complete.
+		if !self
+			.hub
+			.exists_at(final_block.hash, &keys::verified_header(self.chain_id, height))
+			.await?
+		{
+			self.submit_header(height).await?;
+		}
+		self.hub
+			.submit(
+				&self.hub_signer,
+				"CrossChainMessages",
+				"timeout_message",
+				(HUB_CHAIN_ID, self.chain_id, nonce, Static(Some(non_receipt))),
+			)
+			.await?;
+		self.metrics.relayed.with_label_values(&["hub_to_evm", "timeout"]).inc();
+		tracing::info!(nonce, evm_block = number, "refunded on the hub by a proof of non-receipt");
+		Ok(())
+	}
+
 	/// Makes the gateway hold the hub's root for the chain in `hub_block`, certified by the
-	/// notaries' signatures.
+	/// notaries' signatures. The checkpoint is read from the hub here too: only signatures of
+	/// that very checkpoint count.
 	async fn ensure_checkpoint(&self, hub_block: u32) -> Result<()> {
 		let gateway = self.gateway();
 		if gateway.hubRoot(hub_block).call().await? != B256::ZERO {
 			return Ok(());
 		}
-		let mut checkpoint: Option<serde_json::Value> = None;
-		let mut signatures: Vec<(H160, Bytes)> = Vec::new();
-		for url in &self.notaries {
-			match ask(url, "notary_signCheckpoint", rpc_params![self.chain_id, hub_block]).await {
-				Ok(signed) => {
-					if checkpoint.as_ref().is_some_and(|seen| *seen != signed["signed"]) {
-						bail!("the notaries signed two checkpoints of hub block {hub_block}");
-					}
-					checkpoint = Some(signed["signed"].clone());
-					let signature = signature_of(&signed["signature"])?;
-					signatures
-						.push((address_of(&signed["signer"])?, Bytes::from(signature.0.to_vec())));
-				},
-				Err(error) => tracing::debug!(url, error = format!("{error:#}"), "no signature"),
-			}
-			if signatures.len() >= self.notary_threshold {
-				break;
-			}
-		}
-		let Some(checkpoint) = checkpoint else { bail!("no notary signed hub block {hub_block}") };
-		if signatures.len() < self.notary_threshold {
-			bail!(
-				"{} of {} notary signatures for hub block {hub_block}",
-				signatures.len(),
-				self.notary_threshold
-			);
-		}
-		signatures.sort_by_key(|(signer, _)| *signer);
-		let h256 = |field: &str| -> Result<FixedBytes<32>> {
-			let value: H256 = serde_json::from_value(checkpoint[field].clone())
-				.with_context(|| format!("checkpoint field {field}"))?;
-			Ok(FixedBytes(value.0))
-		};
-		let number = |field: &str| -> Result<u64> {
-			checkpoint[field].as_u64().ok_or_else(|| anyhow!("checkpoint field {field}"))
-		};
+		let block = self
+			.hub
+			.final_block(hub_block)
+			.await?
+			.ok_or_else(|| anyhow!("hub block {hub_block} is not final"))?;
+		let (checkpoint, _) =
+			self.hub.checkpoint(self.chain_id, block).await?.ok_or_else(|| {
+				anyhow!("the hub committed no root for {} in {hub_block}", self.chain_id)
+			})?;
+		let payload = checkpoint.payload(self.hub.genesis());
+		let signatures = collect(
+			&self.notaries,
+			self.notary_threshold,
+			&payload,
+			"notary_signCheckpoint",
+			|| rpc_params![self.chain_id, hub_block],
+		)
+		.await
+		.with_context(|| format!("hub block {hub_block}"))?;
 		let call = IFusionGateway::Checkpoint {
-			destination: u32::try_from(number("destination")?)?,
-			setId: number("setId")?,
-			hubBlock: u32::try_from(number("hubBlock")?)?,
-			hubBlockHash: h256("hubBlockHash")?,
-			hubTimestamp: number("hubTimestamp")?,
-			root: h256("root")?,
+			destination: checkpoint.destination,
+			setId: checkpoint.set_id,
+			hubBlock: checkpoint.hub_block,
+			hubBlockHash: FixedBytes(checkpoint.hub_block_hash.0),
+			hubTimestamp: checkpoint.hub_timestamp,
+			root: FixedBytes(checkpoint.root.0),
 		};
+		let signatures: Vec<Bytes> = signatures
+			.into_iter()
+			.map(|(_, signature)| Bytes::from(signature.0.to_vec()))
+			.collect();
 		let receipt = gateway
-			.submitCheckpoint(
-				call,
-				signatures.into_iter().map(|(_, signature)| signature).collect(),
-			)
+			.submitCheckpoint(call, signatures)
 			.send()
 			.await
 			.map_err(|error| anyhow!("submitCheckpoint {hub_block}: {}", revert_text(&error)))?
@@ -516,6 +624,56 @@ impl Relayer {
 	}
 }
 
+/// Asks `signers` in turn until `threshold` of them signed `payload`: an answer counts only if
+/// its signature is over `payload` (what the relayer read itself) and recovers to the signer it
+/// names. A signer that is down, refuses or answers otherwise is skipped. Sorted by address, as
+/// the hub and the gateway take them.
+async fn collect(
+	signers: &[String],
+	threshold: usize,
+	payload: &[u8],
+	method: &str,
+	params: impl Fn() -> jsonrpsee::core::params::ArrayParams,
+) -> Result<Vec<(H160, ecdsa::Signature)>> {
+	let digest = ethereum_personal_digest(payload);
+	let mut signatures: Vec<(H160, ecdsa::Signature)> = Vec::new();
+	for url in signers {
+		let answer = match ask(url, method, params()).await {
+			Ok(answer) => answer,
+			Err(error) => {
+				tracing::debug!(url, error = format!("{error:#}"), "no signature");
+				continue;
+			},
+		};
+		let Some((signer, signature)) = verified(&answer, &digest) else {
+			tracing::warn!(
+				url,
+				"an answer that is not a signature of the payload by its signer: skipped"
+			);
+			continue;
+		};
+		if signatures.iter().all(|(seen, _)| *seen != signer) {
+			signatures.push((signer, signature));
+		}
+		if signatures.len() >= threshold {
+			break;
+		}
+	}
+	if signatures.len() < threshold {
+		bail!("{} of the {threshold} signatures needed", signatures.len());
+	}
+	signatures.sort_by_key(|(signer, _)| *signer);
+	Ok(signatures)
+}
+
+/// The signer and signature of a signer's answer, if the signature is over `digest` and
+/// recovers to the signer the answer names.
+fn verified(answer: &serde_json::Value, digest: &[u8; 32]) -> Option<(H160, ecdsa::Signature)> {
+	let signer = address_of(&answer["signer"]).ok()?;
+	let signature = signature_of(&answer["signature"]).ok()?;
+	(recover_ethereum_address(&signature, digest) == Some(signer)).then_some((signer, signature))
+}
+
 /// Calls a signer.
 async fn ask(
 	url: &str,
@@ -527,9 +685,21 @@ async fn ask(
 	Ok(client.request(method, params).await?)
 }
 
-/// A contract error in words: the gateway's custom error's name and fields, or the revert text.
+/// A contract error in words: the gateway's custom error with its fields, or the error as alloy
+/// reports it.
 fn revert_text(error: &alloy::contract::Error) -> String {
-	error.to_string()
+	match error.as_decoded_interface_error::<IFusionGateway::IFusionGatewayErrors>() {
+		Some(decoded) => format!("{decoded:?}"),
+		None => error.to_string(),
+	}
+}
+
+/// Whether `error` is the gateway's `EnforcedPause`.
+fn is_paused(error: &alloy::contract::Error) -> bool {
+	matches!(
+		error.as_decoded_interface_error::<IFusionGateway::IFusionGatewayErrors>(),
+		Some(IFusionGateway::IFusionGatewayErrors::EnforcedPause(_))
+	)
 }
 
 fn address_of(value: &serde_json::Value) -> Result<H160> {
@@ -543,39 +713,31 @@ fn signature_of(value: &serde_json::Value) -> Result<ecdsa::Signature> {
 	Ok(ecdsa::Signature::from_raw(bytes))
 }
 
-fn header_of(value: &serde_json::Value) -> Result<PeerHeader> {
-	let h256 = |field: &str| -> Result<H256> {
-		serde_json::from_value(value[field].clone())
-			.with_context(|| format!("header field {field}"))
-	};
-	Ok(PeerHeader {
-		number: u32::try_from(value["number"].as_u64().ok_or_else(|| anyhow!("header number"))?)?,
-		hash: h256("hash")?,
-		state_root: h256("stateRoot")?,
-		message_root: h256("messageRoot")?,
-		timestamp: value["timestamp"].as_u64().ok_or_else(|| anyhow!("header timestamp"))?,
-	})
-}
-
 #[cfg(test)]
 mod tests {
 	use super::*;
 
 	#[test]
-	fn a_signers_answer_parses_into_the_header_it_signed() {
-		let answer = serde_json::json!({
-			"chainId": 7, "setId": 0, "number": 12,
-			"hash": format!("0x{}", "11".repeat(32)),
-			"stateRoot": format!("0x{}", "22".repeat(32)),
-			"messageRoot": format!("0x{}", "33".repeat(32)),
-			"timestamp": 1_700_000_000_000u64,
-		});
-		let header = header_of(&answer).unwrap();
-		assert_eq!(header.number, 12);
-		assert_eq!(header.state_root, H256::repeat_byte(0x22));
-		assert_eq!(header.timestamp, 1_700_000_000_000);
-		assert!(signature_of(&serde_json::json!("0x1234")).is_err());
-		let signature = format!("0x{}1b", "ab".repeat(64));
-		assert_eq!(signature_of(&serde_json::json!(signature)).unwrap().0[64], 0x1b);
+	fn only_a_signature_of_the_payload_by_the_named_signer_counts() {
+		let key = crate::keys::EthKey::from_hex(&format!("0x{}", "11".repeat(32))).unwrap();
+		let payload = b"the payload the relayer read".to_vec();
+		let digest = ethereum_personal_digest(&payload);
+		let answer = |signer: H160, signature: [u8; 65]| serde_json::json!({ "signer": signer, "signature": format!("0x{}", hex::encode(signature)) });
+		let signature = key.sign_payload(&payload).unwrap();
+		assert_eq!(
+			verified(&answer(key.address(), signature), &digest).map(|(s, _)| s),
+			Some(key.address())
+		);
+		// Another key named, another payload signed, or a malformed signature: not counted.
+		assert_eq!(verified(&answer(H160::repeat_byte(1), signature), &digest), None);
+		let other = key.sign_payload(b"another payload").unwrap();
+		assert_eq!(verified(&answer(key.address(), other), &digest), None);
+		assert_eq!(
+			verified(
+				&serde_json::json!({ "signer": key.address(), "signature": "0x1234" }),
+				&digest
+			),
+			None
+		);
 	}
 }

@@ -9,7 +9,9 @@
 //!
 //! Each is refused with a named error (codes below) when what it would sign is not final, not
 //! there, or not this key's to sign; and whatever was signed is in the [`Journal`] before the
-//! signature is returned, so no restart makes it sign a second payload for a height.
+//! signature is returned, so no restart makes it sign a second payload for a height. Journal keys
+//! name the chain by its genesis hash (the hub's, or the EVM chain's block 0), so a development
+//! chain started afresh under the same ids is a different chain to the journal.
 
 use crate::{
 	evm::EvmChain,
@@ -212,7 +214,8 @@ impl SignerService {
 			));
 		}
 		let payload = checkpoint.payload(self.hub.genesis());
-		let key = format!("checkpoint/{destination}/{}/{hub_block}", set.id);
+		let key =
+			format!("checkpoint/{:?}/{destination}/{}/{hub_block}", self.hub.genesis(), set.id);
 		let signature = self.sign("checkpoint", key, &payload).await?;
 		Ok(Signed {
 			signed: CheckpointJson {
@@ -254,7 +257,7 @@ impl SignerService {
 			next.threshold,
 			&next.members,
 		);
-		let key = format!("handover/{}/{}", current.id, next.id);
+		let key = format!("handover/{:?}/{}/{}", self.hub.genesis(), current.id, next.id);
 		let signature = self.sign("handover", key, &payload).await?;
 		Ok(Signed {
 			signed: HandoverJson {
@@ -282,7 +285,8 @@ impl SignerService {
 		let set_id = self.committee_set_id(*chain_id).await?;
 		let header: PeerHeader = evm.peer_header(u64::from(number)).await.map_err(unavailable)?;
 		let payload = header_payload(*chain_id, set_id, &header);
-		let key = format!("header/{chain_id}/{set_id}/{number}");
+		let genesis = evm.genesis().await.map_err(unavailable)?;
+		let key = format!("header/{genesis:?}/{chain_id}/{set_id}/{number}");
 		let signature = self.sign("header", key, &payload).await?;
 		Ok(Signed {
 			signed: HeaderJson {

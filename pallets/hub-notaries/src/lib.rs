@@ -169,6 +169,10 @@ pub mod pallet {
 		EmptyNotarySet,
 		/// Members not strictly ascending (a duplicate, or out of order).
 		MembersNotSorted,
+		/// The zero address as a member (no gateway could install the set).
+		ZeroAddress,
+		/// More members than `MaxNotaries` (only a genesis list can be).
+		TooManyNotaries,
 		/// The threshold is not a Byzantine supermajority (`3k > 2n`, `k <= n`).
 		ThresholdNotByzantine,
 		/// A rotation is already scheduled: cancel it first.
@@ -203,6 +207,7 @@ pub mod pallet {
 			match error {
 				NotaryError::EmptyNotarySet => Error::EmptyNotarySet,
 				NotaryError::MembersNotSorted => Error::MembersNotSorted,
+				NotaryError::ZeroAddress => Error::ZeroAddress,
 				NotaryError::ThresholdNotByzantine => Error::ThresholdNotByzantine,
 				NotaryError::BelowThreshold => Error::BelowThreshold,
 				NotaryError::InvalidSignature => Error::InvalidSignature,

@@ -22,7 +22,8 @@ impl<T: Config> Pallet<T> {
 		mut members: Vec<H160>,
 	) -> Result<NotarySetOf<T>, Error<T>> {
 		members.sort();
-		let members = BoundedVec::try_from(members).map_err(|_| Error::<T>::EmptyNotarySet)?;
+		// The call's argument is bounded already; the genesis list is checked here.
+		let members = BoundedVec::try_from(members).map_err(|_| Error::<T>::TooManyNotaries)?;
 		let set = NotarySetOf::<T> { id, threshold, members };
 		set.check()?;
 		Ok(set)

@@ -145,6 +145,12 @@ fn a_set_must_be_byzantine_and_without_duplicates() {
 			HubNotaries::schedule_rotation(governance(), 3, duplicated),
 			Error::<Test>::MembersNotSorted
 		);
+		let with_zero =
+			BoundedVec::truncate_from(vec![H160::zero(), members[1], members[2], members[3]]);
+		assert_noop!(
+			HubNotaries::schedule_rotation(governance(), 3, with_zero),
+			Error::<Test>::ZeroAddress
+		);
 		assert_eq!(state(), (None, None, None, 0, vec![]));
 	});
 }

@@ -58,6 +58,9 @@ struct Args {
 	/// How many notary signatures a gateway needs.
 	#[arg(long)]
 	notary_threshold: Option<usize>,
+	/// Blocks on top of an EVM block before it is relayed: the committee signers' setting.
+	#[arg(long)]
+	confirmations: Option<u64>,
 	/// Milliseconds between rounds.
 	#[arg(long)]
 	interval_ms: Option<u64>,
@@ -88,6 +91,7 @@ impl Args {
 			committee_threshold: self.committee_threshold.or(file.committee_threshold),
 			notary: or_list(self.notary, file.notary),
 			notary_threshold: self.notary_threshold.or(file.notary_threshold),
+			confirmations: self.confirmations.or(file.confirmations),
 			interval_ms: self.interval_ms.or(file.interval_ms),
 			metrics: self.metrics.or(file.metrics),
 		})
@@ -171,6 +175,9 @@ async fn main() -> Result<()> {
 		notary_threshold,
 		evm_start: args.evm_start.unwrap_or(0),
 		log_window: 1_000,
+		confirmations: args
+			.confirmations
+			.context("--confirmations is required (the committee's)")?,
 		metrics: RelayMetrics { relayed, failures },
 	};
 	tracing::info!(hub = %hub_url, evm = %evm_url, chain_id, hub_account = ?relayer.hub_account(), "fusion-relayer running");

@@ -58,7 +58,8 @@ struct Args {
 	/// Committee: the chain's id in the hub's registry.
 	#[arg(long)]
 	chain_id: Option<u32>,
-	/// Committee: blocks on top of a header before it is signed (0 for a dev chain).
+	/// Committee: blocks on top of a header before it is signed; required (0 only for a
+	/// development chain: a header that reorganises away would back value that never moved).
 	#[arg(long)]
 	confirmations: Option<u64>,
 }
@@ -111,7 +112,9 @@ async fn main() -> Result<()> {
 					&args.evm.unwrap_or_else(|| "http://127.0.0.1:8545".into()),
 					gateway.parse().context("--gateway is not an address")?,
 				)?,
-				confirmations: args.confirmations.unwrap_or(0),
+				confirmations: args
+					.confirmations
+					.context("--confirmations is required for a committee member")?,
 			}
 		},
 	};
