@@ -34,7 +34,10 @@ use fusion_hub_primitives::{
 use jsonrpsee::{core::client::ClientT, rpc_params, ws_client::WsClientBuilder};
 use polkadot_sdk::sp_core::{ecdsa, ConstU32, H160, H256};
 use prometheus::IntCounterVec;
-use std::collections::BTreeMap;
+use std::{
+	collections::BTreeMap,
+	sync::atomic::{AtomicU64, Ordering},
+};
 use subxt::utils::Static;
 
 /// The gateway's calls the relayer makes (contracts/src/FusionGateway.sol).
@@ -110,13 +113,16 @@ pub struct Relayer {
 	pub committee_threshold: usize,
 	pub notaries: Vec<String>,
 	pub notary_threshold: usize,
-	/// The first EVM block that can hold the gateway's logs (its deployment).
-	pub evm_start: u64,
 	/// At most this many EVM blocks per `eth_getLogs`.
 	pub log_window: u64,
 	/// Blocks on top of an EVM block before the relayer asks the committee for it (the
 	/// committee signers' own setting).
 	pub confirmations: u64,
+	/// The first EVM block that may still need something: the gateway's deployment block at
+	/// start, then moved on by each round (in memory only).
+	pub evm_cursor: AtomicU64,
+	/// The first of the gateway's sends that may still be pending (from 1; in memory only).
+	pub ack_cursor: AtomicU64,
 	pub metrics: RelayMetrics,
 }
 
@@ -150,7 +156,8 @@ impl Relayer {
 	/// Submits the headers of the blocks whose gateway logs the hub still needs, then the
 	/// messages and receipts in them.
 	async fn evm_to_hub(&self, evm_head: u64) -> Result<()> {
-		let mut from = self.evm_start;
+		let mut from = self.evm_cursor.load(Ordering::Relaxed);
+		let mut first_unfinished: Option<u64> = None;
 		while from <= evm_head {
 			let to = evm_head.min(from.saturating_add(self.log_window - 1));
 			let filter = Filter::new()
@@ -168,16 +175,31 @@ impl Relayer {
 				blocks.entry(number).or_default().push(log);
 			}
 			for (number, logs) in blocks {
-				if let Err(error) = self.relay_evm_block(number, logs).await {
-					self.failed("evm_to_hub", "block", &error);
+				let finished = match self.relay_evm_block(number, logs).await {
+					Ok(finished) => finished,
+					Err(error) => {
+						self.failed("evm_to_hub", "block", &error);
+						false
+					},
+				};
+				if !finished && first_unfinished.is_none() {
+					first_unfinished = Some(number);
 				}
 			}
 			from = to + 1;
 		}
+		// Final blocks before the first with work left need nothing more: the next round starts
+		// there (a restart starts again from the deployment block).
+		self.evm_cursor.store(first_unfinished.unwrap_or(from), Ordering::Relaxed);
 		Ok(())
 	}
 
-	async fn relay_evm_block(&self, number: u64, logs: Vec<alloy::rpc::types::Log>) -> Result<()> {
+	/// Whether the block needs nothing more from the relayer.
+	async fn relay_evm_block(
+		&self,
+		number: u64,
+		logs: Vec<alloy::rpc::types::Log>,
+	) -> Result<bool> {
 		let final_block = self.hub.finalized().await?;
 		let block_hash = logs[0].block_hash.ok_or_else(|| anyhow!("a log without a block hash"))?;
 		let mut messages = Vec::new();
@@ -226,7 +248,7 @@ impl Relayer {
 			}
 		}
 		if undelivered.is_empty() && unacknowledged.is_empty() {
-			return Ok(());
+			return Ok(true);
 		}
 		let height = u32::try_from(number)?;
 		if !self
@@ -255,55 +277,43 @@ impl Relayer {
 			.into_iter()
 			.map(|(proof, message)| (message, proof))
 			.collect();
-		for batch in messages.chunks(MAX_MESSAGES_PER_CALL) {
-			let count = batch.len() as u64;
-			match self
-				.hub
-				.submit(
-					&self.hub_signer,
-					"CrossChainMessages",
-					"deliver_messages",
-					(self.chain_id, height, Static(batch.to_vec())),
-				)
-				.await
-			{
-				Ok(()) => {
-					self.metrics
-						.relayed
-						.with_label_values(&["evm_to_hub", "message"])
-						.inc_by(count);
-					tracing::info!(block = number, count, "delivered messages to the hub");
-				},
-				Err(error) => self.failed("evm_to_hub", "message", &error),
-			}
-		}
+		let delivered =
+			self.submit_in_batches("deliver_messages", "message", height, &messages).await;
 		let receipts: Vec<(Receipt, InclusionProof)> = unacknowledged
 			.into_iter()
 			.map(|receipt| Ok((receipt, proof_of(receipt.leaf_hash())?)))
 			.collect::<Result<_>>()?;
-		for batch in receipts.chunks(MAX_MESSAGES_PER_CALL) {
+		let acknowledged =
+			self.submit_in_batches("acknowledge", "receipt", height, &receipts).await;
+		Ok(delivered && acknowledged)
+	}
+
+	/// Submits `items` (proven against EVM block `number`) to `CrossChainMessages.call` in
+	/// batches the hub takes; a refused batch is logged and counted, and the next one goes on.
+	/// Whether every batch went through.
+	async fn submit_in_batches<T: codec::Encode + Clone + Send + Sync + 'static>(
+		&self,
+		call: &str,
+		kind: &str,
+		height: u32,
+		items: &[T],
+	) -> bool {
+		let mut all = true;
+		for batch in items.chunks(MAX_MESSAGES_PER_CALL) {
 			let count = batch.len() as u64;
-			match self
-				.hub
-				.submit(
-					&self.hub_signer,
-					"CrossChainMessages",
-					"acknowledge",
-					(self.chain_id, height, Static(batch.to_vec())),
-				)
-				.await
-			{
+			let args = (self.chain_id, height, Static(batch.to_vec()));
+			match self.hub.submit(&self.hub_signer, "CrossChainMessages", call, args).await {
 				Ok(()) => {
-					self.metrics
-						.relayed
-						.with_label_values(&["evm_to_hub", "receipt"])
-						.inc_by(count);
-					tracing::info!(block = number, count, "acknowledged receipts on the hub");
+					self.metrics.relayed.with_label_values(&["evm_to_hub", kind]).inc_by(count);
+					tracing::info!(block = height, count, call, "submitted to the hub");
 				},
-				Err(error) => self.failed("evm_to_hub", "receipt", &error),
+				Err(error) => {
+					self.failed("evm_to_hub", kind, &error);
+					all = false;
+				},
 			}
 		}
-		Ok(())
+		all
 	}
 
 	/// Collects the committee's signatures of EVM header `number` and submits it. The header
@@ -383,15 +393,20 @@ impl Relayer {
 			}
 		}
 		let last_sent = gateway.outboundNonce(HUB_CHAIN_ID).call().await?;
-		for nonce in 1..=last_sent {
+		let mut first_pending: Option<u64> = None;
+		for nonce in self.ack_cursor.load(Ordering::Relaxed)..=last_sent {
 			let record = gateway.sentMessage(HUB_CHAIN_ID, nonce).call().await?;
 			if record.leaf == B256::ZERO {
 				continue;
 			}
+			first_pending.get_or_insert(nonce);
 			if let Err(error) = self.acknowledge_on_evm(final_block, nonce, record.leaf).await {
 				self.failed("hub_to_evm", "receipt", &error);
 			}
 		}
+		// Sends completed below the first still pending are done for good.
+		self.ack_cursor
+			.store(first_pending.unwrap_or(last_sent.saturating_add(1)).max(1), Ordering::Relaxed);
 		Ok(())
 	}
 

@@ -173,7 +173,8 @@ async fn main() -> Result<()> {
 		committee_threshold,
 		notaries: args.notary,
 		notary_threshold,
-		evm_start: args.evm_start.unwrap_or(0),
+		evm_cursor: std::sync::atomic::AtomicU64::new(args.evm_start.unwrap_or(0)),
+		ack_cursor: std::sync::atomic::AtomicU64::new(1),
 		log_window: 1_000,
 		confirmations: args
 			.confirmations
