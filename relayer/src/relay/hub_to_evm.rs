@@ -1,0 +1,279 @@
+//! Hub -> EVM chain: the notaries' checkpoints, then the hub's messages and receipts they
+//! certify; a paused gateway's timed-out messages refunded on the hub by proof of non-receipt.
+
+use super::*;
+
+impl Relayer {
+	/// Delivers the hub's pending messages for the chain, then the hub's receipts of the
+	/// chain's messages.
+	pub(super) async fn hub_to_evm(&self, final_block: FinalBlock) -> Result<()> {
+		let gateway = self.gateway();
+		let sent: u64 = self
+			.hub
+			.storage_at(final_block.hash, &keys::outbound_nonce(self.chain_id))
+			.await?
+			.unwrap_or(0);
+		let delivered = gateway.inboundNonce(HUB_CHAIN_ID).call().await?;
+		for nonce in delivered + 1..=sent {
+			if let Err(error) = self.deliver_to_evm(final_block, nonce).await {
+				// A gateway paused by its admin takes nothing: once the message is past its
+				// timeout by the EVM chain's clock, the hub refunds on a proof that the gateway
+				// never delivered it. Any other failure is retried next round (an expired message
+				// is delivered all the same, and the gateway answers `Expired`).
+				if error.downcast_ref::<GatewayPaused>().is_some() {
+					if let Err(error) = self.prove_non_receipt(final_block, nonce).await {
+						self.failed("hub_to_evm", "timeout", &error);
+					}
+				} else {
+					self.failed("hub_to_evm", "message", &error);
+				}
+				// Strict nonce order: the next cannot go before this one.
+				break;
+			}
+		}
+		let last_sent = gateway.outboundNonce(HUB_CHAIN_ID).call().await?;
+		let mut first_pending: Option<u64> = None;
+		for nonce in self.ack_cursor.load(Ordering::Relaxed)..=last_sent {
+			let record = gateway.sentMessage(HUB_CHAIN_ID, nonce).call().await?;
+			if record.leaf == B256::ZERO {
+				continue;
+			}
+			first_pending.get_or_insert(nonce);
+			if let Err(error) = self.acknowledge_on_evm(final_block, nonce, record.leaf).await {
+				self.failed("hub_to_evm", "receipt", &error);
+			}
+		}
+		// Sends completed below the first still pending are done for good.
+		self.ack_cursor
+			.store(first_pending.unwrap_or(last_sent.saturating_add(1)).max(1), Ordering::Relaxed);
+		Ok(())
+	}
+
+	async fn deliver_to_evm(&self, final_block: FinalBlock, nonce: u64) -> Result<()> {
+		let found: Option<(MessageView, OutboundProof)> = self
+			.hub
+			.runtime_api(
+				final_block.hash,
+				"CrossChainMessagesApi_message_proof",
+				(HUB_CHAIN_ID, self.chain_id, nonce),
+			)
+			.await?;
+		let Some((message, proof)) = found else {
+			bail!("the hub has no pending message {nonce} for chain {}", self.chain_id)
+		};
+		self.ensure_checkpoint(proof.block).await?;
+		let call = IFusionGateway::Message {
+			source: message.source,
+			destination: message.destination,
+			nonce: message.nonce,
+			sender: FixedBytes(message.sender.0),
+			appId: message.app_id,
+			payload: Bytes::from(message.payload.clone()),
+			timeout: IFusionGateway::Timeout {
+				height: message.timeout.height,
+				timestamp: message.timeout.timestamp,
+			},
+			fee: message.fee,
+		};
+		let siblings: Vec<B256> = proof.proof.iter().map(|node| FixedBytes(node.0)).collect();
+		let receipt = self
+			.gateway()
+			.deliverMessage(call, proof.block, siblings, FixedBytes(self.hub_account().0))
+			.send()
+			.await
+			.map_err(|error| {
+				if is_paused(&error) {
+					anyhow::Error::new(GatewayPaused)
+				} else {
+					anyhow!("deliverMessage {nonce}: {}", revert_text(&error))
+				}
+			})?
+			.get_receipt()
+			.await?;
+		if !receipt.status() {
+			bail!("deliverMessage {nonce} reverted");
+		}
+		self.metrics.relayed.with_label_values(&["hub_to_evm", "message"]).inc();
+		tracing::info!(nonce, hub_block = proof.block, "delivered a hub message to the EVM chain");
+		Ok(())
+	}
+
+	async fn acknowledge_on_evm(
+		&self,
+		final_block: FinalBlock,
+		nonce: u64,
+		leaf: B256,
+	) -> Result<()> {
+		let found: Option<(Receipt, OutboundProof)> = self
+			.hub
+			.runtime_api(
+				final_block.hash,
+				"CrossChainMessagesApi_receipt_proof",
+				(self.chain_id, HUB_CHAIN_ID, nonce),
+			)
+			.await?;
+		// No receipt yet: the message is still on its way.
+		let Some((receipt, proof)) = found else { return Ok(()) };
+		if receipt.message_leaf.0 != leaf.0 {
+			bail!("the hub's receipt {nonce} names another message");
+		}
+		self.ensure_checkpoint(proof.block).await?;
+		let siblings: Vec<B256> = proof.proof.iter().map(|node| FixedBytes(node.0)).collect();
+		let result = self
+			.gateway()
+			.acknowledge(
+				HUB_CHAIN_ID,
+				nonce,
+				leaf,
+				receipt.outcome.code(),
+				FixedBytes(receipt.relayer.0),
+				proof.block,
+				siblings,
+			)
+			.send()
+			.await
+			.map_err(|error| anyhow!("acknowledge {nonce}: {}", revert_text(&error)))?
+			.get_receipt()
+			.await?;
+		if !result.status() {
+			bail!("acknowledge {nonce} reverted");
+		}
+		self.metrics.relayed.with_label_values(&["hub_to_evm", "receipt"]).inc();
+		tracing::info!(nonce, outcome = ?receipt.outcome, "acknowledged on the EVM chain");
+		Ok(())
+	}
+
+	/// Completes the hub's message `nonce` to the chain by a proof of non-receipt, if its
+	/// timeout has passed by the EVM chain's clock: the latest EVM block, attested by the
+	/// committee, and the gateway's `delivered[hub]` slot there by `eth_getProof`.
+	async fn prove_non_receipt(&self, final_block: FinalBlock, nonce: u64) -> Result<()> {
+		let found: Option<(MessageView, OutboundProof)> = self
+			.hub
+			.runtime_api(
+				final_block.hash,
+				"CrossChainMessagesApi_message_proof",
+				(HUB_CHAIN_ID, self.chain_id, nonce),
+			)
+			.await?;
+		let Some((message, _)) = found else { return Ok(()) };
+		let number = self.evm.get_block_number().await?.saturating_sub(self.confirmations);
+		let block = self
+			.evm
+			.get_block_by_number(number.into())
+			.await?
+			.ok_or_else(|| anyhow!("the EVM chain has no block {number}"))?;
+		let clock = ChainClock {
+			height: u32::try_from(number)?,
+			timestamp: block.header.timestamp.checked_mul(1_000),
+		};
+		if !message.timeout.has_passed(clock) {
+			return Ok(());
+		}
+		let height = u32::try_from(number)?;
+		let slot = B256::from(gateway_inbound_slot(HUB_CHAIN_ID).0);
+		let proof = self.evm.get_proof(self.gateway, vec![slot]).number(number).await?;
+		let storage = proof
+			.storage_proof
+			.first()
+			.ok_or_else(|| anyhow!("eth_getProof returned no storage proof"))?;
+		let delivered = u64::try_from(storage.value).context("delivered nonce above u64")?;
+		if delivered >= nonce {
+			bail!("the gateway delivered {nonce} at EVM block {number}: no refund");
+		}
+		let nodes = |proof: &[Bytes]| -> Result<fusion_hub_primitives::channel::MptProof> {
+			proof
+				.iter()
+				.map(|node| node.to_vec().try_into().map_err(|_| anyhow!("an MPT node too long")))
+				.collect::<Result<Vec<_>>>()?
+				.try_into()
+				.map_err(|_| anyhow!("an MPT proof too deep"))
+		};
+		let non_receipt = NonReceiptProof {
+			height,
+			channel_state: ChannelStateProof::EvmStorage {
+				account: EvmAccount {
+					nonce: proof.nonce,
+					balance: H256(proof.balance.to_be_bytes::<32>()),
+					storage_root: H256(proof.storage_hash.0),
+					code_hash: H256(proof.code_hash.0),
+				},
+				account_proof: nodes(&proof.account_proof)?,
+				delivered,
+				storage_proof: nodes(&storage.proof)?,
+			},
+		};
+		// The header last: nothing is paid for unless the proof is complete.
+		if !self
+			.hub
+			.exists_at(final_block.hash, &keys::verified_header(self.chain_id, height))
+			.await?
+		{
+			self.submit_header(height).await?;
+		}
+		self.hub
+			.submit(
+				&self.hub_signer,
+				"CrossChainMessages",
+				"timeout_message",
+				(HUB_CHAIN_ID, self.chain_id, nonce, Static(Some(non_receipt))),
+			)
+			.await?;
+		self.metrics.relayed.with_label_values(&["hub_to_evm", "timeout"]).inc();
+		tracing::info!(nonce, evm_block = number, "refunded on the hub by a proof of non-receipt");
+		Ok(())
+	}
+
+	/// Makes the gateway hold the hub's root for the chain in `hub_block`, certified by the
+	/// notaries' signatures. The checkpoint is read from the hub here too: only signatures of
+	/// that very checkpoint count.
+	async fn ensure_checkpoint(&self, hub_block: u32) -> Result<()> {
+		let gateway = self.gateway();
+		if gateway.hubRoot(hub_block).call().await? != B256::ZERO {
+			return Ok(());
+		}
+		let block = self
+			.hub
+			.final_block(hub_block)
+			.await?
+			.ok_or_else(|| anyhow!("hub block {hub_block} is not final"))?;
+		let (checkpoint, _) =
+			self.hub.checkpoint(self.chain_id, block).await?.ok_or_else(|| {
+				anyhow!("the hub committed no root for {} in {hub_block}", self.chain_id)
+			})?;
+		let payload = checkpoint.payload(self.hub.genesis());
+		let signatures = collect(
+			&self.notaries,
+			self.notary_threshold,
+			&payload,
+			"notary_signCheckpoint",
+			|| rpc_params![self.chain_id, hub_block],
+		)
+		.await
+		.with_context(|| format!("hub block {hub_block}"))?;
+		let call = IFusionGateway::Checkpoint {
+			destination: checkpoint.destination,
+			setId: checkpoint.set_id,
+			hubBlock: checkpoint.hub_block,
+			hubBlockHash: FixedBytes(checkpoint.hub_block_hash.0),
+			hubTimestamp: checkpoint.hub_timestamp,
+			root: FixedBytes(checkpoint.root.0),
+		};
+		let signatures: Vec<Bytes> = signatures
+			.into_iter()
+			.map(|(_, signature)| Bytes::from(signature.0.to_vec()))
+			.collect();
+		let receipt = gateway
+			.submitCheckpoint(call, signatures)
+			.send()
+			.await
+			.map_err(|error| anyhow!("submitCheckpoint {hub_block}: {}", revert_text(&error)))?
+			.get_receipt()
+			.await?;
+		if !receipt.status() {
+			bail!("submitCheckpoint {hub_block} reverted");
+		}
+		self.metrics.relayed.with_label_values(&["hub_to_evm", "checkpoint"]).inc();
+		tracing::info!(hub_block, "certified a hub root on the EVM chain");
+		Ok(())
+	}
+}
