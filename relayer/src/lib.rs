@@ -17,3 +17,12 @@ pub mod keys;
 pub mod metrics;
 pub mod relay;
 pub mod signer;
+
+/// Structured logs to stderr, filtered by `RUST_LOG` (`info` by default).
+pub fn init_logging() {
+	tracing_subscriber::fmt()
+		.with_env_filter(
+			tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()),
+		)
+		.init();
+}

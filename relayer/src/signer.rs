@@ -20,7 +20,10 @@ use crate::{
 	keys::EthKey,
 };
 use fusion_hub_primitives::{
-	attestation::header_payload, header::PeerHeader, notary::handover_payload, ChainId,
+	attestation::header_payload,
+	header::PeerHeader,
+	notary::{handover_payload, Checkpoint},
+	ChainId,
 };
 use jsonrpsee::{
 	core::{async_trait, RpcResult},
@@ -71,18 +74,6 @@ pub struct Signed<T> {
 	pub signature: String,
 }
 
-/// A checkpoint as JSON.
-#[derive(Clone, Debug, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct CheckpointJson {
-	pub destination: ChainId,
-	pub set_id: u64,
-	pub hub_block: u32,
-	pub hub_block_hash: H256,
-	pub hub_timestamp: u64,
-	pub root: H256,
-}
-
 /// A handover as JSON.
 #[derive(Clone, Debug, Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -118,7 +109,7 @@ pub trait SignerApi {
 		&self,
 		destination: ChainId,
 		hub_block: u32,
-	) -> RpcResult<Signed<CheckpointJson>>;
+	) -> RpcResult<Signed<Checkpoint>>;
 
 	/// Signs the handover from the current notary set to the scheduled set `next_set_id`.
 	#[method(name = "notary_signHandover")]
@@ -190,7 +181,7 @@ impl SignerService {
 		&self,
 		destination: ChainId,
 		hub_block: u32,
-	) -> RpcResult<Signed<CheckpointJson>> {
+	) -> RpcResult<Signed<Checkpoint>> {
 		if !matches!(self.role, Role::Notary) {
 			return Err(refusal(codes::WRONG_ROLE, "this signer is not a hub notary"));
 		}
@@ -217,18 +208,7 @@ impl SignerService {
 		let key =
 			format!("checkpoint/{:?}/{destination}/{}/{hub_block}", self.hub.genesis(), set.id);
 		let signature = self.sign("checkpoint", key, &payload).await?;
-		Ok(Signed {
-			signed: CheckpointJson {
-				destination,
-				set_id: checkpoint.set_id,
-				hub_block,
-				hub_block_hash: checkpoint.hub_block_hash,
-				hub_timestamp: checkpoint.hub_timestamp,
-				root: checkpoint.root,
-			},
-			signer: self.key.address(),
-			signature,
-		})
+		Ok(Signed { signed: checkpoint, signer: self.key.address(), signature })
 	}
 
 	async fn handover(&self, next_set_id: u64) -> RpcResult<Signed<HandoverJson>> {
@@ -334,7 +314,7 @@ impl SignerApiServer for SignerService {
 		&self,
 		destination: ChainId,
 		hub_block: u32,
-	) -> RpcResult<Signed<CheckpointJson>> {
+	) -> RpcResult<Signed<Checkpoint>> {
 		let result = self.checkpoint(destination, hub_block).await;
 		self.counted("checkpoint", result)
 	}

@@ -100,11 +100,7 @@ impl Args {
 
 #[tokio::main]
 async fn main() -> Result<()> {
-	tracing_subscriber::fmt()
-		.with_env_filter(
-			tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()),
-		)
-		.init();
+	fusion_relayer::init_logging();
 	let args = Args::parse().merged()?;
 	let hub_url = args.hub.unwrap_or_else(|| "ws://127.0.0.1:9944".into());
 	let hub = Hub::connect(&hub_url).await?;

@@ -90,11 +90,7 @@ impl Args {
 
 #[tokio::main]
 async fn main() -> Result<()> {
-	tracing_subscriber::fmt()
-		.with_env_filter(
-			tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()),
-		)
-		.init();
+	fusion_relayer::init_logging();
 	let args = Args::parse().merged()?;
 	let Some(role) = args.role else { bail!("--role is required (notary or committee)") };
 	let key = EthKey::from_file(&args.key_file.context("--key-file is required")?)?;
