@@ -211,9 +211,10 @@ mod api {
 			proof: Bytes,
 		) -> RpcResult<InclusionVerdict>;
 
-		/// The message `nonce` on the channel (source, destination), still pending at the hub,
-		/// with its proof in the hub's outbound commitment; `source` defaults to the hub (0).
-		/// Null when the hub has no such pending message or no longer keeps its commitment.
+		/// The message `nonce` on the channel (source, destination), still pending at the hub
+		/// or timed out and not yet taken by its destination, with its proof in the hub's
+		/// outbound commitment; `source` defaults to the hub (0). Null when the hub has no such
+		/// message or no longer keeps its commitment (`recommit_message` commits it again).
 		#[method(name = "fusion_messageProof")]
 		fn message_proof(
 			&self,

@@ -122,7 +122,9 @@ polkadot_sdk::sp_api::decl_runtime_apis! {
 	/// and where each channel stands.
 	pub trait CrossChainMessagesApi {
 		/// A message on the channel (source, destination) still pending at the hub (sent by the
-		/// hub, or routed through it), with its proof in the hub's outbound commitment.
+		/// hub, or routed through it), or timed out and not yet taken by its destination, with
+		/// its proof in the hub's outbound commitment; `None` once that has aged out
+		/// (`recommit_message` commits it again).
 		fn message_proof(source: ChainId, destination: ChainId, nonce: u64) -> Option<(MessageView, OutboundProof)>;
 
 		/// The receipt the hub issued (or forwarded) for the message (source, destination,

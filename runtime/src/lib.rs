@@ -139,7 +139,7 @@ pub const VERSION: RuntimeVersion = RuntimeVersion {
 	// 2: timeouts on the destination's clock, `timeout_message` with a proof of non-receipt,
 	// `EvmChain` names its gateway (docs/protocol.md, "Protocol changes"). 3: hardening:
 	// supermajority committees, canonical ECDSA, misbehaviour evidence, skipped deliveries.
-	spec_version: 3,
+	spec_version: 4,
 	impl_version: 0,
 	apis: apis::RUNTIME_API_VERSIONS,
 	transaction_version: 3,

@@ -203,6 +203,24 @@ mod benchmarks {
 	}
 
 	#[benchmark]
+	fn recommit_message() {
+		assert_ok!(Pallet::<T>::open_chain_for_benchmarks(PEER));
+		send_records::<T>(1);
+		let sent = PendingMessages::<T>::get((HUB_CHAIN_ID, PEER, 1)).expect("pending").block;
+		// The first commitment has aged out, and this block already commits to the peer: the
+		// worst case reads and extends a commitment.
+		let now = sent + T::CommitmentsToKeep::get();
+		polkadot_sdk::frame_system::Pallet::<T>::set_block_number(now.into());
+		send_records::<T>(1);
+		let caller: T::AccountId = whitelisted_caller();
+
+		#[extrinsic_call]
+		_(RawOrigin::Signed(caller), HUB_CHAIN_ID, PEER, 1);
+
+		assert_eq!(Recommitments::<T>::get((HUB_CHAIN_ID, PEER, 1)), Some(now));
+	}
+
+	#[benchmark]
 	fn send_data(l: Linear<1, { T::MaxPayload::get() }>) {
 		assert_ok!(Pallet::<T>::open_chain_for_benchmarks(PEER));
 		let sender: T::AccountId = whitelisted_caller();

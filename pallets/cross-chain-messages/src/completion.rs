@@ -2,7 +2,9 @@
 //! its receipt ([`Pallet::acknowledge`]) or its proof of non-receipt past the timeout
 //! ([`Pallet::timeout_message`]) — or, for a destination gone for good, by governance's decree
 //! ([`Pallet::force_complete_message`]). All three take the pending record through
-//! [`Pallet::take_pending`] and settle it through [`Pallet::complete`], exactly once.
+//! [`Pallet::take_pending`] and settle it through [`Pallet::complete`], exactly once. A message
+//! completed by a proof of non-receipt is kept in [`TimedOutMessages`] until its destination
+//! takes it (as `Expired`) and its receipt closes the record ([`Pallet::close_timed_out`]).
 
 use crate::{outbound::CapacityShare, pallet::*, PendingMessage};
 use fusion_hub_primitives::{
@@ -40,11 +42,16 @@ impl<T: Config> Pallet<T> {
 		let header = T::Verifier::proving_header(destination, height, ProofUse::Completion)
 			.map_err(Error::<T>::from_inclusion)?;
 		proof.verify(&header).map_err(Error::<T>::from_inclusion)?;
+		let key = (receipt.source, destination, receipt.nonce);
+		if TimedOutMessages::<T>::contains_key(key) {
+			return Self::close_timed_out(receipt);
+		}
 		let pending = Self::take_pending(receipt.source, destination, receipt.nonce, |pending| {
 			ensure!(pending.leaf == receipt.message_leaf, Error::<T>::ReceiptMismatch);
 			Ok(())
 		})?;
-		Self::complete(pending, receipt.outcome, Some(receipt.relayer))?;
+		Self::free_capacity(&pending);
+		Self::complete(&pending, receipt.outcome, Some(receipt.relayer))?;
 		Self::deposit_event(Event::MessageAcknowledged {
 			source: receipt.source,
 			destination,
@@ -54,9 +61,29 @@ impl<T: Config> Pallet<T> {
 		Ok(())
 	}
 
+	/// Closes the record of a message completed by a proof of non-receipt, on the receipt its
+	/// destination wrote when it took it: `Expired`, as its clock was past the timeout. Nothing
+	/// is settled again; its place in the destination's queue is freed.
+	fn close_timed_out(receipt: &Receipt) -> DispatchResult {
+		let key = (receipt.source, receipt.destination, receipt.nonce);
+		let record = TimedOutMessages::<T>::get(key).ok_or(Error::<T>::UnknownMessage)?;
+		ensure!(record.leaf == receipt.message_leaf, Error::<T>::ReceiptMismatch);
+		ensure!(receipt.outcome == ReceiptOutcome::Expired, Error::<T>::ReceiptContradictsTimeout);
+		TimedOutMessages::<T>::remove(key);
+		Self::free_capacity(&record);
+		Self::deposit_event(Event::TimedOutMessageClosed {
+			source: receipt.source,
+			destination: receipt.destination,
+			nonce: receipt.nonce,
+		});
+		Ok(())
+	}
+
 	/// Completes a pending message as expired on its destination's proof of non-receipt: the
 	/// header is past the timeout by the destination's clock, and the channel's last delivered
-	/// nonce is below the message's, so the destination never executed it and never will.
+	/// nonce is below the message's, so the destination never executed it and never will. The
+	/// message stays provable until the destination takes it (as `Expired`), keeping its place
+	/// in the destination's queue but no deposit.
 	pub(crate) fn timeout_one(
 		source: ChainId,
 		destination: ChainId,
@@ -75,7 +102,11 @@ impl<T: Config> Pallet<T> {
 			ensure!(state.delivered < nonce, Error::<T>::MessageWasReceived);
 			Ok(())
 		})?;
-		Self::complete(pending, ReceiptOutcome::Expired, None)?;
+		Self::complete(&pending, ReceiptOutcome::Expired, None)?;
+		TimedOutMessages::<T>::insert(
+			(source, destination, nonce),
+			PendingMessage { deposit: 0, ..pending },
+		);
 		Self::deposit_event(Event::MessageTimedOut {
 			source,
 			destination,
@@ -86,7 +117,8 @@ impl<T: Config> Pallet<T> {
 	}
 
 	/// Completes a pending message with `outcome` by governance's decree; its destination must
-	/// no longer be active.
+	/// no longer be active. A timed-out message's record is closed instead: its value was
+	/// settled by the timeout, whatever `outcome` says.
 	pub(crate) fn force_complete(
 		source: ChainId,
 		destination: ChainId,
@@ -94,14 +126,21 @@ impl<T: Config> Pallet<T> {
 		outcome: ReceiptOutcome,
 	) -> DispatchResult {
 		ensure!(!T::Registry::is_active(destination), Error::<T>::DestinationStillActive);
+		if let Some(record) = TimedOutMessages::<T>::take((source, destination, nonce)) {
+			Self::free_capacity(&record);
+			Self::deposit_event(Event::TimedOutMessageClosed { source, destination, nonce });
+			return Ok(());
+		}
 		let pending = Self::take_pending(source, destination, nonce, |_| Ok(()))?;
-		Self::complete(pending, outcome, None)?;
+		Self::free_capacity(&pending);
+		Self::complete(&pending, outcome, None)?;
 		Self::deposit_event(Event::MessageForceCompleted { source, destination, nonce, outcome });
 		Ok(())
 	}
 
 	/// Takes the pending message (`source`, `destination`, `nonce`) out of the books if `check`
-	/// accepts it; nothing changes otherwise.
+	/// accepts it; nothing changes otherwise. Its place in the destination's queue is the
+	/// caller's to free.
 	pub(crate) fn take_pending(
 		source: ChainId,
 		destination: ChainId,
@@ -109,19 +148,34 @@ impl<T: Config> Pallet<T> {
 		check: impl FnOnce(&PendingOf<T>) -> Result<(), Error<T>>,
 	) -> Result<PendingOf<T>, Error<T>> {
 		let key = (source, destination, nonce);
-		let pending = PendingMessages::<T>::get(key).ok_or(Error::<T>::UnknownMessage)?;
+		let pending = PendingMessages::<T>::get(key).ok_or_else(|| {
+			if TimedOutMessages::<T>::contains_key(key) {
+				Error::<T>::AlreadyTimedOut
+			} else {
+				Error::<T>::UnknownMessage
+			}
+		})?;
 		check(&pending)?;
 		PendingMessages::<T>::remove(key);
+		Ok(pending)
+	}
+
+	/// Frees the place a message its destination no longer has to take held in its queue, and
+	/// forgets where it was committed again.
+	fn free_capacity(pending: &PendingOf<T>) {
+		let destination = pending.message.destination;
+		Recommitments::<T>::remove((pending.message.source, destination, pending.message.nonce));
 		PendingCount::<T>::mutate(destination, |count| *count = count.saturating_sub(1));
 		match pending.share() {
 			CapacityShare::HubSend => {
 				PendingSends::<T>::mutate(destination, |count| *count = count.saturating_sub(1))
 			},
 			CapacityShare::PeerTraffic => {
-				RoutedPendingFrom::<T>::mutate(source, |count| *count = count.saturating_sub(1))
+				RoutedPendingFrom::<T>::mutate(pending.message.source, |count| {
+					*count = count.saturating_sub(1)
+				})
 			},
 		}
-		Ok(pending)
 	}
 
 	/// Settles a message taken from the books with `outcome`: the application's `on_outcome`
@@ -129,7 +183,7 @@ impl<T: Config> Pallet<T> {
 	/// when the outcome earns it, otherwise back to its payer; for a routed message, the receipt
 	/// forwarded to its source.
 	pub(crate) fn complete(
-		pending: PendingOf<T>,
+		pending: &PendingOf<T>,
 		outcome: ReceiptOutcome,
 		relayer: Option<H256>,
 	) -> DispatchResult {
@@ -145,7 +199,7 @@ impl<T: Config> Pallet<T> {
 				Precision::BestEffort,
 			)?;
 		}
-		match pending.payer {
+		match &pending.payer {
 			Some(payer) if message.fee > 0 => {
 				let earner = relayer
 					.filter(|_| outcome.earns_fee())
@@ -160,7 +214,7 @@ impl<T: Config> Pallet<T> {
 							amount: message.fee,
 						});
 					},
-					None => Self::pay_from_fee_account(&payer, message.fee)?,
+					None => Self::pay_from_fee_account(payer, message.fee)?,
 				}
 			},
 			Some(_) => {},

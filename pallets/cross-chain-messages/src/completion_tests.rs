@@ -137,12 +137,13 @@ fn a_timeout_needs_a_proof_of_non_receipt() {
 }
 
 #[test]
-fn a_proof_of_non_receipt_refunds_exactly_once_and_a_late_receipt_finds_nothing() {
+fn a_proof_of_non_receipt_refunds_exactly_once_and_the_message_stays_provable_until_taken() {
 	build_and_execute(|| {
 		let sent = send_to(C, 500, 0);
 		let deposit = deposit_of(HUB_CHAIN_ID, C, 1);
 		assert_eq!(held_deposits(SENDER), deposit);
 		assert_eq!(Balances::balance(&SENDER), INITIAL_BALANCE - 500 - deposit);
+		next_block();
 		assert_ok!(timeout(&sent, Some(ledger_state(C, 40, PAST, HUB_CHAIN_ID, 0))));
 		assert_eq!(app_calls(), vec![AppCall::Outcome(HUB_CHAIN_ID, C, 1, false)]);
 		// The fee and the deposit are back.
@@ -152,18 +153,80 @@ fn a_proof_of_non_receipt_refunds_exactly_once_and_a_late_receipt_finds_nothing(
 			Event::MessageTimedOut { source: HUB_CHAIN_ID, destination: C, nonce: 1, height: 40 }
 				.into(),
 		);
-		assert_eq!(PendingCount::<Test>::get(C), 0);
+		// C's channel is ordered: it must still take nonce 1 before any later one, so the hub
+		// keeps serving its proof, and its place in C's queue.
+		assert!(!is_pending(&sent));
+		assert_eq!(Messages::message_proof(HUB_CHAIN_ID, C, 1).expect("provable").0.nonce, 1);
+		assert_eq!(PendingCount::<Test>::get(C), 1);
+		assert_eq!(PendingSends::<Test>::get(C), 1);
 
+		// Refunded once: no second timeout, and no receipt but `Expired` for it.
 		assert_noop!(
 			timeout(&sent, Some(ledger_state(C, 41, PAST, HUB_CHAIN_ID, 0))),
+			Error::<Test>::AlreadyTimedOut
+		);
+		for outcome in [ReceiptOutcome::Delivered, ReceiptOutcome::Failed] {
+			assert_noop!(acknowledge(&sent, outcome, 42), Error::<Test>::ReceiptContradictsTimeout);
+		}
+		let mut other = sent.clone();
+		other.fee += 1;
+		assert_noop!(
+			Messages::acknowledge(
+				RuntimeOrigin::signed(RELAYER),
+				C,
+				43,
+				proven_receipt(&other, ReceiptOutcome::Expired, 4, 43),
+			),
+			Error::<Test>::ReceiptMismatch
+		);
+
+		// C takes it, as `Expired` by its clock: the record closes, and nothing is settled again.
+		assert_ok!(acknowledge(&sent, ReceiptOutcome::Expired, 44));
+		System::assert_last_event(
+			Event::TimedOutMessageClosed { source: HUB_CHAIN_ID, destination: C, nonce: 1 }.into(),
+		);
+		assert!(TimedOutMessages::<Test>::get((HUB_CHAIN_ID, C, 1)).is_none());
+		assert_eq!(PendingCount::<Test>::get(C), 0);
+		assert_eq!(PendingSends::<Test>::get(C), 0);
+		assert!(Messages::message_proof(HUB_CHAIN_ID, C, 1).is_none());
+		assert_eq!(app_calls().len(), 1);
+		assert_eq!(RelayerRewards::<Test>::get(4), 0);
+		assert_eq!(Balances::balance(&SENDER), INITIAL_BALANCE);
+		assert_noop!(
+			acknowledge(&sent, ReceiptOutcome::Expired, 45),
 			Error::<Test>::UnknownMessage
 		);
 		assert_noop!(
-			acknowledge(&sent, ReceiptOutcome::Delivered, 42),
+			timeout(&sent, Some(ledger_state(C, 46, PAST, HUB_CHAIN_ID, 0))),
 			Error::<Test>::UnknownMessage
 		);
-		assert_eq!(app_calls().len(), 1);
-		assert_eq!(RelayerRewards::<Test>::get(4), 0);
+	});
+}
+
+#[test]
+fn a_timed_out_message_keeps_its_place_in_the_queue_until_governance_closes_it() {
+	build_and_execute(|| {
+		let sent = send_to(C, 0, 0);
+		assert_ok!(timeout(&sent, Some(ledger_state(C, 40, PAST, HUB_CHAIN_ID, 0))));
+		let force = || {
+			Messages::force_complete_message(
+				RuntimeOrigin::signed(GOVERNANCE),
+				HUB_CHAIN_ID,
+				C,
+				1,
+				ReceiptOutcome::Failed,
+			)
+		};
+		assert_noop!(force(), Error::<Test>::DestinationStillActive);
+		// C never comes back: governance closes the record; the value was settled already.
+		MockRegistry::set_status(C, ChainStatus::Frozen);
+		assert_ok!(force());
+		System::assert_last_event(
+			Event::TimedOutMessageClosed { source: HUB_CHAIN_ID, destination: C, nonce: 1 }.into(),
+		);
+		assert_eq!(app_calls(), vec![AppCall::Outcome(HUB_CHAIN_ID, C, 1, false)]);
+		assert_eq!(PendingCount::<Test>::get(C), 0);
+		assert_noop!(force(), Error::<Test>::UnknownMessage);
 	});
 }
 
@@ -374,7 +437,8 @@ fn a_suspended_destination_completes_what_is_pending_and_a_frozen_one_waits() {
 		// What is pending completes: a receipt, and a proof of non-receipt.
 		assert_ok!(acknowledge(&first, ReceiptOutcome::Delivered, 21));
 		assert_ok!(timeout(&second, Some(ledger_state(C, 22, PAST, HUB_CHAIN_ID, 1))));
-		assert_eq!(PendingCount::<Test>::get(C), 0);
+		// The timed-out one keeps its place until C takes it.
+		assert_eq!(PendingCount::<Test>::get(C), 1);
 
 		// A frozen destination backs no proof until governance restores it.
 		let third = send_to(A, 0, 0);
@@ -449,7 +513,18 @@ fn a_routed_message_times_out_only_on_its_destination_proof() {
 		assert_eq!(receipt.outcome, ReceiptOutcome::Expired);
 		assert_eq!(receipt.message_leaf, routed.leaf_hash());
 		assert_eq!(app_calls().last(), Some(&AppCall::Outcome(A, C, 1, false)));
+		// A's share still counts it until C takes it: then C's `Expired` receipt closes it,
+		// and no second receipt goes back to A.
+		assert_eq!(RoutedPendingFrom::<Test>::get(A), 1);
+		next_block();
+		assert_ok!(acknowledge(&routed, ReceiptOutcome::Expired, 102));
 		assert_eq!(RoutedPendingFrom::<Test>::get(A), 0);
+		assert_eq!(PendingCount::<Test>::get(C), 0);
+		assert!(OutboundLeaves::<Test>::get(A, System::block_number() as u32).is_empty());
+		assert_eq!(
+			app_calls().iter().filter(|call| matches!(call, AppCall::Outcome(..))).count(),
+			1
+		);
 	});
 }
 

@@ -186,9 +186,33 @@ impl<T: Config> Pallet<T> {
 				},
 			}
 		}
+		// A timed-out message keeps its place in the queue until its destination takes it; its
+		// fee and deposit went back at the timeout.
+		for ((source, destination, _), record) in TimedOutMessages::<T>::iter() {
+			ensure!(
+				record.leaf == record.message.leaf_hash(),
+				"a timed-out leaf is not its message's"
+			);
+			ensure!(record.deposit == 0, "a timed-out message holds a deposit");
+			ensure!(
+				!PendingMessages::<T>::contains_key((source, destination, record.message.nonce)),
+				"a message both pending and timed out"
+			);
+			*counts.entry(destination).or_default() += 1;
+			match record.payer {
+				Some(_) => *sends.entry(destination).or_default() += 1,
+				None => *routed.entry(source).or_default() += 1,
+			}
+		}
+		for key in Recommitments::<T>::iter_keys() {
+			ensure!(
+				PendingMessages::<T>::contains_key(key) || TimedOutMessages::<T>::contains_key(key),
+				"a recommitment of a message that is neither pending nor timed out"
+			);
+		}
 		ensure!(
 			counts_agree(counts, PendingCount::<T>::iter()),
-			"PendingCount differs from the pending messages"
+			"PendingCount differs from the pending and timed-out messages"
 		);
 		ensure!(
 			counts_agree(sends, PendingSends::<T>::iter()),

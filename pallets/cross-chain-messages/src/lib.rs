@@ -21,7 +21,11 @@
 //!   past the message's timeout by the destination's own clock, and its channel state there
 //!   showing the nonce undelivered ([`fusion_hub_primitives::channel`]). Either way the
 //!   application's `on_outcome` runs exactly once (refunding when the message was not
-//!   delivered), and the pending record is gone. A suspended destination still backs these
+//!   delivered), and the pending record is gone. A message refunded by a proof of non-receipt
+//!   stays provable ([`TimedOutMessages`]) until its destination takes it as `Expired`: the
+//!   channel is ordered, and the messages after it must not wait forever. A message whose
+//!   commitment aged out before its destination took it is committed again
+//!   ([`Pallet::recommit_message`]). A suspended destination still backs these
 //!   proofs; a frozen one backs none until governance restores it. As a last resort for a peer
 //!   gone for good, governance completes a named message with
 //!   [`Pallet::force_complete_message`], audited by an event.
@@ -272,7 +276,39 @@ pub mod pallet {
 		PendingMessage<T::AccountId, T::MaxPayload>,
 	>;
 
-	/// How many pending messages each destination has.
+	/// Messages completed as `Expired` by a proof of non-receipt (their value and fee already
+	/// refunded) that their destination has yet to take, by (source, destination, nonce). Its
+	/// channel is ordered: it takes the message (as `Expired`, its clock being past the timeout)
+	/// before any later one, so the hub keeps serving its proof until the destination's receipt
+	/// closes the record (`acknowledge`). Each still takes its place in the destination's queue
+	/// (`PendingCount`), which the destination's registration pays for; no deposit is held.
+	#[pallet::storage]
+	pub type TimedOutMessages<T: Config> = StorageNMap<
+		_,
+		(
+			NMapKey<Twox64Concat, ChainId>,
+			NMapKey<Twox64Concat, ChainId>,
+			NMapKey<Twox64Concat, u64>,
+		),
+		PendingMessage<T::AccountId, T::MaxPayload>,
+	>;
+
+	/// The block whose outbound commitment holds a message again, for each pending or timed-out
+	/// message committed again after its first commitment aged out (`recommit_message`). The
+	/// message's own `block` stays the one it was sent in.
+	#[pallet::storage]
+	pub type Recommitments<T: Config> = StorageNMap<
+		_,
+		(
+			NMapKey<Twox64Concat, ChainId>,
+			NMapKey<Twox64Concat, ChainId>,
+			NMapKey<Twox64Concat, u64>,
+		),
+		u32,
+	>;
+
+	/// How many messages each destination has yet to take: pending, or timed out and not yet
+	/// taken (`TimedOutMessages`).
 	#[pallet::storage]
 	pub type PendingCount<T: Config> = StorageMap<_, Twox64Concat, ChainId, u32, ValueQuery>;
 
@@ -431,6 +467,12 @@ pub mod pallet {
 		/// The data-record application dropped the record of `sender` (the oldest of `source`'s
 		/// `MaxRecordsPerSource`) to make room for a new sender's.
 		RecordEvicted { source: ChainId, sender: H256 },
+		/// The destination took a message already completed by a proof of non-receipt (its
+		/// receipt says `Expired`): its channel has moved past it and the record is gone.
+		TimedOutMessageClosed { source: ChainId, destination: ChainId, nonce: u64 },
+		/// A message whose commitment had aged out was committed again in `block`, so its
+		/// destination can still be given its proof.
+		MessageRecommitted { source: ChainId, destination: ChainId, nonce: u64, block: u32 },
 	}
 
 	#[pallet::error]
@@ -510,6 +552,15 @@ pub mod pallet {
 		/// The payer cannot put up the message's deposit (`MessageDepositBase` plus
 		/// `MessageDepositPerByte` for each byte its pending record keeps).
 		DepositUnavailable,
+		/// The message was already completed as `Expired` by a proof of non-receipt; its
+		/// destination has yet to take it.
+		AlreadyTimedOut,
+		/// The receipt of a message completed by a proof of non-receipt says other than
+		/// `Expired`: its destination executed it after its own clock had passed the timeout.
+		ReceiptContradictsTimeout,
+		/// The message's commitment is still kept: its proof can be had without committing it
+		/// again.
+		CommitmentStillKept,
 	}
 
 	#[pallet::hooks]
@@ -654,6 +705,22 @@ pub mod pallet {
 				fee,
 			)?;
 			Ok(())
+		}
+
+		/// Commits a message the hub sent or routed again, pending or timed out, whose
+		/// commitment has aged out (`CommitmentsToKeep`): its destination takes messages in
+		/// nonce order, so one it has yet to take must stay provable. Anyone may call it, once
+		/// per window for each message.
+		#[pallet::call_index(6)]
+		#[pallet::weight(T::WeightInfo::recommit_message())]
+		pub fn recommit_message(
+			origin: OriginFor<T>,
+			source: ChainId,
+			destination: ChainId,
+			nonce: u64,
+		) -> DispatchResult {
+			ensure_signed(origin)?;
+			Self::recommit(source, destination, nonce)
 		}
 
 		/// Completes a pending message with `outcome` by governance's decree: the last resort

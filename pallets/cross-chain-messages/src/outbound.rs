@@ -185,6 +185,25 @@ impl<T: Config> Pallet<T> {
 		Ok(())
 	}
 
+	/// Commits the pending or timed-out message (`source`, `destination`, `nonce`) again in this
+	/// block, if the commitment that held it has aged out.
+	pub(crate) fn recommit(source: ChainId, destination: ChainId, nonce: u64) -> DispatchResult {
+		let key = (source, destination, nonce);
+		let record = PendingMessages::<T>::get(key)
+			.or_else(|| TimedOutMessages::<T>::get(key))
+			.ok_or(Error::<T>::UnknownMessage)?;
+		let committed = Recommitments::<T>::get(key).unwrap_or(record.block);
+		ensure!(
+			committed.saturating_add(T::CommitmentsToKeep::get()) <= Self::now_block(),
+			Error::<T>::CommitmentStillKept
+		);
+		Self::ensure_capacity(destination, record.share(), false)?;
+		let block = Self::queue_leaf(destination, record.leaf)?;
+		Recommitments::<T>::insert(key, block);
+		Self::deposit_event(Event::MessageRecommitted { source, destination, nonce, block });
+		Ok(())
+	}
+
 	/// Adds a leaf to this block's commitment for `destination` (its room checked by the
 	/// caller; the bounds still hold if not); returns the block.
 	fn queue_leaf(destination: ChainId, leaf: H256) -> Result<u32, DispatchError> {
@@ -249,15 +268,19 @@ impl<T: Config> Pallet<T> {
 		Some(OutboundProof { block, root, leaf, proof })
 	}
 
-	/// The runtime API's `message_proof`.
+	/// The runtime API's `message_proof`: of a pending message, or of one timed out that its
+	/// destination has yet to take; `None` once its commitment has aged out
+	/// (`recommit_message`).
 	pub fn message_proof(
 		source: ChainId,
 		destination: ChainId,
 		nonce: u64,
 	) -> Option<(MessageView, OutboundProof)> {
-		let pending = PendingMessages::<T>::get((source, destination, nonce))?;
-		let proof = Self::outbound_proof(destination, pending.block, pending.leaf)?;
-		Some((MessageView::from(&pending.message), proof))
+		let key = (source, destination, nonce);
+		let record = PendingMessages::<T>::get(key).or_else(|| TimedOutMessages::<T>::get(key))?;
+		let block = Recommitments::<T>::get(key).unwrap_or(record.block);
+		let proof = Self::outbound_proof(destination, block, record.leaf)?;
+		Some((MessageView::from(&record.message), proof))
 	}
 
 	/// The runtime API's `receipt_proof`.

@@ -626,6 +626,48 @@ fn commitments_are_pruned_after_their_window() {
 }
 
 #[test]
+fn a_message_whose_commitment_aged_out_is_committed_again_once_per_window() {
+	build_and_execute(|| {
+		send(B, 0);
+		let recommit = |nonce| Messages::recommit_message(RuntimeOrigin::signed(9), 0, B, nonce);
+		next_block();
+		// Still provable: nothing to do.
+		assert_noop!(recommit(1), Error::<Test>::CommitmentStillKept);
+		assert_noop!(recommit(2), Error::<Test>::UnknownMessage);
+		for _ in 0..COMMITMENTS_TO_KEEP {
+			next_block();
+		}
+		assert!(Messages::message_proof(HUB_CHAIN_ID, B, 1).is_none());
+		// This block's share of the hub's sends is used up: the leaf waits for the next block.
+		for _ in 0..MAX_SEND_LEAVES {
+			send(B, 0);
+		}
+		assert_noop!(recommit(1), Error::<Test>::BlockCapacityReached);
+		next_block();
+		let now = System::block_number() as u32;
+		assert_ok!(recommit(1));
+		System::assert_last_event(
+			Event::MessageRecommitted {
+				source: HUB_CHAIN_ID,
+				destination: B,
+				nonce: 1,
+				block: now,
+			}
+			.into(),
+		);
+		assert_noop!(recommit(1), Error::<Test>::CommitmentStillKept);
+		// The message keeps the block it was sent in; its proof is in the new commitment.
+		assert_eq!(PendingMessages::<Test>::get((HUB_CHAIN_ID, B, 1)).unwrap().block, 1);
+		next_block();
+		let (view, proof) = Messages::message_proof(HUB_CHAIN_ID, B, 1).expect("provable");
+		assert_eq!(view.nonce, 1);
+		assert_eq!(proof.block, now);
+		assert_eq!(Some(proof.root), OutboundRoots::<Test>::get(B, now));
+		assert_eq!(OutboundLeaves::<Test>::get(B, now).to_vec(), vec![proof.leaf]);
+	});
+}
+
+#[test]
 fn receipts_are_kept_per_channel_up_to_their_bound() {
 	build_and_execute(|| {
 		for nonce in 1..=4 {

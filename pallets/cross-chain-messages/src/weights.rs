@@ -27,6 +27,8 @@ pub trait WeightInfo {
 	fn force_complete_message() -> Weight;
 	/// `claim_rewards`.
 	fn claim_rewards() -> Weight;
+	/// `recommit_message` of a pending message whose commitment aged out.
+	fn recommit_message() -> Weight;
 	/// `send_data` with a payload of `l` bytes.
 	fn send_data(l: u32) -> Weight;
 	/// The data-record application storing a record of `l` bytes.
@@ -55,6 +57,9 @@ impl WeightInfo for () {
 	}
 	fn claim_rewards() -> Weight {
 		RocksDbWeight::get().reads_writes(3, 3)
+	}
+	fn recommit_message() -> Weight {
+		RocksDbWeight::get().reads_writes(5, 3)
 	}
 	fn send_data(_l: u32) -> Weight {
 		RocksDbWeight::get().reads_writes(6, 6)
