@@ -54,7 +54,7 @@ log "relayer (Prometheus metrics on http://127.0.0.1:9980/metrics)"
 "$BIN/fusion-relayer" --hub "$HUB_URL" --hub-key-file "$DIR/relayer-hub.key" \
 	--evm "http://127.0.0.1:$EVM_PORT" --evm-key-file "$DIR/relayer-evm.key" --gateway "$gateway" \
 	--chain-id "$CHAIN_ID" --evm-start "$start" "${committee[@]}" --committee-threshold 3 \
-	"${notaries[@]}" --notary-threshold 3 --confirmations 0 --metrics 127.0.0.1:9980 \
+	"${notaries[@]}" --confirmations 0 --metrics 127.0.0.1:9980 \
 	>> "$DIR/relayer.log" 2>&1 &
 pids+=($!)
 tail -n 0 -f "$DIR/relayer.log" &

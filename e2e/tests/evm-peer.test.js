@@ -16,6 +16,8 @@ import {
   DEV_COMMITTEE_SECRETS, DEV_NOTARY_SECRETS, THRESHOLD, admitEvmChain, deployGateway, hubNotarySet, wallets,
 } from '../lib/evm-peer.js';
 import { keyFile, startProcess, startSigner, workDir } from '../lib/processes.js';
+import { councilMotion } from '../lib/council.js';
+import { sortedWallets } from '../lib/notaries.js';
 import { freePort } from '../lib/node.js';
 
 const CHAIN_ID = 31;
@@ -30,7 +32,7 @@ let node; let api; let keyring; let anvil; let admin; let provider;
 let gateway; let token; let startBlock;
 let alice; let bob;
 const signers = [];
-let relayer; let relayerArgs; let dir; let metricsPort;
+let relayer; let relayerArgs; let dir; let metricsPort; let gatewayAddress;
 const latency = { evmToHub: [], hubToEvm: [] };
 
 before(async () => {
@@ -50,7 +52,7 @@ before(async () => {
   });
 
   dir = workDir('evm-peer');
-  const gatewayAddress = await gateway.getAddress();
+  gatewayAddress = await gateway.getAddress();
   for (const [i, secret] of DEV_NOTARY_SECRETS.entries()) {
     signers.push(await startSigner({ label: `notary-${i}`, role: 'notary', secret, hubUrl: node.url, dir }));
   }
@@ -61,17 +63,23 @@ before(async () => {
     }));
   }
   metricsPort = await freePort();
-  relayerArgs = [
+  relayerArgs = currentRelayerArgs();
+  relayer = await startProcess('fusion-relayer', 'relayer', relayerArgs);
+});
+
+// The relayer's flags, naming every signer running now.
+function currentRelayerArgs() {
+  const of = (role) => signers.filter((s) => s.args.includes(role));
+  return [
     '--hub', node.url, '--hub-key-file', keyFile(dir, 'relayer-hub', '//Ferdie'),
     '--evm', anvil.url, '--evm-key-file', keyFile(dir, 'relayer-evm', RELAYER_EVM_KEY),
     '--gateway', gatewayAddress, '--chain-id', String(CHAIN_ID), '--evm-start', String(startBlock),
-    ...signers.filter((s) => s.args.includes('committee')).flatMap((s) => ['--committee', s.url]),
+    ...of('committee').flatMap((s) => ['--committee', s.url]),
     '--committee-threshold', String(THRESHOLD),
-    ...signers.filter((s) => s.args.includes('notary')).flatMap((s) => ['--notary', s.url]),
-    '--notary-threshold', String(THRESHOLD), '--confirmations', '0', '--interval-ms', '500', '--metrics', `127.0.0.1:${metricsPort}`,
+    ...of('notary').flatMap((s) => ['--notary', s.url]),
+    '--confirmations', '0', '--interval-ms', '500', '--metrics', `127.0.0.1:${metricsPort}`,
   ];
-  relayer = await startProcess('fusion-relayer', 'relayer', relayerArgs);
-});
+}
 
 after(async () => {
   await relayer?.stop();
@@ -303,8 +311,73 @@ test('transfers each way, one at a time, for their latency', async () => {
   await assertErc20Books();
 });
 
-// Last: it leaves the hub's channel to the gateway with a hole (see the issue note).
-test('3b. a hub transfer the paused gateway cannot take is refunded on the hub by a proof of non-receipt, once', async () => {
+test('a fee paid on the hub goes to the relayer the gateway\'s receipt names, and the relayer claims it', async () => {
+  const ferdie = keyring.addFromUri('//Ferdie');
+  const claims = [];
+  const unsubscribe = await api.query.system.events((events) => {
+    for (const { event } of events) {
+      if (api.events.crossChainMessages.RewardsClaimed.is(event) && event.data.relayer.toString() === ferdie.address) {
+        claims.push(event.data.amount.toBigInt());
+      }
+    }
+  });
+  try {
+    const fee = 7n * 10n ** 9n;
+    const amount = 10n ** 12n;
+    const { events } = await submitInBlock(api.tx.assetLock.transferOut(FUSE, amount, CHAIN_ID, padded(admin.address), await evmTimeout(), fee), alice);
+    const nonce = events.find(({ event }) => api.events.crossChainMessages.MessageSent.is(event)).event.data.nonce.toNumber();
+    await until('the receipt naming the relayer', async () => {
+      const [written] = await gateway.queryFilter(gateway.filters.ReceiptWritten(HUB, nonce));
+      return written && written.args.receipt.toLowerCase().endsWith(u8aToHex(ferdie.publicKey).slice(2));
+    });
+    await until('the relayer claimed its fee', async () => claims.includes(fee));
+    assert.equal((await api.query.crossChainMessages.relayerRewards(ferdie.address)).toBigInt(), 0n);
+    const metrics = await (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text();
+    assert.match(metrics, /fusion_relayer_relayed_total\{direction="hub",kind="rewards"\} [1-9]/);
+  } finally {
+    unsubscribe();
+  }
+});
+
+test('5. the Council rotates the hub notaries; the relayer hands the hub and then the gateway over, certifying first what the old set must', async () => {
+  const successors = sortedWallets(['55', '66', '77', '88'].map((b) => new Wallet('0x' + b.repeat(32))));
+  const wrapped = new Contract(await gateway.wrappedToken(HUB, FUSE.id), ['function totalSupply() view returns (uint256)'], provider);
+  const supplyBefore = await wrapped.totalSupply();
+  // Sent under the old set while no relayer runs: its root needs the old set's checkpoint.
+  await relayer.stop();
+  const first = 4n * 10n ** 12n;
+  const { events } = await submitInBlock(api.tx.assetLock.transferOut(FUSE, first, CHAIN_ID, padded(admin.address), await evmTimeout(), 0), alice);
+  const nonce = events.find(({ event }) => api.events.crossChainMessages.MessageSent.is(event)).event.data.nonce.toNumber();
+  const oldSet = (await api.call.hubNotariesApi.currentSet()).unwrap().id.toNumber();
+  await councilMotion(api, api.tx.hubNotaries.scheduleRotation(THRESHOLD, successors.map((w) => w.address)), alice, [alice, bob]);
+  const nextSet = (await api.call.hubNotariesApi.scheduledSet()).unwrap().id.toNumber();
+  assert.ok(nextSet > oldSet);
+  for (const [i, wallet] of successors.entries()) {
+    signers.push(await startSigner({ label: `notary-next-${i}`, role: 'notary', secret: wallet.privateKey, hubUrl: node.url, dir }));
+  }
+  relayerArgs = currentRelayerArgs();
+  relayer = await startProcess('fusion-relayer', 'relayer-rotation', relayerArgs);
+
+  await until('the hub on the new set', async () => (await api.call.hubNotariesApi.currentSet()).unwrap().id.toNumber() === nextSet);
+  await until('the gateway on the new set', async () => (await gateway.notarySetId()) === BigInt(nextSet));
+  assert.deepEqual((await gateway.notaries()).map((a) => a.toLowerCase()), successors.map((w) => w.address.toLowerCase()));
+  await until('the transfer sent under the old set', async () => (await wrapped.totalSupply()) === supplyBefore + first);
+  assert.equal(await gateway.inboundNonce(HUB), BigInt(nonce));
+
+  // Sent under the new set: certified by the new notaries.
+  const second = 6n * 10n ** 12n;
+  await submitInBlock(api.tx.assetLock.transferOut(FUSE, second, CHAIN_ID, padded(admin.address), await evmTimeout(), 0), alice);
+  await until('the transfer sent under the new set', async () => (await wrapped.totalSupply()) === supplyBefore + first + second);
+  await until('every message completed', async () => (await api.query.crossChainMessages.pendingCount(CHAIN_ID)).toNumber() === 0);
+  assert.equal(await wrapped.totalSupply(), await escrowedFuse());
+  const metrics = await (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text();
+  assert.match(metrics, /fusion_relayer_relayed_total\{direction="hub",kind="handover"\} 1\b/);
+  assert.match(metrics, /fusion_relayer_relayed_total\{direction="hub_to_evm",kind="handover"\} 1\b/);
+});
+
+// Last: it pauses the gateway and times a message out while it is paused.
+test('3b. a hub transfer the paused gateway cannot take is refunded on the hub by a proof of non-receipt, once; resumed, the gateway takes it as Expired and the channel moves on', async () => {
+  const escrowBefore = await escrowedFuse();
   await (await gateway.pause()).wait();
   const fuse = 2n * 10n ** 12n;
   const aliceBefore = (await api.query.system.account(alice.address)).data.free.toBigInt();
@@ -319,11 +392,36 @@ test('3b. a hub transfer the paused gateway cannot take is refunded on the hub b
   assert.ok(refunded);
   assert.equal((await api.query.system.account(alice.address)).data.free.toBigInt(), aliceBefore - fee);
   assert.equal(BigInt(nonce), (await gateway.inboundNonce(HUB)) + 1n, 'the gateway never took it');
-  assert.equal(await escrowedFuse(), 0n);
-  // Refunded once: the relayer has nothing left to prove, and its metrics say one timeout.
+  assert.equal(await escrowedFuse(), escrowBefore);
+  // The hub keeps it provable, and its place in the queue, until the gateway takes it.
+  assert.ok((await api.query.crossChainMessages.timedOutMessages(HUB, CHAIN_ID, nonce)).isSome);
+  assert.equal((await api.query.crossChainMessages.pendingCount(CHAIN_ID)).toNumber(), 1);
+  // Refunded once: the relayer has nothing left to prove (no failure while it waits), and its
+  // metrics say one timeout.
+  const metricsText = async () => (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text();
+  const failures = async () => (await metricsText()).match(/fusion_relayer_failures_total\{direction="hub_to_evm",kind="(timeout|message)"\} \d+/g)?.join() ?? '';
+  const failuresBefore = await failures();
   await sleep(2_000);
   assert.equal((await api.query.system.account(alice.address)).data.free.toBigInt(), aliceBefore - fee);
-  const metrics = await (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text();
-  assert.match(metrics, /fusion_relayer_relayed_total\{direction="hub_to_evm",kind="timeout"\} 1\b/);
+  assert.match(await metricsText(), /fusion_relayer_relayed_total\{direction="hub_to_evm",kind="timeout"\} 1\b/);
+  assert.equal(await failures(), failuresBefore, 'the relayer does not retry a refunded message');
+
+  // Resumed, the gateway takes it as Expired (its clock is past the timeout): nothing is
+  // minted, its receipt closes the hub's record, and the next transfer goes through.
+  const wrapped = new Contract(await gateway.wrappedToken(HUB, FUSE.id), ['function totalSupply() view returns (uint256)'], provider);
+  const supplyBefore = await wrapped.totalSupply();
   await (await gateway.unpause()).wait();
+  await until('the gateway took the timed-out message', async () => (await gateway.inboundNonce(HUB)) === BigInt(nonce));
+  const [written] = await gateway.queryFilter(gateway.filters.ReceiptWritten(HUB, nonce));
+  assert.equal(Number(written.args.outcome), 2, 'Expired');
+  assert.equal(await wrapped.totalSupply(), supplyBefore, 'nothing minted for a refunded transfer');
+  await until('the record closed on the hub', async () => (await api.query.crossChainMessages.timedOutMessages(HUB, CHAIN_ID, nonce)).isNone);
+  assert.equal((await api.query.crossChainMessages.pendingCount(CHAIN_ID)).toNumber(), 0);
+  assert.equal((await api.query.system.account(alice.address)).data.free.toBigInt(), aliceBefore - fee, 'not refunded twice');
+
+  const next = 3n * 10n ** 12n;
+  await submitInBlock(api.tx.assetLock.transferOut(FUSE, next, CHAIN_ID, padded(admin.address), await evmTimeout(), 0), alice);
+  await until('the next transfer on the EVM chain', async () => (await wrapped.totalSupply()) === supplyBefore + next);
+  await until('its receipt on the hub', async () => (await escrowedFuse()) === escrowBefore + next);
+  assert.equal(await wrapped.totalSupply(), await escrowedFuse());
 });

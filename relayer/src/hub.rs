@@ -8,7 +8,7 @@ use fusion_hub_primitives::{
 	ChainId,
 };
 use polkadot_sdk::sp_core::{ConstU32, H256};
-use polkadot_sdk::sp_crypto_hashing::{twox_128, twox_64};
+use polkadot_sdk::sp_crypto_hashing::{blake2_128, twox_128, twox_64};
 use subxt::{
 	config::RpcConfigFor,
 	rpcs::{LegacyRpcMethods, RpcClient},
@@ -224,13 +224,30 @@ pub mod keys {
 
 	/// `CrossChainMessages.PendingMessages(source, destination, nonce)`.
 	pub fn pending_message(source: ChainId, destination: ChainId, nonce: u64) -> Vec<u8> {
+		message_entry("PendingMessages", source, destination, nonce)
+	}
+
+	/// `CrossChainMessages.TimedOutMessages(source, destination, nonce)`: refunded by a proof
+	/// of non-receipt, not yet taken by the destination.
+	pub fn timed_out_message(source: ChainId, destination: ChainId, nonce: u64) -> Vec<u8> {
+		message_entry("TimedOutMessages", source, destination, nonce)
+	}
+
+	fn message_entry(entry: &str, source: ChainId, destination: ChainId, nonce: u64) -> Vec<u8> {
 		[
-			value("CrossChainMessages", "PendingMessages"),
+			value("CrossChainMessages", entry),
 			twox64_concat(source),
 			twox64_concat(destination),
 			twox64_concat(nonce),
 		]
 		.concat()
+	}
+
+	/// `CrossChainMessages.RelayerRewards(account)`: fees `account` earned and has not claimed.
+	pub fn relayer_rewards(account: H256) -> Vec<u8> {
+		let encoded = account.encode();
+		[value("CrossChainMessages", "RelayerRewards"), blake2_128(&encoded).to_vec(), encoded]
+			.concat()
 	}
 
 	/// `ProofVerifier.Headers(chain, number)`.
@@ -259,6 +276,16 @@ pub mod keys {
 				hex::encode(value("System", "Number")),
 				"26aa394eea5630e07c48ae0c9558cef702a5c1b19ab7a04f536c519aca4983ac"
 			);
+		}
+
+		/// `Blake2_128Concat` of an account: the hash of its 32 bytes, then the bytes.
+		#[test]
+		fn a_rewards_key_is_blake2_128_concat_of_the_account() {
+			let account = H256::repeat_byte(0xab);
+			let key = relayer_rewards(account);
+			assert_eq!(key.len(), 32 + 16 + 32);
+			assert_eq!(&key[32..48], &blake2_128(account.as_bytes()));
+			assert_eq!(&key[48..], account.as_bytes());
 		}
 
 		#[test]

@@ -55,9 +55,6 @@ struct Args {
 	/// The hub notaries' signers, repeated.
 	#[arg(long)]
 	notary: Vec<String>,
-	/// How many notary signatures a gateway needs.
-	#[arg(long)]
-	notary_threshold: Option<usize>,
 	/// Blocks on top of an EVM block before it is relayed: the committee signers' setting.
 	#[arg(long)]
 	confirmations: Option<u64>,
@@ -67,6 +64,10 @@ struct Args {
 	/// Where to serve Prometheus metrics (none if not given).
 	#[arg(long)]
 	metrics: Option<SocketAddr>,
+	/// Claim the fees earned on the hub once they are above this many planck (0: whenever
+	/// there are any). Each claim costs a transaction fee.
+	#[arg(long)]
+	claim_rewards_above: Option<u128>,
 }
 
 impl Args {
@@ -90,10 +91,10 @@ impl Args {
 			committee: or_list(self.committee, file.committee),
 			committee_threshold: self.committee_threshold.or(file.committee_threshold),
 			notary: or_list(self.notary, file.notary),
-			notary_threshold: self.notary_threshold.or(file.notary_threshold),
 			confirmations: self.confirmations.or(file.confirmations),
 			interval_ms: self.interval_ms.or(file.interval_ms),
 			metrics: self.metrics.or(file.metrics),
+			claim_rewards_above: self.claim_rewards_above.or(file.claim_rewards_above),
 		})
 	}
 }
@@ -131,9 +132,11 @@ async fn main() -> Result<()> {
 	let chain_id = args.chain_id.context("--chain-id is required")?;
 	let committee_threshold =
 		args.committee_threshold.context("--committee-threshold is required")?;
-	let notary_threshold = args.notary_threshold.context("--notary-threshold is required")?;
-	if args.committee.len() < committee_threshold || args.notary.len() < notary_threshold {
-		bail!("fewer signers than their threshold");
+	if args.committee.len() < committee_threshold {
+		bail!("fewer committee signers than their threshold");
+	}
+	if args.notary.is_empty() {
+		bail!("--notary is required: the hub notaries' signers");
 	}
 
 	let registry = prometheus::Registry::new();
@@ -168,9 +171,10 @@ async fn main() -> Result<()> {
 		committee: args.committee,
 		committee_threshold,
 		notaries: args.notary,
-		notary_threshold,
 		evm_cursor: std::sync::atomic::AtomicU64::new(args.evm_start.unwrap_or(0)),
 		ack_cursor: std::sync::atomic::AtomicU64::new(1),
+		claim_rewards_above: args.claim_rewards_above.unwrap_or(0),
+		handover_submitted: std::sync::atomic::AtomicU64::new(0),
 		log_window: 1_000,
 		confirmations: args
 			.confirmations

@@ -86,14 +86,17 @@ impl Relayer {
 		}
 		let mut unacknowledged = Vec::new();
 		for receipt in receipts {
-			let pending = self
+			// A receipt completes a pending message, or closes one already refunded by a proof
+			// of non-receipt (the gateway took it as `Expired`).
+			let (source, destination, nonce) = (receipt.source, receipt.destination, receipt.nonce);
+			let open = self
 				.hub
-				.exists_at(
-					final_block.hash,
-					&keys::pending_message(receipt.source, receipt.destination, receipt.nonce),
-				)
+				.exists_at(final_block.hash, &keys::pending_message(source, destination, nonce))
+				.await? || self
+				.hub
+				.exists_at(final_block.hash, &keys::timed_out_message(source, destination, nonce))
 				.await?;
-			if pending {
+			if open {
 				unacknowledged.push(receipt);
 			}
 		}

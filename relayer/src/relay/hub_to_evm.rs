@@ -15,21 +15,23 @@ impl Relayer {
 			.unwrap_or(0);
 		let delivered = gateway.inboundNonce(HUB_CHAIN_ID).call().await?;
 		for nonce in delivered + 1..=sent {
-			if let Err(error) = self.deliver_to_evm(final_block, nonce).await {
+			match self.deliver_to_evm(final_block, nonce).await {
+				Ok(true) => continue,
+				// Committed again on the hub: delivered once that block is final.
+				Ok(false) => {},
 				// A gateway paused by its admin takes nothing: once the message is past its
 				// timeout by the EVM chain's clock, the hub refunds on a proof that the gateway
 				// never delivered it. Any other failure is retried next round (an expired message
 				// is delivered all the same, and the gateway answers `Expired`).
-				if error.downcast_ref::<GatewayPaused>().is_some() {
+				Err(error) if error.downcast_ref::<GatewayPaused>().is_some() => {
 					if let Err(error) = self.prove_non_receipt(final_block, nonce).await {
 						self.failed("hub_to_evm", "timeout", &error);
 					}
-				} else {
-					self.failed("hub_to_evm", "message", &error);
-				}
-				// Strict nonce order: the next cannot go before this one.
-				break;
+				},
+				Err(error) => self.failed("hub_to_evm", "message", &error),
 			}
+			// Strict nonce order: the next cannot go before this one.
+			break;
 		}
 		let last_sent = gateway.outboundNonce(HUB_CHAIN_ID).call().await?;
 		let mut first_pending: Option<u64> = None;
@@ -49,7 +51,9 @@ impl Relayer {
 		Ok(())
 	}
 
-	async fn deliver_to_evm(&self, final_block: FinalBlock, nonce: u64) -> Result<()> {
+	/// Delivers the hub's message `nonce` to the gateway: `false` when its commitment had aged
+	/// out on the hub and was made again, to be delivered in a later round.
+	async fn deliver_to_evm(&self, final_block: FinalBlock, nonce: u64) -> Result<bool> {
 		let found: Option<(MessageView, OutboundProof)> = self
 			.hub
 			.runtime_api(
@@ -59,7 +63,7 @@ impl Relayer {
 			)
 			.await?;
 		let Some((message, proof)) = found else {
-			bail!("the hub has no pending message {nonce} for chain {}", self.chain_id)
+			return self.recommit(final_block, nonce).await.map(|()| false);
 		};
 		self.ensure_checkpoint(proof.block).await?;
 		let call = IFusionGateway::Message {
@@ -95,6 +99,29 @@ impl Relayer {
 		}
 		self.metrics.relayed.with_label_values(&["hub_to_evm", "message"]).inc();
 		tracing::info!(nonce, hub_block = proof.block, "delivered a hub message to the EVM chain");
+		Ok(true)
+	}
+
+	/// Commits the hub's message `nonce` again when the hub still has it (pending, or refunded
+	/// and not yet taken) but no longer keeps the commitment that held it.
+	async fn recommit(&self, final_block: FinalBlock, nonce: u64) -> Result<()> {
+		let key =
+			|entry: fn(ChainId, ChainId, u64) -> Vec<u8>| entry(HUB_CHAIN_ID, self.chain_id, nonce);
+		let held = self.hub.exists_at(final_block.hash, &key(keys::pending_message)).await?
+			|| self.hub.exists_at(final_block.hash, &key(keys::timed_out_message)).await?;
+		if !held {
+			bail!("the hub has no message {nonce} for chain {}", self.chain_id);
+		}
+		self.hub
+			.submit(
+				&self.hub_signer,
+				"CrossChainMessages",
+				"recommit_message",
+				(HUB_CHAIN_ID, self.chain_id, nonce),
+			)
+			.await?;
+		self.metrics.relayed.with_label_values(&["hub_to_evm", "recommit"]).inc();
+		tracing::info!(nonce, "committed a hub message again: its commitment had aged out");
 		Ok(())
 	}
 
@@ -147,6 +174,17 @@ impl Relayer {
 	/// timeout has passed by the EVM chain's clock: the latest EVM block, attested by the
 	/// committee, and the gateway's `delivered[hub]` slot there by `eth_getProof`.
 	async fn prove_non_receipt(&self, final_block: FinalBlock, nonce: u64) -> Result<()> {
+		// Refunded already: it waits for the gateway to take it (as `Expired`).
+		if self
+			.hub
+			.exists_at(
+				final_block.hash,
+				&keys::timed_out_message(HUB_CHAIN_ID, self.chain_id, nonce),
+			)
+			.await?
+		{
+			return Ok(());
+		}
 		let found: Option<(MessageView, OutboundProof)> = self
 			.hub
 			.runtime_api(
@@ -226,7 +264,7 @@ impl Relayer {
 	/// Makes the gateway hold the hub's root for the chain in `hub_block`, certified by the
 	/// notaries' signatures. The checkpoint is read from the hub here too: only signatures of
 	/// that very checkpoint count.
-	async fn ensure_checkpoint(&self, hub_block: u32) -> Result<()> {
+	pub(super) async fn ensure_checkpoint(&self, hub_block: u32) -> Result<()> {
 		let gateway = self.gateway();
 		if gateway.hubRoot(hub_block).call().await? != B256::ZERO {
 			return Ok(());
@@ -236,14 +274,14 @@ impl Relayer {
 			.final_block(hub_block)
 			.await?
 			.ok_or_else(|| anyhow!("hub block {hub_block} is not final"))?;
-		let (checkpoint, _) =
+		let (checkpoint, set) =
 			self.hub.checkpoint(self.chain_id, block).await?.ok_or_else(|| {
 				anyhow!("the hub committed no root for {} in {hub_block}", self.chain_id)
 			})?;
 		let payload = checkpoint.payload(self.hub.genesis());
 		let signatures = collect(
 			&self.notaries,
-			self.notary_threshold,
+			set.threshold as usize,
 			&payload,
 			"notary_signCheckpoint",
 			|| rpc_params![self.chain_id, hub_block],

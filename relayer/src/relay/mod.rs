@@ -9,7 +9,7 @@
 
 use crate::{
 	evm::{leaves_in_log_order, EvmChain, IFusionGatewayEvents},
-	hub::{keys, FinalBlock, Hub},
+	hub::{keys, FinalBlock, Hub, HubNotarySet},
 	signer::committee_set_id,
 };
 use alloy::{
@@ -42,6 +42,7 @@ use subxt::utils::Static;
 
 mod evm_to_hub;
 mod hub_to_evm;
+mod notaries;
 
 /// The gateway's calls the relayer makes (contracts/src/FusionGateway.sol).
 #[allow(clippy::too_many_arguments, reason = "the contract's `acknowledge` takes eight")]
@@ -65,11 +66,15 @@ mod gateway_abi {
 		error InvalidSignature(uint256 index);
 		error UnknownNotary(address signer);
 		error SignersNotSorted(uint256 index);
+		error SetIdNotIncreased();
+		error InvalidNotarySet();
 		struct Timeout { uint32 height; uint64 timestamp; }
 		struct Message { uint32 source; uint32 destination; uint64 nonce; bytes32 sender; uint32 appId; bytes payload; Timeout timeout; uint128 fee; }
 		struct Checkpoint { uint32 destination; uint64 setId; uint32 hubBlock; bytes32 hubBlockHash; uint64 hubTimestamp; bytes32 root; }
 		struct SentMessage { bytes32 leaf; address payer; address token; uint128 amount; uint128 fee; }
 		function inboundNonce(uint32 source) external view returns (uint64);
+		function notarySetId() external view returns (uint64);
+		function rotateNotaries(uint64 nextSetId, uint32 threshold, address[] calldata members, bytes[] calldata signatures) external;
 		function hubRoot(uint32 hubBlock) external view returns (bytes32);
 		function outboundNonce(uint32 destination) external view returns (uint64);
 		function sentMessage(uint32 destination, uint64 nonce) external view returns (SentMessage memory);
@@ -114,8 +119,8 @@ pub struct Relayer {
 	pub chain_id: ChainId,
 	pub committee: Vec<String>,
 	pub committee_threshold: usize,
+	/// The hub notaries' signers; how many of them sign is the threshold of the set on the hub.
 	pub notaries: Vec<String>,
-	pub notary_threshold: usize,
 	/// At most this many EVM blocks per `eth_getLogs`.
 	pub log_window: u64,
 	/// Blocks on top of an EVM block before the relayer asks the committee for it (the
@@ -126,6 +131,12 @@ pub struct Relayer {
 	pub evm_cursor: AtomicU64,
 	/// The first of the gateway's sends that may still be pending (from 1; in memory only).
 	pub ack_cursor: AtomicU64,
+	/// The relayer claims its fees on the hub once they are above this (planck): each claim is
+	/// a transaction it pays for.
+	pub claim_rewards_above: u128,
+	/// The notary set whose handover this process last submitted to the hub (0: none; the
+	/// genesis set is 0 and needs none), so it is not submitted again before it is final.
+	pub handover_submitted: AtomicU64,
 	pub metrics: RelayMetrics,
 }
 
@@ -145,7 +156,30 @@ impl Relayer {
 		let evm_final = self.evm.get_block_number().await?.saturating_sub(self.confirmations);
 		self.evm_to_hub(evm_final).await?;
 		let final_block = self.hub.finalized().await?;
+		if let Err(error) = self.rotate_notaries(final_block).await {
+			self.failed("hub_to_evm", "rotation", &error);
+		}
 		self.hub_to_evm(final_block).await?;
+		if let Err(error) = self.claim_rewards(final_block).await {
+			self.failed("hub", "rewards", &error);
+		}
+		Ok(())
+	}
+
+	/// Claims the fees the relayer earned on the hub (receipts name its hub account) once they
+	/// are above `claim_rewards_above`. Read at a final block: a claim already made empties it.
+	async fn claim_rewards(&self, final_block: FinalBlock) -> Result<()> {
+		let earned: u128 = self
+			.hub
+			.storage_at(final_block.hash, &keys::relayer_rewards(self.hub_account()))
+			.await?
+			.unwrap_or(0);
+		if earned == 0 || earned <= self.claim_rewards_above {
+			return Ok(());
+		}
+		self.hub.submit(&self.hub_signer, "CrossChainMessages", "claim_rewards", ()).await?;
+		self.metrics.relayed.with_label_values(&["hub", "rewards"]).inc();
+		tracing::info!(earned, "claimed the relayer's fees on the hub");
 		Ok(())
 	}
 
