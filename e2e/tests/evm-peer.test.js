@@ -6,9 +6,9 @@
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { Contract, JsonRpcProvider, Wallet, zeroPadValue } from 'ethers';
+import { Contract, JsonRpcProvider, SigningKey, Wallet, getBytes, zeroPadValue } from 'ethers';
 import { Keyring } from '@polkadot/keyring';
-import { cryptoWaitReady } from '@polkadot/util-crypto';
+import { blake2AsU8a, cryptoWaitReady, decodeAddress } from '@polkadot/util-crypto';
 import { u8aToHex } from '@polkadot/util';
 import { startDevNode, connect, submitInBlock } from '../lib/node.js';
 import { ANVIL_CHAIN_ID, ANVIL_DEFAULT_KEY, startAnvil } from '../lib/anvil.js';
@@ -32,7 +32,7 @@ let node; let api; let keyring; let anvil; let admin; let provider;
 let gateway; let token; let startBlock;
 let alice; let bob;
 const signers = [];
-let relayer; let relayerArgs; let dir; let metricsPort; let gatewayAddress;
+let relayer; let relayerArgs; let dir; let metricsPort; let gatewayAddress; let relayerHubAccount;
 const latency = { evmToHub: [], hubToEvm: [] };
 
 before(async () => {
@@ -62,6 +62,11 @@ before(async () => {
       extra: ['--evm', anvil.url, '--gateway', gatewayAddress, '--chain-id', String(CHAIN_ID), '--confirmations', '0'],
     }));
   }
+  // The relayer signs on the hub with its EVM key (an ECDSA hub account), so the fees a gateway
+  // holds for it can be paid to that key; the account pays hub fees in FUSE.
+  const compressed = getBytes(SigningKey.computePublicKey(RELAYER_EVM_KEY, true));
+  relayerHubAccount = keyring.encodeAddress(blake2AsU8a(compressed, 256));
+  await submitInBlock(api.tx.balances.transferKeepAlive(relayerHubAccount, 1_000n * 10n ** 12n), alice);
   metricsPort = await freePort();
   relayerArgs = currentRelayerArgs();
   relayer = await startProcess('fusion-relayer', 'relayer', relayerArgs);
@@ -71,7 +76,7 @@ before(async () => {
 function currentRelayerArgs() {
   const of = (role) => signers.filter((s) => s.args.includes(role));
   return [
-    '--hub', node.url, '--hub-key-file', keyFile(dir, 'relayer-hub', '//Ferdie'),
+    '--hub', node.url, '--hub-key-from-evm-key',
     '--evm', anvil.url, '--evm-key-file', keyFile(dir, 'relayer-evm', RELAYER_EVM_KEY),
     '--gateway', gatewayAddress, '--chain-id', String(CHAIN_ID), '--evm-start', String(startBlock),
     ...of('committee').flatMap((s) => ['--committee', s.url]),
@@ -311,29 +316,51 @@ test('transfers each way, one at a time, for their latency', async () => {
   await assertErc20Books();
 });
 
-test('a fee paid on the hub goes to the relayer the gateway\'s receipt names, and the relayer claims it', async () => {
-  const ferdie = keyring.addFromUri('//Ferdie');
+test('fees go to the relayer the receipts name, on both chains, and the relayer claims them with its one key', async () => {
+  const account = u8aToHex(decodeAddress(relayerHubAccount));
   const claims = [];
   const unsubscribe = await api.query.system.events((events) => {
     for (const { event } of events) {
-      if (api.events.crossChainMessages.RewardsClaimed.is(event) && event.data.relayer.toString() === ferdie.address) {
+      if (api.events.crossChainMessages.RewardsClaimed.is(event) && event.data.relayer.toString() === relayerHubAccount) {
         claims.push(event.data.amount.toBigInt());
       }
     }
   });
   try {
-    const fee = 7n * 10n ** 9n;
-    const amount = 10n ** 12n;
-    const { events } = await submitInBlock(api.tx.assetLock.transferOut(FUSE, amount, CHAIN_ID, padded(admin.address), await evmTimeout(), fee), alice);
+    // Paid on the hub for a message to the EVM chain: the gateway's receipt names the relayer's
+    // hub account, and the hub pays it there.
+    const hubFee = 7n * 10n ** 9n;
+    const { events } = await submitInBlock(api.tx.assetLock.transferOut(FUSE, 10n ** 12n, CHAIN_ID, padded(admin.address), await evmTimeout(), hubFee), alice);
     const nonce = events.find(({ event }) => api.events.crossChainMessages.MessageSent.is(event)).event.data.nonce.toNumber();
     await until('the receipt naming the relayer', async () => {
       const [written] = await gateway.queryFilter(gateway.filters.ReceiptWritten(HUB, nonce));
-      return written && written.args.receipt.toLowerCase().endsWith(u8aToHex(ferdie.publicKey).slice(2));
+      return written && written.args.receipt.toLowerCase().endsWith(account.slice(2));
     });
-    await until('the relayer claimed its fee', async () => claims.includes(fee));
-    assert.equal((await api.query.crossChainMessages.relayerRewards(ferdie.address)).toBigInt(), 0n);
-    const metrics = await (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text();
+    await until('the relayer claimed its fee on the hub', async () => claims.includes(hubFee));
+    assert.equal((await api.query.crossChainMessages.relayerRewards(relayerHubAccount)).toBigInt(), 0n);
+
+    // Paid on the EVM chain for a message to the hub: the hub's receipt names the same account,
+    // and the gateway pays the key behind it.
+    const evmFee = 3n * 10n ** 15n;
+    const amount = 5n * 10n ** 18n;
+    await (await token.approve(await gateway.getAddress(), amount)).wait();
+    const relayerAddress = new Wallet(RELAYER_EVM_KEY).address;
+    await (await gateway.sendToken(await token.getAddress(), amount, HUB, u8aToHex(bob.publicKey), await hubTimeout(), evmFee, { value: evmFee })).wait();
+    const claimed = await until('the relayer claimed its fee on the EVM chain', async () => {
+      const [event] = await gateway.queryFilter(gateway.filters.RewardsClaimed(account));
+      return event ?? null;
+    });
+    assert.equal(claimed.args.to, relayerAddress);
+    assert.equal(claimed.args.amount, evmFee);
+    assert.equal(await gateway.relayerReward(account), 0n);
+    // The relayer counts a claim once its transaction's receipt is back.
+    const metrics = await until('the claims counted', async () => {
+      const text = await (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text();
+      return /fusion_relayer_relayed_total\{direction="evm",kind="rewards"\} 1\b/.test(text) ? text : null;
+    });
     assert.match(metrics, /fusion_relayer_relayed_total\{direction="hub",kind="rewards"\} [1-9]/);
+    await until('every message completed', async () => (await api.query.crossChainMessages.pendingCount(CHAIN_ID)).toNumber() === 0);
+    await assertErc20Books();
   } finally {
     unsubscribe();
   }

@@ -26,6 +26,37 @@ pub struct Hub {
 	legacy: LegacyRpcMethods<RpcConfigFor<PolkadotConfig>>,
 }
 
+/// The key the relayer signs hub extrinsics with: a secret URI's sr25519 key, or the EVM key as
+/// an ECDSA hub account (`blake2_256` of its compressed public key), the account whose fees a
+/// gateway pays out to that same key (`claimRewards`).
+pub enum HubSigner {
+	Sr25519(subxt_signer::sr25519::Keypair),
+	Ecdsa(subxt_signer::ecdsa::Keypair),
+}
+
+impl HubSigner {
+	/// The hub account.
+	pub fn account_id(&self) -> subxt::utils::AccountId32 {
+		match self {
+			Self::Sr25519(pair) => pair.public_key().to_account_id(),
+			Self::Ecdsa(pair) => pair.public_key().to_account_id(),
+		}
+	}
+}
+
+impl subxt::transactions::Signer<PolkadotConfig> for HubSigner {
+	fn account_id(&self) -> subxt::utils::AccountId32 {
+		HubSigner::account_id(self)
+	}
+
+	fn sign(&self, payload: &[u8]) -> subxt::utils::MultiSignature {
+		match self {
+			Self::Sr25519(pair) => pair.sign(payload).into(),
+			Self::Ecdsa(pair) => pair.sign(payload).into(),
+		}
+	}
+}
+
 /// A final hub block.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 pub struct FinalBlock {
@@ -149,13 +180,13 @@ impl Hub {
 	/// names the pallet's error when the call failed.
 	pub async fn submit(
 		&self,
-		signer: &subxt_signer::sr25519::Keypair,
+		signer: &HubSigner,
 		pallet: &str,
 		call: &str,
 		args: impl subxt::ext::scale_encode::EncodeAsFields,
 	) -> Result<()> {
 		let payload = subxt::dynamic::tx(pallet, call, args);
-		let account: subxt::utils::AccountId32 = signer.public_key().to_account_id();
+		let account = signer.account_id();
 		// The pool's view of the nonce: right after a restart too, with a transaction pending.
 		let nonce = self.legacy.system_account_next_index(&account).await?;
 		let params = subxt::config::PolkadotExtrinsicParamsBuilder::<PolkadotConfig>::new()

@@ -7,7 +7,7 @@ use alloy::{
 use anyhow::{bail, Context, Result};
 use clap::Parser;
 use fusion_relayer::{
-	hub::Hub,
+	hub::{Hub, HubSigner},
 	metrics,
 	relay::{RelayMetrics, Relayer},
 };
@@ -28,9 +28,14 @@ struct Args {
 	#[arg(long)]
 	hub: Option<String>,
 	/// The hub account that signs the relayer's extrinsics: a secret URI (`//Ferdie` on a dev
-	/// chain) in a file.
+	/// chain) in a file. Not with `--hub-key-from-evm-key`.
 	#[arg(long)]
 	hub_key_file: Option<PathBuf>,
+	/// Sign hub extrinsics with the EVM key, as an ECDSA hub account (`blake2_256` of its
+	/// compressed public key): gateways name that account in their receipts and pay the fees
+	/// they hold for it to the same key, which the relayer claims.
+	#[arg(long)]
+	hub_key_from_evm_key: bool,
 	/// The EVM chain's JSON-RPC URL.
 	#[arg(long)]
 	evm: Option<String>,
@@ -68,6 +73,10 @@ struct Args {
 	/// there are any). Each claim costs a transaction fee.
 	#[arg(long)]
 	claim_rewards_above: Option<u128>,
+	/// Claim the fees a gateway holds for the relayer once above this many wei (0: whenever
+	/// there are any); only with `--hub-key-from-evm-key`.
+	#[arg(long)]
+	claim_evm_rewards_above: Option<u128>,
 }
 
 impl Args {
@@ -83,6 +92,7 @@ impl Args {
 			config: self.config,
 			hub: self.hub.or(file.hub),
 			hub_key_file: self.hub_key_file.or(file.hub_key_file),
+			hub_key_from_evm_key: self.hub_key_from_evm_key || file.hub_key_from_evm_key,
 			evm: self.evm.or(file.evm),
 			evm_key_file: self.evm_key_file.or(file.evm_key_file),
 			gateway: self.gateway.or(file.gateway),
@@ -95,6 +105,7 @@ impl Args {
 			interval_ms: self.interval_ms.or(file.interval_ms),
 			metrics: self.metrics.or(file.metrics),
 			claim_rewards_above: self.claim_rewards_above.or(file.claim_rewards_above),
+			claim_evm_rewards_above: self.claim_evm_rewards_above.or(file.claim_evm_rewards_above),
 		})
 	}
 }
@@ -105,18 +116,33 @@ async fn main() -> Result<()> {
 	let args = Args::parse().merged()?;
 	let hub_url = args.hub.unwrap_or_else(|| "ws://127.0.0.1:9944".into());
 	let hub = Hub::connect(&hub_url).await?;
-	let hub_key_file = args.hub_key_file.context("--hub-key-file is required")?;
-	let uri = std::fs::read_to_string(&hub_key_file)
-		.with_context(|| format!("reading {}", hub_key_file.display()))?;
-	let hub_signer = subxt_signer::sr25519::Keypair::from_uri(
-		&subxt_signer::SecretUri::from_str(uri.trim()).context("not a secret URI")?,
-	)
-	.context("not an sr25519 secret")?;
 	let evm_key_file = args.evm_key_file.context("--evm-key-file is required")?;
 	let evm_secret = std::fs::read_to_string(&evm_key_file)
 		.with_context(|| format!("reading {}", evm_key_file.display()))?;
 	let evm_signer: PrivateKeySigner =
 		evm_secret.trim().parse().context("not a secp256k1 secret")?;
+	let (hub_signer, evm_public_key) = match (args.hub_key_from_evm_key, &args.hub_key_file) {
+		(true, None) => {
+			let secret: [u8; 32] = evm_signer.to_bytes().0;
+			let pair = subxt_signer::ecdsa::Keypair::from_secret_key(secret)
+				.context("the EVM key as a hub key")?;
+			let point = evm_signer.credential().verifying_key().to_encoded_point(false);
+			let public: [u8; 64] =
+				point.as_bytes()[1..].try_into().context("an uncompressed public key")?;
+			(HubSigner::Ecdsa(pair), Some(public))
+		},
+		(false, Some(hub_key_file)) => {
+			let uri = std::fs::read_to_string(hub_key_file)
+				.with_context(|| format!("reading {}", hub_key_file.display()))?;
+			let pair = subxt_signer::sr25519::Keypair::from_uri(
+				&subxt_signer::SecretUri::from_str(uri.trim()).context("not a secret URI")?,
+			)
+			.context("not an sr25519 secret")?;
+			(HubSigner::Sr25519(pair), None)
+		},
+		(true, Some(_)) => bail!("--hub-key-file and --hub-key-from-evm-key exclude each other"),
+		(false, None) => bail!("--hub-key-file or --hub-key-from-evm-key is required"),
+	};
 	let evm_url = args.evm.unwrap_or_else(|| "http://127.0.0.1:8545".into());
 	// The nonce is asked of the node for every transaction, not cached: after a restart, or
 	// when the account also sends from elsewhere, a cached nonce would be stale.
@@ -165,6 +191,7 @@ async fn main() -> Result<()> {
 	let relayer = Relayer {
 		hub,
 		hub_signer,
+		evm_public_key,
 		evm,
 		gateway,
 		chain_id,
@@ -174,6 +201,7 @@ async fn main() -> Result<()> {
 		evm_cursor: std::sync::atomic::AtomicU64::new(args.evm_start.unwrap_or(0)),
 		ack_cursor: std::sync::atomic::AtomicU64::new(1),
 		claim_rewards_above: args.claim_rewards_above.unwrap_or(0),
+		claim_evm_rewards_above: args.claim_evm_rewards_above.unwrap_or(0),
 		handover_submitted: std::sync::atomic::AtomicU64::new(0),
 		log_window: 1_000,
 		confirmations: args

@@ -9,7 +9,7 @@
 
 use crate::{
 	evm::{leaves_in_log_order, EvmChain, IFusionGatewayEvents},
-	hub::{keys, FinalBlock, Hub, HubNotarySet},
+	hub::{keys, FinalBlock, Hub, HubNotarySet, HubSigner},
 	signer::committee_set_id,
 };
 use alloy::{
@@ -67,6 +67,8 @@ mod gateway_abi {
 		error UnknownNotary(address signer);
 		error SignersNotSorted(uint256 index);
 		error SetIdNotIncreased();
+		error NotYourKey();
+		error NothingToClaim();
 		error InvalidNotarySet();
 		struct Timeout { uint32 height; uint64 timestamp; }
 		struct Message { uint32 source; uint32 destination; uint64 nonce; bytes32 sender; uint32 appId; bytes payload; Timeout timeout; uint128 fee; }
@@ -74,6 +76,8 @@ mod gateway_abi {
 		struct SentMessage { bytes32 leaf; address payer; address token; uint128 amount; uint128 fee; }
 		function inboundNonce(uint32 source) external view returns (uint64);
 		function notarySetId() external view returns (uint64);
+		function relayerReward(bytes32 hubAccount) external view returns (uint256);
+		function claimRewards(bytes calldata publicKey) external;
 		function rotateNotaries(uint64 nextSetId, uint32 threshold, address[] calldata members, bytes[] calldata signatures) external;
 		function hubRoot(uint32 hubBlock) external view returns (bytes32);
 		function outboundNonce(uint32 destination) external view returns (uint64);
@@ -113,7 +117,10 @@ pub struct RelayMetrics {
 /// The relayer of one EVM chain.
 pub struct Relayer {
 	pub hub: Hub,
-	pub hub_signer: subxt_signer::sr25519::Keypair,
+	pub hub_signer: HubSigner,
+	/// The EVM key's public key (x ++ y) when it is also the hub signer: the gateway pays the
+	/// relayer's fees to it (`claimRewards`).
+	pub evm_public_key: Option<[u8; 64]>,
 	pub evm: DynProvider,
 	pub gateway: Address,
 	pub chain_id: ChainId,
@@ -134,6 +141,8 @@ pub struct Relayer {
 	/// The relayer claims its fees on the hub once they are above this (planck): each claim is
 	/// a transaction it pays for.
 	pub claim_rewards_above: u128,
+	/// The same for the fees the gateway holds (wei).
+	pub claim_evm_rewards_above: u128,
 	/// The notary set whose handover this process last submitted to the hub (0: none; the
 	/// genesis set is 0 and needs none), so it is not submitted again before it is final.
 	pub handover_submitted: AtomicU64,
@@ -143,7 +152,7 @@ pub struct Relayer {
 impl Relayer {
 	/// The relayer's hub account, which gateways name in receipts (its fee goes there).
 	pub fn hub_account(&self) -> H256 {
-		H256(self.hub_signer.public_key().0)
+		H256(self.hub_signer.account_id().0)
 	}
 
 	fn gateway(&self) -> IFusionGateway::IFusionGatewayInstance<DynProvider> {
@@ -163,6 +172,35 @@ impl Relayer {
 		if let Err(error) = self.claim_rewards(final_block).await {
 			self.failed("hub", "rewards", &error);
 		}
+		if let Err(error) = self.claim_evm_rewards().await {
+			self.failed("evm", "rewards", &error);
+		}
+		Ok(())
+	}
+
+	/// Claims the fees the gateway holds for the relayer's hub account (paid with messages the
+	/// relayer delivered to the hub), once above `claim_evm_rewards_above` (wei). Only a relayer
+	/// that signs on the hub with its EVM key can: the gateway pays the key behind the account.
+	async fn claim_evm_rewards(&self) -> Result<()> {
+		let Some(public_key) = self.evm_public_key else { return Ok(()) };
+		let gateway = self.gateway();
+		let earned = gateway.relayerReward(FixedBytes(self.hub_account().0)).call().await?;
+		if earned.is_zero() || earned <= alloy::primitives::U256::from(self.claim_evm_rewards_above)
+		{
+			return Ok(());
+		}
+		let receipt = gateway
+			.claimRewards(Bytes::from(public_key.to_vec()))
+			.send()
+			.await
+			.map_err(|error| anyhow!("claimRewards: {}", revert_text(&error)))?
+			.get_receipt()
+			.await?;
+		if !receipt.status() {
+			bail!("claimRewards reverted");
+		}
+		self.metrics.relayed.with_label_values(&["evm", "rewards"]).inc();
+		tracing::info!(%earned, "claimed the relayer's fees on the EVM chain");
 		Ok(())
 	}
 
