@@ -17,10 +17,16 @@ import {
 } from '../lib/evm-peer.js';
 import { keyFile, startProcess, startSigner, workDir } from '../lib/processes.js';
 import { councilMotion } from '../lib/council.js';
+import { committeeVerifier, submitCommitteeHeader } from '../lib/committee.js';
+import {
+  ASSET_TRANSFER_APP, MESSAGE_ABI_TYPES, findEvent, messageValues, standardLeaf, transferPayload,
+} from '../lib/messages.js';
 import { sortedWallets } from '../lib/notaries.js';
 import { freePort } from '../lib/node.js';
 
 const CHAIN_ID = 31;
+// A permissioned ledger simulated here (its committee's signatures made by the test).
+const LEDGER = 41;
 const HUB = 0;
 // The relayer pays EVM gas with anvil's second default account; a user holds wrapped FUSE with
 // the third.
@@ -364,6 +370,55 @@ test('fees go to the relayer the receipts name, on both chains, and the relayer 
   } finally {
     unsubscribe();
   }
+});
+
+test('a ledger peer sends its token through the hub to the EVM chain: routed, delivered by the relayer, and the receipt goes back', async () => {
+  const charlie = keyring.addFromUri('//Charlie');
+  const ledgerCommittee = ['d1', 'd2', 'd3', 'd4'].map((b) => new Wallet('0x' + b.repeat(32)));
+  await submitInBlock(
+    api.tx.chainRegistry.proposeChain(LEDGER, 'Ledger peer', { PermissionedLedger: { platform: 'Other' } }, committeeVerifier({ ecdsa: ledgerCommittee }, THRESHOLD)),
+    charlie,
+  );
+  await councilMotion(api, api.tx.chainRegistry.approveChain(LEDGER), alice, [alice, bob]);
+
+  // The ledger's message for the EVM chain, in its block 1 attested by its committee.
+  const ledgerToken = { home: LEDGER, id: '0x' + 'be'.repeat(32) };
+  const amount = 25n * 10n ** 18n;
+  const beneficiary = new Wallet(HOLDER_EVM_KEY).address;
+  const { timestamp: evmNow } = await provider.getBlock('latest');
+  const message = {
+    source: LEDGER, destination: CHAIN_ID, nonce: 1, sender: '0x' + '5e'.repeat(32), appId: ASSET_TRANSFER_APP,
+    payload: transferPayload(ledgerToken, amount, padded(beneficiary), 18),
+    timeout: { height: 0, timestamp: BigInt(evmNow + 3600) * 1000n }, fee: 0n,
+  };
+  const leaf = standardLeaf(MESSAGE_ABI_TYPES, messageValues(message));
+  const header = { number: 1, hash: '0x' + '41'.repeat(32), stateRoot: '0x' + '42'.repeat(32), messageRoot: leaf, timestamp: Date.now() };
+  await submitCommitteeHeader(api, LEDGER, 0, header, { ecdsa: ledgerCommittee }, charlie);
+  const { events } = await submitInBlock(api.tx.crossChainMessages.deliverMessages(LEDGER, 1, [[message, { KeccakMerkle: { leaf, proof: [] } }]]), charlie);
+  assert.ok(findEvent(api, events, 'crossChainMessages', 'MessageRouted'), 'routed to the EVM chain');
+  assert.equal((await api.query.assetLock.lockedAtHome(ledgerToken)).toBigInt(), amount);
+
+  // The relayer takes it from the hub to the gateway, which mints the ledger's token wrapped.
+  const wrappedAddress = await until('the wrapped ledger token', async () => {
+    const address = await gateway.wrappedToken(LEDGER, ledgerToken.id);
+    return address !== '0x0000000000000000000000000000000000000000' ? address : null;
+  });
+  const wrapped = new Contract(wrappedAddress, ['function balanceOf(address) view returns (uint256)', 'function totalSupply() view returns (uint256)'], provider);
+  await until('the minted balance', async () => (await wrapped.balanceOf(beneficiary)) === amount);
+  assert.equal(await gateway.inboundNonce(LEDGER), 1n);
+
+  // The gateway's receipt completes the route on the hub, which forwards it to the ledger; the
+  // EVM chain's claim on the ledger's token is what it minted.
+  const forwarded = await until('the receipt forwarded to the ledger', async () => {
+    const record = await api.query.crossChainMessages.receipts(LEDGER, CHAIN_ID, 1);
+    return record.isSome ? record.unwrap().receipt : null;
+  });
+  assert.equal(forwarded.outcome.toString(), 'Delivered');
+  assert.equal(forwarded.messageLeaf.toHex(), leaf);
+  assert.ok((await api.query.crossChainMessages.pendingMessages(LEDGER, CHAIN_ID, 1)).isNone);
+  assert.equal((await api.query.assetLock.escrowed(CHAIN_ID, ledgerToken)).toBigInt(), amount);
+  assert.equal(await wrapped.totalSupply(), amount);
+  assert.equal((await api.query.assetLock.inFlight(ledgerToken)).toBigInt(), 0n);
 });
 
 test('5. the Council rotates the hub notaries; the relayer hands the hub and then the gateway over, certifying first what the old set must', async () => {

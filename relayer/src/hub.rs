@@ -92,6 +92,18 @@ impl Hub {
 		Ok((!record.is_null()).then_some(record))
 	}
 
+	/// The ids of every chain in the registry, whatever its status.
+	pub async fn chain_ids(&self) -> Result<Vec<ChainId>> {
+		let records: Vec<serde_json::Value> =
+			self.rpc.request("fusion_chains", subxt::rpcs::rpc_params![]).await?;
+		records
+			.iter()
+			.map(|record| {
+				serde_json::from_value(record["chainId"].clone()).context("a registry record's id")
+			})
+			.collect()
+	}
+
 	/// The latest finalized block.
 	pub async fn finalized(&self) -> Result<FinalBlock> {
 		let hash = self.legacy.chain_get_finalized_head().await?;
@@ -246,6 +258,12 @@ pub mod keys {
 			twox64_concat(destination),
 		]
 		.concat()
+	}
+
+	/// `CrossChainMessages.Receipts(source, destination, nonce)`: a receipt the hub wrote or
+	/// forwarded.
+	pub fn receipt(source: ChainId, destination: ChainId, nonce: u64) -> Vec<u8> {
+		message_entry("Receipts", source, destination, nonce)
 	}
 
 	/// `CrossChainMessages.OutboundNonces(destination)`.

@@ -199,7 +199,7 @@ async fn main() -> Result<()> {
 		committee_threshold,
 		notaries: args.notary,
 		evm_cursor: std::sync::atomic::AtomicU64::new(args.evm_start.unwrap_or(0)),
-		ack_cursor: std::sync::atomic::AtomicU64::new(1),
+		ack_cursors: Default::default(),
 		claim_rewards_above: args.claim_rewards_above.unwrap_or(0),
 		claim_evm_rewards_above: args.claim_evm_rewards_above.unwrap_or(0),
 		handover_submitted: std::sync::atomic::AtomicU64::new(0),

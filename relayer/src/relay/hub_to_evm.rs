@@ -1,30 +1,66 @@
-//! Hub -> EVM chain: the notaries' checkpoints, then the hub's messages and receipts they
-//! certify; a paused gateway's timed-out messages refunded on the hub by proof of non-receipt.
+//! Hub -> EVM chain: the notaries' checkpoints, then the messages (the hub's own, and those it
+//! routes from other peers) and receipts they certify; a paused gateway's timed-out messages
+//! completed on the hub by proof of non-receipt.
 
 use super::*;
 
 impl Relayer {
-	/// Delivers the hub's pending messages for the chain, then the hub's receipts of the
-	/// chain's messages.
+	/// Delivers what the hub holds for the chain, on every channel into it (the hub's own
+	/// messages, and those it routes from each other peer), then the hub's receipts of the
+	/// chain's messages, to the hub and routed through it.
 	pub(super) async fn hub_to_evm(&self, final_block: FinalBlock) -> Result<()> {
-		let gateway = self.gateway();
-		let sent: u64 = self
-			.hub
-			.storage_at(final_block.hash, &keys::outbound_nonce(self.chain_id))
-			.await?
-			.unwrap_or(0);
-		let delivered = gateway.inboundNonce(HUB_CHAIN_ID).call().await?;
-		for nonce in delivered + 1..=sent {
-			match self.deliver_to_evm(final_block, nonce).await {
+		let peers = self.peers().await?;
+		for &source in &peers {
+			if let Err(error) = self.deliver_channel(final_block, source).await {
+				self.failed("hub_to_evm", "message", &error);
+			}
+		}
+		for &destination in &peers {
+			if let Err(error) = self.acknowledge_channel(final_block, destination).await {
+				self.failed("hub_to_evm", "receipt", &error);
+			}
+		}
+		Ok(())
+	}
+
+	/// The hub and every other chain in its registry: the far ends of the gateway's channels.
+	pub(super) async fn peers(&self) -> Result<Vec<ChainId>> {
+		let mut peers = vec![HUB_CHAIN_ID];
+		peers.extend(self.hub.chain_ids().await?.into_iter().filter(|id| *id != self.chain_id));
+		Ok(peers)
+	}
+
+	/// The last nonce the hub has of channel (`source`, chain): the hub's own sends, or what
+	/// `source` delivered to the hub for the chain (routed, or refused with a receipt).
+	pub(super) async fn hub_channel_end(
+		&self,
+		final_block: FinalBlock,
+		source: ChainId,
+	) -> Result<u64> {
+		let key = if source == HUB_CHAIN_ID {
+			keys::outbound_nonce(self.chain_id)
+		} else {
+			keys::inbound_nonce(source, self.chain_id)
+		};
+		Ok(self.hub.storage_at(final_block.hash, &key).await?.unwrap_or(0))
+	}
+
+	/// Delivers channel (`source`, chain) in nonce order from the gateway's next nonce, up to
+	/// the first that cannot go now.
+	async fn deliver_channel(&self, final_block: FinalBlock, source: ChainId) -> Result<()> {
+		let end = self.hub_channel_end(final_block, source).await?;
+		let delivered = self.gateway().inboundNonce(source).call().await?;
+		for nonce in delivered + 1..=end {
+			match self.deliver_to_evm(final_block, source, nonce).await {
 				Ok(true) => continue,
 				// Committed again on the hub: delivered once that block is final.
 				Ok(false) => {},
 				// A gateway paused by its admin takes nothing: once the message is past its
-				// timeout by the EVM chain's clock, the hub refunds on a proof that the gateway
-				// never delivered it. Any other failure is retried next round (an expired message
-				// is delivered all the same, and the gateway answers `Expired`).
+				// timeout by the EVM chain's clock, the hub completes it on a proof that the
+				// gateway never delivered it. Any other failure is retried next round (an
+				// expired message is delivered all the same, and the gateway answers `Expired`).
 				Err(error) if error.downcast_ref::<GatewayPaused>().is_some() => {
-					if let Err(error) = self.prove_non_receipt(final_block, nonce).await {
+					if let Err(error) = self.prove_non_receipt(final_block, source, nonce).await {
 						self.failed("hub_to_evm", "timeout", &error);
 					}
 				},
@@ -33,37 +69,54 @@ impl Relayer {
 			// Strict nonce order: the next cannot go before this one.
 			break;
 		}
-		let last_sent = gateway.outboundNonce(HUB_CHAIN_ID).call().await?;
+		Ok(())
+	}
+
+	/// Acknowledges on the gateway the hub's receipts of its sends to `destination` (the hub's
+	/// own, or forwarded from the chain a routed send went to).
+	async fn acknowledge_channel(
+		&self,
+		final_block: FinalBlock,
+		destination: ChainId,
+	) -> Result<()> {
+		let gateway = self.gateway();
+		let last_sent = gateway.outboundNonce(destination).call().await?;
 		let mut first_pending: Option<u64> = None;
-		for nonce in self.ack_cursor.load(Ordering::Relaxed)..=last_sent {
-			let record = gateway.sentMessage(HUB_CHAIN_ID, nonce).call().await?;
+		for nonce in self.ack_cursor(destination)..=last_sent {
+			let record = gateway.sentMessage(destination, nonce).call().await?;
 			if record.leaf == B256::ZERO {
 				continue;
 			}
 			first_pending.get_or_insert(nonce);
-			if let Err(error) = self.acknowledge_on_evm(final_block, nonce, record.leaf).await {
+			if let Err(error) =
+				self.acknowledge_on_evm(final_block, destination, nonce, record.leaf).await
+			{
 				self.failed("hub_to_evm", "receipt", &error);
 			}
 		}
 		// Sends completed below the first still pending are done for good.
-		self.ack_cursor
-			.store(first_pending.unwrap_or(last_sent.saturating_add(1)).max(1), Ordering::Relaxed);
+		self.set_ack_cursor(destination, first_pending.unwrap_or(last_sent.saturating_add(1)));
 		Ok(())
 	}
 
-	/// Delivers the hub's message `nonce` to the gateway: `false` when its commitment had aged
-	/// out on the hub and was made again, to be delivered in a later round.
-	async fn deliver_to_evm(&self, final_block: FinalBlock, nonce: u64) -> Result<bool> {
+	/// Delivers message `nonce` of channel (`source`, chain) to the gateway: `false` when its
+	/// commitment had aged out on the hub and was made again, to be delivered in a later round.
+	async fn deliver_to_evm(
+		&self,
+		final_block: FinalBlock,
+		source: ChainId,
+		nonce: u64,
+	) -> Result<bool> {
 		let found: Option<(MessageView, OutboundProof)> = self
 			.hub
 			.runtime_api(
 				final_block.hash,
 				"CrossChainMessagesApi_message_proof",
-				(HUB_CHAIN_ID, self.chain_id, nonce),
+				(source, self.chain_id, nonce),
 			)
 			.await?;
 		let Some((message, proof)) = found else {
-			return self.recommit(final_block, nonce).await.map(|()| false);
+			return self.recommit(final_block, source, nonce).await.map(|()| false);
 		};
 		self.ensure_checkpoint(proof.block).await?;
 		let call = IFusionGateway::Message {
@@ -98,36 +151,46 @@ impl Relayer {
 			bail!("deliverMessage {nonce} reverted");
 		}
 		self.metrics.relayed.with_label_values(&["hub_to_evm", "message"]).inc();
-		tracing::info!(nonce, hub_block = proof.block, "delivered a hub message to the EVM chain");
+		tracing::info!(source, nonce, hub_block = proof.block, "delivered a message from the hub");
 		Ok(true)
 	}
 
-	/// Commits the hub's message `nonce` again when the hub still has it (pending, or refunded
-	/// and not yet taken) but no longer keeps the commitment that held it.
-	async fn recommit(&self, final_block: FinalBlock, nonce: u64) -> Result<()> {
-		let key =
-			|entry: fn(ChainId, ChainId, u64) -> Vec<u8>| entry(HUB_CHAIN_ID, self.chain_id, nonce);
+	/// Commits message `nonce` of channel (`source`, chain) again when the hub still has it
+	/// (pending, or completed by a timeout and not yet taken) but no longer keeps the
+	/// commitment that held it.
+	async fn recommit(&self, final_block: FinalBlock, source: ChainId, nonce: u64) -> Result<()> {
+		let key = |entry: fn(ChainId, ChainId, u64) -> Vec<u8>| entry(source, self.chain_id, nonce);
 		let held = self.hub.exists_at(final_block.hash, &key(keys::pending_message)).await?
 			|| self.hub.exists_at(final_block.hash, &key(keys::timed_out_message)).await?;
 		if !held {
-			bail!("the hub has no message {nonce} for chain {}", self.chain_id);
+			if source != HUB_CHAIN_ID
+				&& self.hub.exists_at(final_block.hash, &key(keys::receipt)).await?
+			{
+				bail!(
+					"the hub refused to route message {nonce} from chain {source} (its receipt \
+					 went back there): the gateway's channel from {source} cannot pass it \
+					 (protocol.md, \"Routing\")"
+				);
+			}
+			bail!("the hub has no message {nonce} from chain {source} for chain {}", self.chain_id);
 		}
 		self.hub
 			.submit(
 				&self.hub_signer,
 				"CrossChainMessages",
 				"recommit_message",
-				(HUB_CHAIN_ID, self.chain_id, nonce),
+				(source, self.chain_id, nonce),
 			)
 			.await?;
 		self.metrics.relayed.with_label_values(&["hub_to_evm", "recommit"]).inc();
-		tracing::info!(nonce, "committed a hub message again: its commitment had aged out");
+		tracing::info!(source, nonce, "committed a message again: its commitment had aged out");
 		Ok(())
 	}
 
 	async fn acknowledge_on_evm(
 		&self,
 		final_block: FinalBlock,
+		destination: ChainId,
 		nonce: u64,
 		leaf: B256,
 	) -> Result<()> {
@@ -136,7 +199,7 @@ impl Relayer {
 			.runtime_api(
 				final_block.hash,
 				"CrossChainMessagesApi_receipt_proof",
-				(self.chain_id, HUB_CHAIN_ID, nonce),
+				(self.chain_id, destination, nonce),
 			)
 			.await?;
 		// No receipt yet: the message is still on its way.
@@ -149,7 +212,7 @@ impl Relayer {
 		let result = self
 			.gateway()
 			.acknowledge(
-				HUB_CHAIN_ID,
+				destination,
 				nonce,
 				leaf,
 				receipt.outcome.code(),
@@ -166,21 +229,23 @@ impl Relayer {
 			bail!("acknowledge {nonce} reverted");
 		}
 		self.metrics.relayed.with_label_values(&["hub_to_evm", "receipt"]).inc();
-		tracing::info!(nonce, outcome = ?receipt.outcome, "acknowledged on the EVM chain");
+		tracing::info!(destination, nonce, outcome = ?receipt.outcome, "acknowledged on the EVM chain");
 		Ok(())
 	}
 
-	/// Completes the hub's message `nonce` to the chain by a proof of non-receipt, if its
+	/// Completes message `nonce` of channel (`source`, chain) by a proof of non-receipt, if its
 	/// timeout has passed by the EVM chain's clock: the latest EVM block, attested by the
-	/// committee, and the gateway's `delivered[hub]` slot there by `eth_getProof`.
-	async fn prove_non_receipt(&self, final_block: FinalBlock, nonce: u64) -> Result<()> {
+	/// committee, and the gateway's `delivered[source]` slot there by `eth_getProof`.
+	async fn prove_non_receipt(
+		&self,
+		final_block: FinalBlock,
+		source: ChainId,
+		nonce: u64,
+	) -> Result<()> {
 		// Refunded already: it waits for the gateway to take it (as `Expired`).
 		if self
 			.hub
-			.exists_at(
-				final_block.hash,
-				&keys::timed_out_message(HUB_CHAIN_ID, self.chain_id, nonce),
-			)
+			.exists_at(final_block.hash, &keys::timed_out_message(source, self.chain_id, nonce))
 			.await?
 		{
 			return Ok(());
@@ -190,7 +255,7 @@ impl Relayer {
 			.runtime_api(
 				final_block.hash,
 				"CrossChainMessagesApi_message_proof",
-				(HUB_CHAIN_ID, self.chain_id, nonce),
+				(source, self.chain_id, nonce),
 			)
 			.await?;
 		let Some((message, _)) = found else { return Ok(()) };
@@ -208,7 +273,7 @@ impl Relayer {
 			return Ok(());
 		}
 		let height = u32::try_from(number)?;
-		let slot = B256::from(gateway_inbound_slot(HUB_CHAIN_ID).0);
+		let slot = B256::from(gateway_inbound_slot(source).0);
 		let proof = self.evm.get_proof(self.gateway, vec![slot]).number(number).await?;
 		let storage = proof
 			.storage_proof
@@ -253,11 +318,16 @@ impl Relayer {
 				&self.hub_signer,
 				"CrossChainMessages",
 				"timeout_message",
-				(HUB_CHAIN_ID, self.chain_id, nonce, Static(Some(non_receipt))),
+				(source, self.chain_id, nonce, Static(Some(non_receipt))),
 			)
 			.await?;
 		self.metrics.relayed.with_label_values(&["hub_to_evm", "timeout"]).inc();
-		tracing::info!(nonce, evm_block = number, "refunded on the hub by a proof of non-receipt");
+		tracing::info!(
+			source,
+			nonce,
+			evm_block = number,
+			"completed on the hub by a proof of non-receipt"
+		);
 		Ok(())
 	}
 

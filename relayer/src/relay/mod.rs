@@ -136,8 +136,9 @@ pub struct Relayer {
 	/// The first EVM block that may still need something: the gateway's deployment block at
 	/// start, then moved on by each round (in memory only).
 	pub evm_cursor: AtomicU64,
-	/// The first of the gateway's sends that may still be pending (from 1; in memory only).
-	pub ack_cursor: AtomicU64,
+	/// For each destination, the first of the gateway's sends to it that may still be pending
+	/// (from 1; in memory only).
+	pub ack_cursors: std::sync::Mutex<BTreeMap<ChainId, u64>>,
 	/// The relayer claims its fees on the hub once they are above this (planck): each claim is
 	/// a transaction it pays for.
 	pub claim_rewards_above: u128,
@@ -153,6 +154,17 @@ impl Relayer {
 	/// The relayer's hub account, which gateways name in receipts (its fee goes there).
 	pub fn hub_account(&self) -> H256 {
 		H256(self.hub_signer.account_id().0)
+	}
+
+	/// The first of the gateway's sends to `destination` that may still be pending.
+	fn ack_cursor(&self, destination: ChainId) -> u64 {
+		let cursors = self.ack_cursors.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+		cursors.get(&destination).copied().unwrap_or(1)
+	}
+
+	fn set_ack_cursor(&self, destination: ChainId, nonce: u64) {
+		let mut cursors = self.ack_cursors.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+		cursors.insert(destination, nonce.max(1));
 	}
 
 	fn gateway(&self) -> IFusionGateway::IFusionGatewayInstance<DynProvider> {

@@ -118,43 +118,41 @@ impl Relayer {
 		)
 	}
 
-	/// Certifies on the gateway every hub block still needed (by a hub message the gateway has
-	/// yet to take, or a hub receipt of a gateway send still pending) whose checkpoint is the
-	/// set `installed`'s: after the rotation, the gateway takes no checkpoint of that set.
+	/// Certifies on the gateway every hub block still needed (by a message the gateway has yet
+	/// to take, on any channel into it, or a receipt of one of its sends still pending) whose
+	/// checkpoint is the set `installed`'s: after the rotation, the gateway takes no checkpoint
+	/// of that set.
 	async fn certify_needed_blocks(&self, final_block: FinalBlock, installed: u64) -> Result<()> {
 		let gateway = self.gateway();
 		let mut blocks = std::collections::BTreeSet::new();
-		let sent: u64 = self
-			.hub
-			.storage_at(final_block.hash, &keys::outbound_nonce(self.chain_id))
-			.await?
-			.unwrap_or(0);
-		for nonce in gateway.inboundNonce(HUB_CHAIN_ID).call().await? + 1..=sent {
-			let found: Option<(MessageView, OutboundProof)> = self
-				.hub
-				.runtime_api(
-					final_block.hash,
-					"CrossChainMessagesApi_message_proof",
-					(HUB_CHAIN_ID, self.chain_id, nonce),
-				)
-				.await?;
-			blocks.extend(found.map(|(_, proof)| proof.block));
-		}
-		for nonce in self.ack_cursor.load(Ordering::Relaxed)
-			..=gateway.outboundNonce(HUB_CHAIN_ID).call().await?
-		{
-			if gateway.sentMessage(HUB_CHAIN_ID, nonce).call().await?.leaf == B256::ZERO {
-				continue;
+		for peer in self.peers().await? {
+			let end = self.hub_channel_end(final_block, peer).await?;
+			for nonce in gateway.inboundNonce(peer).call().await? + 1..=end {
+				let found: Option<(MessageView, OutboundProof)> = self
+					.hub
+					.runtime_api(
+						final_block.hash,
+						"CrossChainMessagesApi_message_proof",
+						(peer, self.chain_id, nonce),
+					)
+					.await?;
+				blocks.extend(found.map(|(_, proof)| proof.block));
 			}
-			let found: Option<(Receipt, OutboundProof)> = self
-				.hub
-				.runtime_api(
-					final_block.hash,
-					"CrossChainMessagesApi_receipt_proof",
-					(self.chain_id, HUB_CHAIN_ID, nonce),
-				)
-				.await?;
-			blocks.extend(found.map(|(_, proof)| proof.block));
+			let sent = gateway.outboundNonce(peer).call().await?;
+			for nonce in self.ack_cursor(peer)..=sent {
+				if gateway.sentMessage(peer, nonce).call().await?.leaf == B256::ZERO {
+					continue;
+				}
+				let found: Option<(Receipt, OutboundProof)> = self
+					.hub
+					.runtime_api(
+						final_block.hash,
+						"CrossChainMessagesApi_receipt_proof",
+						(self.chain_id, peer, nonce),
+					)
+					.await?;
+				blocks.extend(found.map(|(_, proof)| proof.block));
+			}
 		}
 		for block in blocks {
 			let Some(at) = self.hub.final_block(block).await? else { continue };
