@@ -206,12 +206,14 @@ mod benchmarks {
 	fn recommit_message() {
 		assert_ok!(Pallet::<T>::open_chain_for_benchmarks(PEER));
 		send_records::<T>(1);
-		let sent = PendingMessages::<T>::get((HUB_CHAIN_ID, PEER, 1)).expect("pending").block;
-		// The first commitment has aged out, and this block already commits to the peer: the
-		// worst case reads and extends a commitment.
+		// The worst case: a timed-out message (read after the pending one is missed) whose
+		// commitment has aged out, the first leaf for its destination in this block.
+		let key = (HUB_CHAIN_ID, PEER, 1);
+		let record = PendingMessages::<T>::take(key).expect("pending");
+		let sent = record.block;
+		TimedOutMessages::<T>::insert(key, PendingMessage { deposit: 0, ..record });
 		let now = sent + T::CommitmentsToKeep::get();
 		polkadot_sdk::frame_system::Pallet::<T>::set_block_number(now.into());
-		send_records::<T>(1);
 		let caller: T::AccountId = whitelisted_caller();
 
 		#[extrinsic_call]

@@ -118,7 +118,9 @@ impl<T: Config> Pallet<T> {
 
 	/// Completes a pending message with `outcome` by governance's decree; its destination must
 	/// no longer be active. A timed-out message's record is closed instead: its value was
-	/// settled by the timeout, whatever `outcome` says.
+	/// settled by the timeout, whatever `outcome` says. Governance closes it only for a
+	/// destination that will not come back (or after a receipt that contradicted the timeout):
+	/// a destination resumed after that would wait for that nonce for good.
 	pub(crate) fn force_complete(
 		source: ChainId,
 		destination: ChainId,

@@ -608,3 +608,39 @@ fn chains_with_pending_messages_are_in_use() {
 		}
 	});
 }
+
+#[test]
+fn a_timed_out_message_is_committed_again_until_its_destination_takes_it() {
+	build_and_execute(|| {
+		let sent = send_to(C, 0, 0);
+		next_block();
+		assert_ok!(timeout(&sent, Some(ledger_state(C, 40, PAST, HUB_CHAIN_ID, 0))));
+		let recommit = || Messages::recommit_message(RuntimeOrigin::signed(9), HUB_CHAIN_ID, C, 1);
+		assert_noop!(recommit(), Error::<Test>::CommitmentStillKept);
+		for _ in 0..COMMITMENTS_TO_KEEP {
+			next_block();
+		}
+		assert!(Messages::message_proof(HUB_CHAIN_ID, C, 1).is_none());
+		// A destination that cannot take it now gets nothing committed for it.
+		MockRegistry::set_status(C, ChainStatus::Frozen);
+		assert_noop!(recommit(), Error::<Test>::DestinationNotActive);
+		MockRegistry::set_status(C, ChainStatus::Suspended);
+		assert_ok!(recommit());
+		let first = System::block_number() as u32;
+		next_block();
+		assert_eq!(Messages::message_proof(HUB_CHAIN_ID, C, 1).expect("provable").1.block, first);
+		// Once per window: again only when that commitment has aged out too.
+		assert_noop!(recommit(), Error::<Test>::CommitmentStillKept);
+		for _ in 0..COMMITMENTS_TO_KEEP {
+			next_block();
+		}
+		assert_ok!(recommit());
+		let second = System::block_number() as u32;
+		assert_eq!(Recommitments::<Test>::get((HUB_CHAIN_ID, C, 1)), Some(second));
+		// C takes it as `Expired`: the record and where it was committed are forgotten.
+		assert_ok!(acknowledge(&sent, ReceiptOutcome::Expired, 60));
+		assert!(Recommitments::<Test>::get((HUB_CHAIN_ID, C, 1)).is_none());
+		assert!(TimedOutMessages::<Test>::get((HUB_CHAIN_ID, C, 1)).is_none());
+		assert_eq!(PendingCount::<Test>::get(C), 0);
+	});
+}

@@ -710,9 +710,12 @@ pub mod pallet {
 		/// Commits a message the hub sent or routed again, pending or timed out, whose
 		/// commitment has aged out (`CommitmentsToKeep`): its destination takes messages in
 		/// nonce order, so one it has yet to take must stay provable. Anyone may call it, once
-		/// per window for each message.
+		/// per window for each message, while the destination is `Active` or `Suspended`; it
+		/// takes the hub senders' share of the block.
 		#[pallet::call_index(6)]
-		#[pallet::weight(T::WeightInfo::recommit_message())]
+		#[pallet::weight(
+			T::WeightInfo::recommit_message().saturating_add(T::WeightInfo::commit_leaves(1))
+		)]
 		pub fn recommit_message(
 			origin: OriginFor<T>,
 			source: ChainId,

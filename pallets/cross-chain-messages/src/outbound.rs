@@ -9,7 +9,7 @@ use fusion_hub_primitives::{
 	merkle::{keccak_merkle_proof, keccak_merkle_root},
 	message::{AppId, Message, Timeout, HUB_CHAIN_ID},
 	runtime_api::{MessageView, OutboundProof},
-	ChainId, ChainRegistry, OutboundCommitments, Receipt, SendMessage,
+	ChainId, ChainRegistry, ChainStatus, OutboundCommitments, Receipt, SendMessage,
 };
 use polkadot_sdk::{
 	frame_support::{
@@ -186,7 +186,9 @@ impl<T: Config> Pallet<T> {
 	}
 
 	/// Commits the pending or timed-out message (`source`, `destination`, `nonce`) again in this
-	/// block, if the commitment that held it has aged out.
+	/// block, if the commitment that held it has aged out and its destination can still take
+	/// it (`Active` or `Suspended`). Anyone may ask, so it takes the hub senders' smaller share
+	/// of the block: it can never crowd out receipts and routes.
 	pub(crate) fn recommit(source: ChainId, destination: ChainId, nonce: u64) -> DispatchResult {
 		let key = (source, destination, nonce);
 		let record = PendingMessages::<T>::get(key)
@@ -197,7 +199,14 @@ impl<T: Config> Pallet<T> {
 			committed.saturating_add(T::CommitmentsToKeep::get()) <= Self::now_block(),
 			Error::<T>::CommitmentStillKept
 		);
-		Self::ensure_capacity(destination, record.share(), false)?;
+		ensure!(
+			matches!(
+				T::Registry::status(destination),
+				Some(ChainStatus::Active | ChainStatus::Suspended)
+			),
+			Error::<T>::DestinationNotActive
+		);
+		Self::ensure_capacity(destination, CapacityShare::HubSend, false)?;
 		let block = Self::queue_leaf(destination, record.leaf)?;
 		Recommitments::<T>::insert(key, block);
 		Self::deposit_event(Event::MessageRecommitted { source, destination, nonce, block });

@@ -69,6 +69,10 @@ struct Args {
 	/// Where to serve Prometheus metrics (none if not given).
 	#[arg(long)]
 	metrics: Option<SocketAddr>,
+	/// Ignored since the notaries' threshold is read from the hub's notary set (kept so older
+	/// configs and scripts still start; a warning says so).
+	#[arg(long, hide = true)]
+	notary_threshold: Option<usize>,
 	/// Claim the fees earned on the hub once they are above this many planck (0: whenever
 	/// there are any). Each claim costs a transaction fee.
 	#[arg(long)]
@@ -104,6 +108,7 @@ impl Args {
 			confirmations: self.confirmations.or(file.confirmations),
 			interval_ms: self.interval_ms.or(file.interval_ms),
 			metrics: self.metrics.or(file.metrics),
+			notary_threshold: self.notary_threshold.or(file.notary_threshold),
 			claim_rewards_above: self.claim_rewards_above.or(file.claim_rewards_above),
 			claim_evm_rewards_above: self.claim_evm_rewards_above.or(file.claim_evm_rewards_above),
 		})
@@ -160,6 +165,9 @@ async fn main() -> Result<()> {
 		args.committee_threshold.context("--committee-threshold is required")?;
 	if args.committee.len() < committee_threshold {
 		bail!("fewer committee signers than their threshold");
+	}
+	if args.notary_threshold.is_some() {
+		tracing::warn!("notary-threshold is ignored: the threshold is the hub's notary set's");
 	}
 	if args.notary.is_empty() {
 		bail!("--notary is required: the hub notaries' signers");

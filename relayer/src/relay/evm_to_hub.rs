@@ -89,15 +89,32 @@ impl Relayer {
 			// A receipt completes a pending message, or closes one already refunded by a proof
 			// of non-receipt (the gateway took it as `Expired`).
 			let (source, destination, nonce) = (receipt.source, receipt.destination, receipt.nonce);
-			let open = self
+			if self
 				.hub
 				.exists_at(final_block.hash, &keys::pending_message(source, destination, nonce))
-				.await? || self
+				.await?
+			{
+				unacknowledged.push(receipt);
+			} else if self
 				.hub
 				.exists_at(final_block.hash, &keys::timed_out_message(source, destination, nonce))
-				.await?;
-			if open {
-				unacknowledged.push(receipt);
+				.await?
+			{
+				// Any other outcome the hub refuses (`ReceiptContradictsTimeout`), and with it
+				// the batch: reported once, left to governance.
+				if receipt.outcome == ReceiptOutcome::Expired {
+					unacknowledged.push(receipt);
+				} else {
+					self.failed(
+						"evm_to_hub",
+						"receipt",
+						&anyhow!(
+							"block {number}: the gateway executed message {nonce} from {source} \
+							 after the hub refunded it by proof ({:?}); not submitted",
+							receipt.outcome
+						),
+					);
+				}
 			}
 		}
 		if undelivered.is_empty() && unacknowledged.is_empty() {

@@ -27,7 +27,7 @@ use fusion_hub_primitives::{
 	channel::{gateway_inbound_slot, ChainClock, ChannelStateProof, EvmAccount, NonReceiptProof},
 	header::HeaderUpdate,
 	merkle::keccak_merkle_proof,
-	message::{Message, Receipt},
+	message::{Message, Receipt, ReceiptOutcome},
 	runtime_api::{MessageView, OutboundProof},
 	Attestation, ChainId, CommitteeKey, InclusionProof, HUB_CHAIN_ID,
 };

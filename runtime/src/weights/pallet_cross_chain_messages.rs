@@ -66,11 +66,11 @@ impl<T: polkadot_sdk::frame_system::Config> pallet_cross_chain_messages::WeightI
 		// Proof Size summary in bytes:
 		//  Measured:  `677`
 		//  Estimated: `13978`
-		// Minimum execution time: 84_117_000 picoseconds.
-		Weight::from_parts(56_521_853, 0)
+		// Minimum execution time: 93_808_000 picoseconds.
+		Weight::from_parts(70_074_199, 0)
 			.saturating_add(Weight::from_parts(0, 13978))
-			// Standard Error: 160_053
-			.saturating_add(Weight::from_parts(53_741_033, 0).saturating_mul(n.into()))
+			// Standard Error: 321_390
+			.saturating_add(Weight::from_parts(77_794_063, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(9))
 			.saturating_add(T::DbWeight::get().writes(6))
 			.saturating_add(T::DbWeight::get().writes((1_u64).saturating_mul(n.into())))
@@ -100,11 +100,11 @@ impl<T: polkadot_sdk::frame_system::Config> pallet_cross_chain_messages::WeightI
 		// Proof Size summary in bytes:
 		//  Measured:  `901 + n * (1373 ±0)`
 		//  Estimated: `13978 + n * (3706 ±0)`
-		// Minimum execution time: 116_777_000 picoseconds.
-		Weight::from_parts(58_374_890, 0)
+		// Minimum execution time: 137_028_000 picoseconds.
+		Weight::from_parts(77_860_722, 0)
 			.saturating_add(Weight::from_parts(0, 13978))
-			// Standard Error: 879_487
-			.saturating_add(Weight::from_parts(101_337_366, 0).saturating_mul(n.into()))
+			// Standard Error: 322_218
+			.saturating_add(Weight::from_parts(152_418_452, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(5))
 			.saturating_add(T::DbWeight::get().reads((4_u64).saturating_mul(n.into())))
 			.saturating_add(T::DbWeight::get().writes(3))
@@ -127,8 +127,8 @@ impl<T: polkadot_sdk::frame_system::Config> pallet_cross_chain_messages::WeightI
 		// Proof Size summary in bytes:
 		//  Measured:  `2234`
 		//  Estimated: `13978`
-		// Minimum execution time: 134_207_000 picoseconds.
-		Weight::from_parts(171_757_000, 0)
+		// Minimum execution time: 152_190_000 picoseconds.
+		Weight::from_parts(250_970_000, 0)
 			.saturating_add(Weight::from_parts(0, 13978))
 			.saturating_add(T::DbWeight::get().reads(6))
 			.saturating_add(T::DbWeight::get().writes(5))
@@ -153,8 +153,8 @@ impl<T: polkadot_sdk::frame_system::Config> pallet_cross_chain_messages::WeightI
 		// Proof Size summary in bytes:
 		//  Measured:  `1988`
 		//  Estimated: `13978`
-		// Minimum execution time: 134_243_000 picoseconds.
-		Weight::from_parts(160_528_000, 0)
+		// Minimum execution time: 151_990_000 picoseconds.
+		Weight::from_parts(178_692_000, 0)
 			.saturating_add(Weight::from_parts(0, 13978))
 			.saturating_add(T::DbWeight::get().reads(8))
 			.saturating_add(T::DbWeight::get().writes(7))
@@ -167,27 +167,33 @@ impl<T: polkadot_sdk::frame_system::Config> pallet_cross_chain_messages::WeightI
 		// Proof Size summary in bytes:
 		//  Measured:  `235`
 		//  Estimated: `3593`
-		// Minimum execution time: 61_852_000 picoseconds.
-		Weight::from_parts(96_949_000, 0)
+		// Minimum execution time: 75_438_000 picoseconds.
+		Weight::from_parts(131_153_000, 0)
 			.saturating_add(Weight::from_parts(0, 3593))
 			.saturating_add(T::DbWeight::get().reads(2))
 			.saturating_add(T::DbWeight::get().writes(2))
 	}
 	/// Storage: `CrossChainMessages::PendingMessages` (r:1 w:0)
 	/// Proof: `CrossChainMessages::PendingMessages` (`max_values`: None, `max_size`: Some(1231), added: 3706, mode: `MaxEncodedLen`)
+	/// Storage: `CrossChainMessages::TimedOutMessages` (r:1 w:0)
+	/// Proof: `CrossChainMessages::TimedOutMessages` (`max_values`: None, `max_size`: Some(1231), added: 3706, mode: `MaxEncodedLen`)
 	/// Storage: `CrossChainMessages::Recommitments` (r:1 w:1)
 	/// Proof: `CrossChainMessages::Recommitments` (`max_values`: None, `max_size`: Some(44), added: 2519, mode: `MaxEncodedLen`)
+	/// Storage: `ChainRegistry::Chains` (r:1 w:0)
+	/// Proof: `ChainRegistry::Chains` (`max_values`: None, `max_size`: Some(10513), added: 12988, mode: `MaxEncodedLen`)
 	/// Storage: `CrossChainMessages::OutboundLeaves` (r:1 w:1)
 	/// Proof: `CrossChainMessages::OutboundLeaves` (`max_values`: None, `max_size`: Some(4122), added: 6597, mode: `MaxEncodedLen`)
+	/// Storage: `CrossChainMessages::BlockDestinations` (r:1 w:1)
+	/// Proof: `CrossChainMessages::BlockDestinations` (`max_values`: None, `max_size`: Some(77), added: 2552, mode: `MaxEncodedLen`)
 	fn recommit_message() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `1528`
-		//  Estimated: `7587`
-		// Minimum execution time: 42_360_000 picoseconds.
-		Weight::from_parts(86_035_000, 0)
-			.saturating_add(Weight::from_parts(0, 7587))
-			.saturating_add(T::DbWeight::get().reads(3))
-			.saturating_add(T::DbWeight::get().writes(2))
+		//  Measured:  `1770`
+		//  Estimated: `13978`
+		// Minimum execution time: 66_708_000 picoseconds.
+		Weight::from_parts(111_685_000, 0)
+			.saturating_add(Weight::from_parts(0, 13978))
+			.saturating_add(T::DbWeight::get().reads(6))
+			.saturating_add(T::DbWeight::get().writes(3))
 	}
 	/// Storage: `ChainRegistry::Chains` (r:1 w:0)
 	/// Proof: `ChainRegistry::Chains` (`max_values`: None, `max_size`: Some(10513), added: 12988, mode: `MaxEncodedLen`)
@@ -214,8 +220,8 @@ impl<T: polkadot_sdk::frame_system::Config> pallet_cross_chain_messages::WeightI
 		// Proof Size summary in bytes:
 		//  Measured:  `434`
 		//  Estimated: `13978`
-		// Minimum execution time: 153_375_000 picoseconds.
-		Weight::from_parts(184_327_517, 0)
+		// Minimum execution time: 156_448_000 picoseconds.
+		Weight::from_parts(203_589_156, 0)
 			.saturating_add(Weight::from_parts(0, 13978))
 			.saturating_add(T::DbWeight::get().reads(9))
 			.saturating_add(T::DbWeight::get().writes(8))
@@ -231,11 +237,11 @@ impl<T: polkadot_sdk::frame_system::Config> pallet_cross_chain_messages::WeightI
 		// Proof Size summary in bytes:
 		//  Measured:  `237`
 		//  Estimated: `4551`
-		// Minimum execution time: 26_887_000 picoseconds.
-		Weight::from_parts(30_401_180, 0)
+		// Minimum execution time: 26_912_000 picoseconds.
+		Weight::from_parts(34_257_814, 0)
 			.saturating_add(Weight::from_parts(0, 4551))
-			// Standard Error: 37
-			.saturating_add(Weight::from_parts(782, 0).saturating_mul(l.into()))
+			// Standard Error: 94
+			.saturating_add(Weight::from_parts(1_094, 0).saturating_mul(l.into()))
 			.saturating_add(T::DbWeight::get().reads(3))
 			.saturating_add(T::DbWeight::get().writes(4))
 	}
@@ -250,11 +256,11 @@ impl<T: polkadot_sdk::frame_system::Config> pallet_cross_chain_messages::WeightI
 		// Proof Size summary in bytes:
 		//  Measured:  `131 + l * (32 ±0)`
 		//  Estimated: `7587`
-		// Minimum execution time: 18_904_000 picoseconds.
-		Weight::from_parts(21_361_119, 0)
+		// Minimum execution time: 20_199_000 picoseconds.
+		Weight::from_parts(27_037_899, 0)
 			.saturating_add(Weight::from_parts(0, 7587))
-			// Standard Error: 705
-			.saturating_add(Weight::from_parts(670_257, 0).saturating_mul(l.into()))
+			// Standard Error: 708
+			.saturating_add(Weight::from_parts(677_411, 0).saturating_mul(l.into()))
 			.saturating_add(T::DbWeight::get().reads(2))
 			.saturating_add(T::DbWeight::get().writes(1))
 	}
@@ -264,8 +270,8 @@ impl<T: polkadot_sdk::frame_system::Config> pallet_cross_chain_messages::WeightI
 		// Proof Size summary in bytes:
 		//  Measured:  `42`
 		//  Estimated: `3542`
-		// Minimum execution time: 3_938_000 picoseconds.
-		Weight::from_parts(4_624_000, 0)
+		// Minimum execution time: 3_955_000 picoseconds.
+		Weight::from_parts(4_874_000, 0)
 			.saturating_add(Weight::from_parts(0, 3542))
 			.saturating_add(T::DbWeight::get().reads(1))
 	}
@@ -280,11 +286,11 @@ impl<T: polkadot_sdk::frame_system::Config> pallet_cross_chain_messages::WeightI
 		// Proof Size summary in bytes:
 		//  Measured:  `145 + d * (4 ±0)`
 		//  Estimated: `3542`
-		// Minimum execution time: 5_764_000 picoseconds.
-		Weight::from_parts(8_175_610, 0)
+		// Minimum execution time: 5_840_000 picoseconds.
+		Weight::from_parts(8_998_728, 0)
 			.saturating_add(Weight::from_parts(0, 3542))
-			// Standard Error: 2_404
-			.saturating_add(Weight::from_parts(3_251_071, 0).saturating_mul(d.into()))
+			// Standard Error: 2_980
+			.saturating_add(Weight::from_parts(3_505_517, 0).saturating_mul(d.into()))
 			.saturating_add(T::DbWeight::get().reads(1))
 			.saturating_add(T::DbWeight::get().writes(1))
 			.saturating_add(T::DbWeight::get().writes((2_u64).saturating_mul(d.into())))
