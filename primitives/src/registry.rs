@@ -470,6 +470,14 @@ pub type RegistryVerifier<R> = VerifierConfig<
 	<R as ChainRegistry>::MaxGrandpaAuthorities,
 >;
 
+/// Parachain peers by their para id on the relay chain: what decides whether a sibling's XCM is
+/// let in, held or refused. Implemented by `pallet-chain-registry`.
+pub trait ParachainPeers {
+	/// The chain id and registry status of the record (not retired) that is parachain
+	/// `para_id`, or `None` if there is none.
+	fn parachain_peer(para_id: u32) -> Option<(ChainId, ChainStatus)>;
+}
+
 /// What the hub's other pallets need to know about peer chains.
 ///
 /// Implemented by `pallet-chain-registry`. A pallet that only needs to gate traffic uses

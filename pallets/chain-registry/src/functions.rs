@@ -2,7 +2,8 @@
 //! refused call changes nothing.
 
 use crate::{
-	ChainNameOf, ChainRecord, Chains, Config, Error, Event, HoldReason, Pallet, VerifierConfigOf,
+	ChainNameOf, ChainRecord, Chains, Config, Error, Event, HoldReason, Pallet, ParachainChains,
+	VerifierConfigOf,
 };
 use alloc::vec::Vec;
 use fusion_hub_primitives::{
@@ -35,6 +36,9 @@ impl<T: Config> Pallet<T> {
 		ensure!(Chains::<T>::count() < T::MaxChains::get(), Error::<T>::TooManyChains);
 		ensure!(!name.is_empty(), Error::<T>::EmptyName);
 		verifier.validate_for(&kind).map_err(Error::<T>::from)?;
+		if let ChainKind::PolkadotParachain { para_id } = kind {
+			ensure!(!ParachainChains::<T>::contains_key(para_id), Error::<T>::ParaIdInUse);
+		}
 
 		let deposit = T::ChainDeposit::get();
 		// The first write: if the operator cannot pay, nothing has been written.
@@ -51,6 +55,9 @@ impl<T: Config> Pallet<T> {
 				ChainStatus::Proposed,
 			),
 		);
+		if let ChainKind::PolkadotParachain { para_id } = kind {
+			ParachainChains::<T>::insert(para_id, chain_id);
+		}
 		Self::deposit_event(Event::ChainProposed { chain_id, operator, kind, deposit });
 		Ok(())
 	}
@@ -78,8 +85,17 @@ impl<T: Config> Pallet<T> {
 			Fortitude::Force,
 		)?;
 		Chains::<T>::remove(chain_id);
+		Self::forget_parachain(&record.kind);
 		Self::deposit_event(Event::ChainRejected { chain_id, operator: record.operator, burned });
 		Ok(())
+	}
+
+	/// Frees a parachain's para id when its record is rejected or retired: another record may be
+	/// that parachain then.
+	fn forget_parachain(kind: &ChainKind) {
+		if let ChainKind::PolkadotParachain { para_id } = kind {
+			ParachainChains::<T>::remove(para_id);
+		}
 	}
 
 	pub(crate) fn do_suspend_chain(chain_id: ChainId) -> DispatchResult {
@@ -128,6 +144,7 @@ impl<T: Config> Pallet<T> {
 		record.deposit = Zero::zero();
 		record.status = ChainStatus::Retired;
 		record.status_changed_at = frame_system::Pallet::<T>::block_number();
+		Self::forget_parachain(&record.kind);
 		Chains::<T>::insert(chain_id, record);
 		T::TrustReset::on_retired(chain_id);
 		Self::deposit_event(Event::ChainRetired { chain_id, operator, released });
@@ -230,6 +247,7 @@ impl<T: Config> Pallet<T> {
 	/// - every record has a non-empty name and a verifier that is valid for its kind, and was
 	///   proposed no later than its last status change;
 	/// - a retired chain claims no deposit;
+	/// - every parachain record not retired, and nothing else, is indexed by its para id;
 	/// - for every operator, the balance held for `ChainDeposit` equals the sum of the deposits
 	///   of its chains that are not retired.
 	#[cfg(any(feature = "try-runtime", test))]
@@ -241,9 +259,19 @@ impl<T: Config> Pallet<T> {
 		};
 
 		let mut records: u32 = 0;
+		let mut parachains: u32 = 0;
 		let mut held: BTreeMap<T::AccountId, BalanceOf<T>> = BTreeMap::new();
-		for (_, record) in Chains::<T>::iter() {
+		for (chain_id, record) in Chains::<T>::iter() {
 			records = records.saturating_add(1);
+			if let ChainKind::PolkadotParachain { para_id } = record.kind {
+				if record.status != ChainStatus::Retired {
+					parachains = parachains.saturating_add(1);
+					ensure!(
+						ParachainChains::<T>::get(para_id) == Some(chain_id),
+						"a parachain record is not indexed by its para id"
+					);
+				}
+			}
 			ensure!(!record.name.is_empty(), "a chain has an empty name");
 			ensure!(
 				record.verifier.validate_for(&record.kind).is_ok(),
@@ -266,6 +294,10 @@ impl<T: Config> Pallet<T> {
 			}
 		}
 		ensure!(records == Chains::<T>::count(), "the chain counter is out of sync");
+		ensure!(
+			ParachainChains::<T>::iter().count() as u32 == parachains,
+			"the para id index holds a chain that is not a parachain record in use"
+		);
 		ensure!(records <= T::MaxChains::get(), "the registry holds more than MaxChains records");
 		for (operator, deposits) in held {
 			ensure!(

@@ -1,8 +1,16 @@
 //! The registry as the other pallets see it.
 
-use crate::{Chains, Config, Pallet, VerifierConfigOf};
-use fusion_hub_primitives::{ChainId, ChainKind, ChainRegistry, ChainStatus};
+use crate::{Chains, Config, Pallet, ParachainChains, VerifierConfigOf};
+use fusion_hub_primitives::{ChainId, ChainKind, ChainRegistry, ChainStatus, ParachainPeers};
 use polkadot_sdk::sp_runtime::DispatchResult;
+
+impl<T: Config> ParachainPeers for Pallet<T> {
+	/// Two reads: the index, then the record.
+	fn parachain_peer(para_id: u32) -> Option<(ChainId, ChainStatus)> {
+		let chain_id = ParachainChains::<T>::get(para_id)?;
+		Chains::<T>::get(chain_id).map(|record| (chain_id, record.status))
+	}
+}
 
 impl<T: Config> ChainRegistry for Pallet<T> {
 	type MaxCommitteeSize = T::MaxCommitteeSize;
@@ -63,6 +71,9 @@ impl<T: Config> ChainRegistry for Pallet<T> {
 				ChainStatus::Active,
 			),
 		);
+		if let ChainKind::PolkadotParachain { para_id } = kind {
+			ParachainChains::<T>::insert(para_id, chain_id);
+		}
 		Ok(())
 	}
 }

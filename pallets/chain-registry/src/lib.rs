@@ -172,6 +172,12 @@ pub mod pallet {
 	pub type Chains<T: Config> =
 		CountedStorageMap<_, Blake2_128Concat, ChainId, ChainRecord<T>, OptionQuery>;
 
+	/// The chain id of each parachain the registry has a record of, by its para id on the relay
+	/// chain: one record per parachain, from its application until it is rejected or retired.
+	/// XCM from a sibling is let in, held or refused by that record's status.
+	#[pallet::storage]
+	pub type ParachainChains<T: Config> = StorageMap<_, Twox64Concat, u32, ChainId, OptionQuery>;
+
 	#[pallet::event]
 	#[pallet::generate_deposit(pub(super) fn deposit_event)]
 	pub enum Event<T: Config> {
@@ -252,6 +258,8 @@ pub mod pallet {
 		/// The new committee's set id is not above every set id the chain's committees have had:
 		/// attestations of a reused set id would be valid again.
 		SetIdNotIncreased,
+		/// Another record, not retired, is already the parachain with this para id.
+		ParaIdInUse,
 	}
 
 	#[pallet::hooks]
@@ -279,6 +287,8 @@ pub mod pallet {
 		/// - the registry holds `MaxChains` records (`TooManyChains`);
 		/// - the name is empty (`EmptyName`);
 		/// - the kind cannot use the verifier, or the verifier is invalid (see the errors);
+		/// - the kind is a parachain that another record, not retired, already is
+		///   (`ParaIdInUse`);
 		/// - the caller cannot put the deposit on hold (the currency's error).
 		#[pallet::call_index(0)]
 		#[pallet::weight(Pallet::<T>::propose_chain_weight(verifier))]
@@ -310,7 +320,9 @@ pub mod pallet {
 		/// The call fails if the origin is not `GovernanceOrigin`, the chain is unknown
 		/// (`ChainNotFound`) or not `Proposed` (`NotProposed`).
 		#[pallet::call_index(2)]
-		#[pallet::weight(T::WeightInfo::reject_chain())]
+		#[pallet::weight(
+			T::WeightInfo::reject_chain().saturating_add(Pallet::<T>::forget_parachain_weight())
+		)]
 		pub fn reject_chain(origin: OriginFor<T>, chain_id: ChainId) -> DispatchResult {
 			T::GovernanceOrigin::ensure_origin(origin)?;
 			Self::do_reject_chain(chain_id)
@@ -347,9 +359,9 @@ pub mod pallet {
 		/// (`ChainRetired`), or messages are still pending to or routed from it (`ChainInUse`).
 		#[pallet::call_index(5)]
 		#[pallet::weight(
-			T::WeightInfo::retire_chain().saturating_add(
-				<T::TrustReset as fusion_hub_primitives::ChainTrustReset>::retired_weight()
-			)
+			T::WeightInfo::retire_chain()
+				.saturating_add(<T::TrustReset as fusion_hub_primitives::ChainTrustReset>::retired_weight())
+				.saturating_add(Pallet::<T>::forget_parachain_weight())
 		)]
 		pub fn retire_chain(origin: OriginFor<T>, chain_id: ChainId) -> DispatchResult {
 			T::GovernanceOrigin::ensure_origin(origin)?;
@@ -387,10 +399,19 @@ impl<T: Config> Pallet<T> {
 			VerifierConfig::Grandpa(grandpa) => {
 				T::WeightInfo::propose_chain_grandpa(grandpa.authorities.len() as u32)
 			},
-			VerifierConfig::Committee(_) | VerifierConfig::RelayChain => {
+			VerifierConfig::Committee(_) => {
 				T::WeightInfo::propose_chain_committee(verifier.key_count())
 			},
+			// A parachain: the smallest record, plus its para id looked up and indexed.
+			VerifierConfig::RelayChain => T::WeightInfo::propose_chain_committee(0)
+				.saturating_add(<T::DbWeight as frame_support::traits::Get<_>>::get().reads_writes(1, 1)),
 		}
+	}
+
+	/// A parachain record's para id, removed from the index when the record is rejected or
+	/// retired; measured on a committee chain, which has none.
+	fn forget_parachain_weight() -> frame_support::weights::Weight {
+		<T::DbWeight as frame_support::traits::Get<_>>::get().writes(1)
 	}
 
 	/// Weight of `update_verifier`: checking a configuration costs in its number of keys; the

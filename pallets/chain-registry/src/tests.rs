@@ -1,7 +1,8 @@
 //! Every transition, every refused one with its exact error, and the deposit's accounting.
 
 use crate::{
-	mock::*, ChainNameOf, ChainRecord, Chains, Error, Event, HoldReason, VerifierConfigOf,
+	mock::*, ChainNameOf, ChainRecord, Chains, Error, Event, HoldReason, ParachainChains,
+	VerifierConfigOf,
 };
 use codec::{Decode, Encode};
 use fusion_hub_primitives::{
@@ -15,7 +16,7 @@ use polkadot_sdk::{
 		BoundedVec,
 	},
 	sp_core::{ed25519, sr25519, H160, H256},
-	sp_runtime::{DispatchError, TokenError},
+	sp_runtime::{DispatchError, DispatchResult, TokenError},
 };
 
 // ---- fixtures ----
@@ -1211,4 +1212,78 @@ fn kinds_accept_exactly_the_documented_verifiers() {
 		assert_eq!(kind.accepts(&grandpa()), grandpa_ok, "{kind:?} and GRANDPA");
 		assert_eq!(kind.accepts(&committee()), committee_ok, "{kind:?} and a committee");
 	}
+}
+
+/// `operator` applies for parachain `para_id` as `chain_id`.
+fn propose_parachain(operator: u64, chain_id: ChainId, para_id: u32) -> DispatchResult {
+	ChainRegistry::propose_chain(
+		RuntimeOrigin::signed(operator),
+		chain_id,
+		name("para"),
+		ChainKind::PolkadotParachain { para_id },
+		VerifierConfig::RelayChain,
+	)
+}
+
+fn parachain_peer(para_id: u32) -> Option<(ChainId, ChainStatus)> {
+	<ChainRegistry as fusion_hub_primitives::ParachainPeers>::parachain_peer(para_id)
+}
+
+#[test]
+fn a_parachain_is_indexed_by_its_para_id_from_application_to_retirement() {
+	build_and_execute(|| {
+		assert_eq!(parachain_peer(2_004), None);
+		assert_ok!(propose_parachain(1, 7, 2_004));
+		assert_eq!(parachain_peer(2_004), Some((7, ChainStatus::Proposed)));
+		assert_ok!(ChainRegistry::approve_chain(governance(), 7));
+		assert_eq!(parachain_peer(2_004), Some((7, ChainStatus::Active)));
+		assert_ok!(ChainRegistry::suspend_chain(emergency(), 7));
+		assert_eq!(parachain_peer(2_004), Some((7, ChainStatus::Suspended)));
+		assert_ok!(ChainRegistry::retire_chain(governance(), 7));
+		// Retired: the para id is free, and another record may be that parachain.
+		assert_eq!(parachain_peer(2_004), None);
+		assert_eq!(ParachainChains::<Test>::get(2_004), None);
+		assert_ok!(propose_parachain(2, 8, 2_004));
+		assert_eq!(parachain_peer(2_004), Some((8, ChainStatus::Proposed)));
+	});
+}
+
+#[test]
+fn a_para_id_another_record_holds_is_refused_and_nothing_changes() {
+	build_and_execute(|| {
+		assert_ok!(propose_parachain(1, 7, 2_004));
+		assert_noop!(propose_parachain(2, 8, 2_004), Error::<Test>::ParaIdInUse);
+		assert_eq!(held(2), 0);
+		assert!(Chains::<Test>::get(8).is_none());
+		assert_ok!(ChainRegistry::approve_chain(governance(), 7));
+		assert_noop!(propose_parachain(2, 8, 2_004), Error::<Test>::ParaIdInUse);
+		// Another para id is another parachain.
+		assert_ok!(propose_parachain(2, 8, 2_005));
+		assert_eq!(parachain_peer(2_005), Some((8, ChainStatus::Proposed)));
+	});
+}
+
+#[test]
+fn a_rejected_parachain_application_frees_its_para_id() {
+	build_and_execute(|| {
+		assert_ok!(propose_parachain(1, 7, 2_004));
+		assert_ok!(ChainRegistry::reject_chain(governance(), 7));
+		assert_eq!(parachain_peer(2_004), None);
+		assert_ok!(propose_parachain(2, 8, 2_004));
+		assert_eq!(parachain_peer(2_004), Some((8, ChainStatus::Proposed)));
+	});
+}
+
+#[test]
+fn try_state_finds_an_index_that_disagrees_with_the_records() {
+	build_and_execute(|| {
+		assert_ok!(propose_parachain(1, 7, 2_004));
+		assert_ok!(ChainRegistry::do_try_state());
+		ParachainChains::<Test>::insert(2_004, 9);
+		assert!(ChainRegistry::do_try_state().is_err());
+		ParachainChains::<Test>::insert(2_004, 7);
+		ParachainChains::<Test>::insert(3_000, 7);
+		assert!(ChainRegistry::do_try_state().is_err());
+		ParachainChains::<Test>::remove(3_000);
+	});
 }

@@ -254,7 +254,9 @@ impl pallet_message_queue::Config for Runtime {
 	type Size = u32;
 	// XCMP only ever produces the `Sibling(ParaId)` origin.
 	type QueueChangeHandler = NarrowOriginToSibling<XcmpQueue>;
-	type QueuePausedQuery = NarrowOriginToSibling<XcmpQueue>;
+	// Paused by the XCMP queue, or held while the registry has the sibling suspended or frozen.
+	type QueuePausedQuery =
+		(NarrowOriginToSibling<XcmpQueue>, NarrowOriginToSibling<xcm_config::HeldParachainPeers>);
 	type HeapSize = ConstU32<{ 103 * 1024 }>;
 	type MaxStale = ConstU32<8>;
 	type ServiceWeight = MessageQueueServiceWeight;

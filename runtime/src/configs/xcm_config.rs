@@ -1,19 +1,23 @@
 //! XCM: how the hub talks to its relay chain and to sibling parachains.
 //!
-//! The native token FUSE is `Here`; the hub is its reserve. Teleports are disabled. Parachain
-//! peers admitted through the registry reach the hub over XCMP; the registry's filter is added to
-//! the barrier by the chain-registry milestone.
+//! The native token FUSE is `Here`; the hub is its reserve. Teleports are disabled. The registry
+//! gates XCM: only the relay chain and parachain peers the registry has `Active` may pay for
+//! execution or subscribe ([`RelayOrActiveParachainPeer`]); the XCM of a suspended or frozen
+//! peer waits in the message queue until governance resumes it ([`HeldParachainPeers`]); any
+//! other sibling's XCM fails at the barrier.
 
 use crate::{
 	AccountId, AllPalletsWithSystem, Balances, ParachainInfo, ParachainSystem, PolkadotXcm,
 	Runtime, RuntimeCall, RuntimeEvent, RuntimeOrigin, WeightToFee, XcmpQueue,
 };
+use cumulus_primitives_core::ParaId;
+use fusion_hub_primitives::{ChainStatus, ParachainPeers};
 use polkadot_parachain_primitives::primitives::Sibling;
 use polkadot_runtime_common::{impls::ToAuthor, xcm_sender::NoPriceForMessageDelivery};
 use polkadot_sdk::{
 	frame_support::{
 		parameter_types,
-		traits::{ConstU32, Contains, Disabled, Everything, Nothing},
+		traits::{ConstU32, Contains, Disabled, Everything, Nothing, QueuePausedQuery},
 		weights::Weight,
 	},
 	frame_system::EnsureRoot,
@@ -80,6 +84,35 @@ impl Contains<Location> for ParentOrParentsExecutivePlurality {
 	}
 }
 
+/// The relay chain and what is on it, and each parachain peer the registry has `Active` and
+/// what is on it (its accounts, pallets): who may pay for execution on the hub and subscribe to
+/// its XCM version. An unregistered, proposed, suspended, frozen or retired sibling may not.
+pub struct RelayOrActiveParachainPeer;
+impl Contains<Location> for RelayOrActiveParachainPeer {
+	fn contains(location: &Location) -> bool {
+		match location.unpack() {
+			(1, [Parachain(para_id), ..]) => matches!(
+				<crate::ChainRegistry as ParachainPeers>::parachain_peer(*para_id),
+				Some((_, ChainStatus::Active))
+			),
+			(1, _) => true,
+			_ => false,
+		}
+	}
+}
+
+/// Holds the XCM of a parachain peer the registry has suspended or frozen in the message queue:
+/// it runs after governance resumes the peer, and nothing is trapped or lost meanwhile.
+pub struct HeldParachainPeers;
+impl QueuePausedQuery<ParaId> for HeldParachainPeers {
+	fn is_paused(para_id: &ParaId) -> bool {
+		matches!(
+			<crate::ChainRegistry as ParachainPeers>::parachain_peer((*para_id).into()),
+			Some((_, ChainStatus::Suspended | ChainStatus::Frozen))
+		)
+	}
+}
+
 pub type Barrier = TrailingSetTopicAsId<
 	DenyThenTry<
 		DenyRecursively<DenyReserveTransferToRelayChain>,
@@ -87,10 +120,10 @@ pub type Barrier = TrailingSetTopicAsId<
 			TakeWeightCredit,
 			WithComputedOrigin<
 				(
-					AllowTopLevelPaidExecutionFrom<Everything>,
+					AllowTopLevelPaidExecutionFrom<RelayOrActiveParachainPeer>,
 					AllowExplicitUnpaidExecutionFrom<ParentOrParentsExecutivePlurality>,
 					AllowKnownQueryResponses<PolkadotXcm>,
-					AllowSubscriptionsFrom<Everything>,
+					AllowSubscriptionsFrom<RelayOrActiveParachainPeer>,
 				),
 				UniversalLocation,
 				ConstU32<8>,
