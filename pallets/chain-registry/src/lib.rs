@@ -403,8 +403,9 @@ impl<T: Config> Pallet<T> {
 				T::WeightInfo::propose_chain_committee(verifier.key_count())
 			},
 			// A parachain: the smallest record, plus its para id looked up and indexed.
-			VerifierConfig::RelayChain => T::WeightInfo::propose_chain_committee(0)
-				.saturating_add(<T::DbWeight as frame_support::traits::Get<_>>::get().reads_writes(1, 1)),
+			VerifierConfig::RelayChain => T::WeightInfo::propose_chain_committee(0).saturating_add(
+				<T::DbWeight as frame_support::traits::Get<_>>::get().reads_writes(1, 1),
+			),
 		}
 	}
 
