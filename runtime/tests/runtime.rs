@@ -5,43 +5,18 @@ use fusion_hub_runtime::{
 		dev_council, get_preset, preset_names, ENDOWMENT, PRESET_LOCAL_TESTNET,
 	},
 	AccountId, Balances, Council, CouncilMembership, ParachainInfo, Runtime, RuntimeCall,
-	RuntimeEvent, RuntimeGenesisConfig, RuntimeOrigin, System, PARACHAIN_ID,
+	RuntimeEvent, RuntimeOrigin, System, PARACHAIN_ID,
 };
 use polkadot_sdk::{
 	frame_support::{assert_noop, assert_ok, traits::fungible::Inspect},
 	sp_genesis_builder::DEV_RUNTIME_PRESET,
-	sp_io::TestExternalities,
 	sp_keyring::Sr25519Keyring,
-	sp_runtime::{BuildStorage, DispatchError, TokenError},
+	sp_runtime::{DispatchError, TokenError},
 	*,
 };
 
-/// Recursively overlays `patch` on `base`, as chain-spec builders do with preset patches.
-fn merge(base: &mut serde_json::Value, patch: serde_json::Value) {
-	match (base, patch) {
-		(serde_json::Value::Object(base), serde_json::Value::Object(patch)) => {
-			for (key, value) in patch {
-				merge(base.entry(key).or_insert(serde_json::Value::Null), value);
-			}
-		},
-		(base, patch) => *base = patch,
-	}
-}
-
-fn genesis_config(preset: &str) -> RuntimeGenesisConfig {
-	let patch = get_preset(&preset.to_string()).expect("preset exists");
-	let patch: serde_json::Value = serde_json::from_slice(&patch).expect("preset is json");
-	let mut config = serde_json::to_value(RuntimeGenesisConfig::default()).unwrap();
-	merge(&mut config, patch);
-	serde_json::from_value(config).expect("patched preset is a complete genesis config")
-}
-
-fn externalities(preset: &str) -> TestExternalities {
-	let storage = genesis_config(preset).build_storage().expect("genesis builds");
-	let mut ext = TestExternalities::new(storage);
-	ext.execute_with(|| System::set_block_number(1));
-	ext
-}
+mod common;
+use common::externalities;
 
 fn account(k: Sr25519Keyring) -> AccountId {
 	k.to_account_id()

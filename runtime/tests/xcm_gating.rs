@@ -6,14 +6,12 @@
 use cumulus_primitives_core::{AggregateMessageOrigin, ParaId};
 use fusion_hub_primitives::{ChainKind, ChainStatus, ParachainPeers, VerifierConfig};
 use fusion_hub_runtime::{
-	configs::xcm_config::Barrier, ChainRegistry, Runtime, RuntimeCall, RuntimeGenesisConfig,
-	RuntimeOrigin, System,
+	configs::xcm_config::Barrier, ChainRegistry, Runtime, RuntimeCall, RuntimeOrigin,
 };
 use polkadot_sdk::{
 	frame_support::{assert_noop, assert_ok, traits::QueuePausedQuery, weights::Weight},
 	sp_io::TestExternalities,
 	sp_keyring::Sr25519Keyring,
-	sp_runtime::BuildStorage,
 	staging_xcm::latest::prelude::*,
 	staging_xcm_executor::traits::{Properties, ShouldExecute},
 	*,
@@ -22,30 +20,11 @@ use polkadot_sdk::{
 const PEER: u32 = 51;
 const PARA: u32 = 2_001;
 
-/// Overlays `patch` on `base`, as chain-spec builders do with preset patches.
-fn merge(base: &mut serde_json::Value, patch: serde_json::Value) {
-	match (base, patch) {
-		(serde_json::Value::Object(base), serde_json::Value::Object(patch)) => {
-			for (key, value) in patch {
-				merge(base.entry(key).or_insert(serde_json::Value::Null), value);
-			}
-		},
-		(base, patch) => *base = patch,
-	}
-}
+mod common;
 
 /// The development chain's genesis, at block 1.
 fn externalities() -> TestExternalities {
-	let patch = fusion_hub_runtime::genesis_config_presets::get_preset(
-		&sp_genesis_builder::DEV_RUNTIME_PRESET.to_string(),
-	)
-	.expect("the development preset");
-	let mut config = serde_json::to_value(RuntimeGenesisConfig::default()).unwrap();
-	merge(&mut config, serde_json::from_slice(&patch).unwrap());
-	let config: RuntimeGenesisConfig = serde_json::from_value(config).unwrap();
-	let mut ext = TestExternalities::new(config.build_storage().expect("genesis builds"));
-	ext.execute_with(|| System::set_block_number(1));
-	ext
+	common::externalities(sp_genesis_builder::DEV_RUNTIME_PRESET)
 }
 
 /// Dave applies for parachain [`PARA`] as chain [`PEER`].
