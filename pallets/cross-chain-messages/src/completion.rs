@@ -6,7 +6,7 @@
 //! completed by a proof of non-receipt is kept in [`TimedOutMessages`] until its destination
 //! takes it (as `Expired`) and its receipt closes the record ([`Pallet::close_timed_out`]).
 
-use crate::{outbound::CapacityShare, pallet::*, PendingMessage};
+use crate::{outbound::CapacityShare, pallet::*, PendingMessage, PendingOf};
 use fusion_hub_primitives::{
 	merkle::keccak_standard_leaf, message::proof_commits_to, ChainId, ChainRegistry,
 	InclusionProof, MessageHandler, NonReceiptProof, ProofUse, Receipt, ReceiptOutcome,
@@ -24,9 +24,6 @@ use polkadot_sdk::{
 	sp_runtime::DispatchResult,
 };
 
-type PendingOf<T> =
-	PendingMessage<<T as polkadot_sdk::frame_system::Config>::AccountId, <T as Config>::MaxPayload>;
-
 impl<T: Config> Pallet<T> {
 	/// Completes the message a receipt of `destination`, proven at `height`, answers.
 	pub(crate) fn acknowledge_one(
@@ -43,8 +40,8 @@ impl<T: Config> Pallet<T> {
 			.map_err(Error::<T>::from_inclusion)?;
 		proof.verify(&header).map_err(Error::<T>::from_inclusion)?;
 		let key = (receipt.source, destination, receipt.nonce);
-		if TimedOutMessages::<T>::contains_key(key) {
-			return Self::close_timed_out(receipt);
+		if let Some(record) = TimedOutMessages::<T>::get(key) {
+			return Self::close_timed_out(receipt, record);
 		}
 		let pending = Self::take_pending(receipt.source, destination, receipt.nonce, |pending| {
 			ensure!(pending.leaf == receipt.message_leaf, Error::<T>::ReceiptMismatch);
@@ -64,19 +61,20 @@ impl<T: Config> Pallet<T> {
 	/// Closes the record of a message completed by a proof of non-receipt, on the receipt its
 	/// destination wrote when it took it: `Expired`, as its clock was past the timeout. Nothing
 	/// is settled again; its place in the destination's queue is freed.
-	fn close_timed_out(receipt: &Receipt) -> DispatchResult {
-		let key = (receipt.source, receipt.destination, receipt.nonce);
-		let record = TimedOutMessages::<T>::get(key).ok_or(Error::<T>::UnknownMessage)?;
+	fn close_timed_out(receipt: &Receipt, record: PendingOf<T>) -> DispatchResult {
 		ensure!(record.leaf == receipt.message_leaf, Error::<T>::ReceiptMismatch);
 		ensure!(receipt.outcome == ReceiptOutcome::Expired, Error::<T>::ReceiptContradictsTimeout);
-		TimedOutMessages::<T>::remove(key);
-		Self::free_capacity(&record);
-		Self::deposit_event(Event::TimedOutMessageClosed {
-			source: receipt.source,
-			destination: receipt.destination,
-			nonce: receipt.nonce,
-		});
+		Self::forget_timed_out(record);
 		Ok(())
+	}
+
+	/// Removes a timed-out message's record and frees its place in its destination's queue.
+	fn forget_timed_out(record: PendingOf<T>) {
+		let (source, destination, nonce) =
+			(record.message.source, record.message.destination, record.message.nonce);
+		TimedOutMessages::<T>::remove((source, destination, nonce));
+		Self::free_capacity(&record);
+		Self::deposit_event(Event::TimedOutMessageClosed { source, destination, nonce });
 	}
 
 	/// Completes a pending message as expired on its destination's proof of non-receipt: the
@@ -128,9 +126,8 @@ impl<T: Config> Pallet<T> {
 		outcome: ReceiptOutcome,
 	) -> DispatchResult {
 		ensure!(!T::Registry::is_active(destination), Error::<T>::DestinationStillActive);
-		if let Some(record) = TimedOutMessages::<T>::take((source, destination, nonce)) {
-			Self::free_capacity(&record);
-			Self::deposit_event(Event::TimedOutMessageClosed { source, destination, nonce });
+		if let Some(record) = TimedOutMessages::<T>::get((source, destination, nonce)) {
+			Self::forget_timed_out(record);
 			return Ok(());
 		}
 		let pending = Self::take_pending(source, destination, nonce, |_| Ok(()))?;

@@ -81,6 +81,10 @@ use scale_info::TypeInfo;
 /// A message with the pallet's payload bound.
 pub type MessageOf<T> = Message<<T as Config>::MaxPayload>;
 
+/// A pending (or timed-out) message record of the runtime `T`.
+pub(crate) type PendingOf<T> =
+	PendingMessage<<T as polkadot_sdk::frame_system::Config>::AccountId, <T as Config>::MaxPayload>;
+
 /// A message the hub sent or routed, waiting for its receipt or its timeout.
 #[derive(
 	Clone, PartialEq, Eq, Debug, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo,

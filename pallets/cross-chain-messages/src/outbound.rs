@@ -2,7 +2,9 @@
 //! destination and committed once per block in a keccak tree whose root goes into storage and
 //! the block digest.
 
-use crate::{pallet::*, MessageOf, PendingMessage, ReceiptRecord, OUTBOUND_ROOTS_DIGEST_PREFIX};
+use crate::{
+	pallet::*, MessageOf, PendingMessage, PendingOf, ReceiptRecord, OUTBOUND_ROOTS_DIGEST_PREFIX,
+};
 use alloc::vec::Vec;
 use codec::Encode;
 use fusion_hub_primitives::{
@@ -191,10 +193,7 @@ impl<T: Config> Pallet<T> {
 	/// of the block: it can never crowd out receipts and routes.
 	pub(crate) fn recommit(source: ChainId, destination: ChainId, nonce: u64) -> DispatchResult {
 		let key = (source, destination, nonce);
-		let record = PendingMessages::<T>::get(key)
-			.or_else(|| TimedOutMessages::<T>::get(key))
-			.ok_or(Error::<T>::UnknownMessage)?;
-		let committed = Recommitments::<T>::get(key).unwrap_or(record.block);
+		let (record, committed) = Self::untaken(key).ok_or(Error::<T>::UnknownMessage)?;
 		ensure!(
 			committed.saturating_add(T::CommitmentsToKeep::get()) <= Self::now_block(),
 			Error::<T>::CommitmentStillKept
@@ -211,6 +210,14 @@ impl<T: Config> Pallet<T> {
 		Recommitments::<T>::insert(key, block);
 		Self::deposit_event(Event::MessageRecommitted { source, destination, nonce, block });
 		Ok(())
+	}
+
+	/// A message its destination has yet to take (pending, or timed out) and the block whose
+	/// commitment holds it last: the one it was committed again in, or the one it was sent in.
+	fn untaken(key: (ChainId, ChainId, u64)) -> Option<(PendingOf<T>, u32)> {
+		let record = PendingMessages::<T>::get(key).or_else(|| TimedOutMessages::<T>::get(key))?;
+		let committed = Recommitments::<T>::get(key).unwrap_or(record.block);
+		Some((record, committed))
 	}
 
 	/// Adds a leaf to this block's commitment for `destination` (its room checked by the
@@ -285,10 +292,8 @@ impl<T: Config> Pallet<T> {
 		destination: ChainId,
 		nonce: u64,
 	) -> Option<(MessageView, OutboundProof)> {
-		let key = (source, destination, nonce);
-		let record = PendingMessages::<T>::get(key).or_else(|| TimedOutMessages::<T>::get(key))?;
-		let block = Recommitments::<T>::get(key).unwrap_or(record.block);
-		let proof = Self::outbound_proof(destination, block, record.leaf)?;
+		let (record, committed) = Self::untaken((source, destination, nonce))?;
+		let proof = Self::outbound_proof(destination, committed, record.leaf)?;
 		Some((MessageView::from(&record.message), proof))
 	}
 

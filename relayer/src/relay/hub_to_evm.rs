@@ -107,14 +107,7 @@ impl Relayer {
 		source: ChainId,
 		nonce: u64,
 	) -> Result<bool> {
-		let found: Option<(MessageView, OutboundProof)> = self
-			.hub
-			.runtime_api(
-				final_block.hash,
-				"CrossChainMessagesApi_message_proof",
-				(source, self.chain_id, nonce),
-			)
-			.await?;
+		let found = self.message_proof(final_block, source, self.chain_id, nonce).await?;
 		let Some((message, proof)) = found else {
 			return self.recommit(final_block, source, nonce).await.map(|()| false);
 		};
@@ -133,23 +126,16 @@ impl Relayer {
 			fee: message.fee,
 		};
 		let siblings: Vec<B256> = proof.proof.iter().map(|node| FixedBytes(node.0)).collect();
-		let receipt = self
-			.gateway()
-			.deliverMessage(call, proof.block, siblings, FixedBytes(self.hub_account().0))
-			.send()
-			.await
-			.map_err(|error| {
-				if is_paused(&error) {
-					anyhow::Error::new(GatewayPaused)
-				} else {
-					anyhow!("deliverMessage {nonce}: {}", revert_text(&error))
-				}
-			})?
-			.get_receipt()
-			.await?;
-		if !receipt.status() {
-			bail!("deliverMessage {nonce} reverted");
-		}
+		transact(
+			self.gateway().deliverMessage(
+				call,
+				proof.block,
+				siblings,
+				FixedBytes(self.hub_account().0),
+			),
+			format!("deliverMessage {nonce}"),
+		)
+		.await?;
 		self.metrics.relayed.with_label_values(&["hub_to_evm", "message"]).inc();
 		tracing::info!(source, nonce, hub_block = proof.block, "delivered a message from the hub");
 		Ok(true)
@@ -194,14 +180,7 @@ impl Relayer {
 		nonce: u64,
 		leaf: B256,
 	) -> Result<()> {
-		let found: Option<(Receipt, OutboundProof)> = self
-			.hub
-			.runtime_api(
-				final_block.hash,
-				"CrossChainMessagesApi_receipt_proof",
-				(self.chain_id, destination, nonce),
-			)
-			.await?;
+		let found = self.receipt_proof(final_block, self.chain_id, destination, nonce).await?;
 		// No receipt yet: the message is still on its way.
 		let Some((receipt, proof)) = found else { return Ok(()) };
 		if receipt.message_leaf.0 != leaf.0 {
@@ -209,25 +188,17 @@ impl Relayer {
 		}
 		self.ensure_checkpoint(proof.block).await?;
 		let siblings: Vec<B256> = proof.proof.iter().map(|node| FixedBytes(node.0)).collect();
-		let result = self
-			.gateway()
-			.acknowledge(
-				destination,
-				nonce,
-				leaf,
-				receipt.outcome.code(),
-				FixedBytes(receipt.relayer.0),
-				proof.block,
-				siblings,
-			)
-			.send()
-			.await
-			.map_err(|error| anyhow!("acknowledge {nonce}: {}", revert_text(&error)))?
-			.get_receipt()
-			.await?;
-		if !result.status() {
-			bail!("acknowledge {nonce} reverted");
-		}
+		let gateway = self.gateway();
+		let call = gateway.acknowledge(
+			destination,
+			nonce,
+			leaf,
+			receipt.outcome.code(),
+			FixedBytes(receipt.relayer.0),
+			proof.block,
+			siblings,
+		);
+		transact(call, format!("acknowledge {nonce}")).await?;
 		self.metrics.relayed.with_label_values(&["hub_to_evm", "receipt"]).inc();
 		tracing::info!(destination, nonce, outcome = ?receipt.outcome, "acknowledged on the EVM chain");
 		Ok(())
@@ -250,14 +221,7 @@ impl Relayer {
 		{
 			return Ok(());
 		}
-		let found: Option<(MessageView, OutboundProof)> = self
-			.hub
-			.runtime_api(
-				final_block.hash,
-				"CrossChainMessagesApi_message_proof",
-				(source, self.chain_id, nonce),
-			)
-			.await?;
+		let found = self.message_proof(final_block, source, self.chain_id, nonce).await?;
 		let Some((message, _)) = found else { return Ok(()) };
 		let number = self.evm.get_block_number().await?.saturating_sub(self.confirmations);
 		let block = self
@@ -370,16 +334,11 @@ impl Relayer {
 			.into_iter()
 			.map(|(_, signature)| Bytes::from(signature.0.to_vec()))
 			.collect();
-		let receipt = gateway
-			.submitCheckpoint(call, signatures)
-			.send()
-			.await
-			.map_err(|error| anyhow!("submitCheckpoint {hub_block}: {}", revert_text(&error)))?
-			.get_receipt()
-			.await?;
-		if !receipt.status() {
-			bail!("submitCheckpoint {hub_block} reverted");
-		}
+		transact(
+			gateway.submitCheckpoint(call, signatures),
+			format!("submitCheckpoint {hub_block}"),
+		)
+		.await?;
 		self.metrics.relayed.with_label_values(&["hub_to_evm", "checkpoint"]).inc();
 		tracing::info!(hub_block, "certified a hub root on the EVM chain");
 		Ok(())

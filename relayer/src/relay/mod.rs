@@ -201,16 +201,7 @@ impl Relayer {
 		{
 			return Ok(());
 		}
-		let receipt = gateway
-			.claimRewards(Bytes::from(public_key.to_vec()))
-			.send()
-			.await
-			.map_err(|error| anyhow!("claimRewards: {}", revert_text(&error)))?
-			.get_receipt()
-			.await?;
-		if !receipt.status() {
-			bail!("claimRewards reverted");
-		}
+		transact(gateway.claimRewards(Bytes::from(public_key.to_vec())), "claimRewards").await?;
 		self.metrics.relayed.with_label_values(&["evm", "rewards"]).inc();
 		tracing::info!(%earned, "claimed the relayer's fees on the EVM chain");
 		Ok(())
@@ -231,6 +222,42 @@ impl Relayer {
 		self.metrics.relayed.with_label_values(&["hub", "rewards"]).inc();
 		tracing::info!(earned, "claimed the relayer's fees on the hub");
 		Ok(())
+	}
+
+	/// The hub's message `nonce` of channel (`source`, `destination`) and its proof, at
+	/// `block`: pending, or timed out and not yet taken; `None` once its commitment aged out.
+	async fn message_proof(
+		&self,
+		block: FinalBlock,
+		source: ChainId,
+		destination: ChainId,
+		nonce: u64,
+	) -> Result<Option<(MessageView, OutboundProof)>> {
+		self.hub
+			.runtime_api(
+				block.hash,
+				"CrossChainMessagesApi_message_proof",
+				(source, destination, nonce),
+			)
+			.await
+	}
+
+	/// The hub's receipt of message `nonce` of channel (`source`, `destination`) and its proof,
+	/// at `block`.
+	async fn receipt_proof(
+		&self,
+		block: FinalBlock,
+		source: ChainId,
+		destination: ChainId,
+		nonce: u64,
+	) -> Result<Option<(Receipt, OutboundProof)>> {
+		self.hub
+			.runtime_api(
+				block.hash,
+				"CrossChainMessagesApi_receipt_proof",
+				(source, destination, nonce),
+			)
+			.await
 	}
 
 	fn failed(&self, direction: &str, kind: &str, error: &anyhow::Error) {
@@ -298,6 +325,34 @@ async fn ask(
 	let client =
 		WsClientBuilder::default().build(url).await.with_context(|| format!("signer {url}"))?;
 	Ok(client.request(method, params).await?)
+}
+
+/// Sends a gateway call and waits for its receipt. A revert is an error naming `what` and the
+/// gateway's error ([`GatewayPaused`] when the admin paused it), and so is a failed receipt.
+async fn transact<P, D>(
+	call: alloy::contract::CallBuilder<P, D>,
+	what: impl std::fmt::Display,
+) -> Result<()>
+where
+	P: Provider,
+	D: alloy::contract::CallDecoder,
+{
+	let receipt = call
+		.send()
+		.await
+		.map_err(|error| {
+			if is_paused(&error) {
+				anyhow::Error::new(GatewayPaused)
+			} else {
+				anyhow!("{what}: {}", revert_text(&error))
+			}
+		})?
+		.get_receipt()
+		.await?;
+	if !receipt.status() {
+		bail!("{what} reverted");
+	}
+	Ok(())
 }
 
 /// A contract error in words: the gateway's custom error with its fields, or the error as alloy

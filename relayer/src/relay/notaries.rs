@@ -39,18 +39,13 @@ impl Relayer {
 				.iter()
 				.map(|signature| Bytes::from(signature.0.to_vec()))
 				.collect();
-			let receipt = gateway
-				.rotateNotaries(handover.next.id, handover.next.threshold, members, signatures)
-				.send()
-				.await
-				.map_err(|error| {
-					anyhow!("rotateNotaries {}: {}", handover.next.id, revert_text(&error))
-				})?
-				.get_receipt()
-				.await?;
-			if !receipt.status() {
-				bail!("rotateNotaries {} reverted", handover.next.id);
-			}
+			let call = gateway.rotateNotaries(
+				handover.next.id,
+				handover.next.threshold,
+				members,
+				signatures,
+			);
+			transact(call, format!("rotateNotaries {}", handover.next.id)).await?;
 			self.metrics.relayed.with_label_values(&["hub_to_evm", "handover"]).inc();
 			tracing::info!(
 				from = installed,
@@ -128,14 +123,7 @@ impl Relayer {
 		for peer in self.peers().await? {
 			let end = self.hub_channel_end(final_block, peer).await?;
 			for nonce in gateway.inboundNonce(peer).call().await? + 1..=end {
-				let found: Option<(MessageView, OutboundProof)> = self
-					.hub
-					.runtime_api(
-						final_block.hash,
-						"CrossChainMessagesApi_message_proof",
-						(peer, self.chain_id, nonce),
-					)
-					.await?;
+				let found = self.message_proof(final_block, peer, self.chain_id, nonce).await?;
 				blocks.extend(found.map(|(_, proof)| proof.block));
 			}
 			let sent = gateway.outboundNonce(peer).call().await?;
@@ -143,14 +131,7 @@ impl Relayer {
 				if gateway.sentMessage(peer, nonce).call().await?.leaf == B256::ZERO {
 					continue;
 				}
-				let found: Option<(Receipt, OutboundProof)> = self
-					.hub
-					.runtime_api(
-						final_block.hash,
-						"CrossChainMessagesApi_receipt_proof",
-						(self.chain_id, peer, nonce),
-					)
-					.await?;
+				let found = self.receipt_proof(final_block, self.chain_id, peer, nonce).await?;
 				blocks.extend(found.map(|(_, proof)| proof.block));
 			}
 		}
