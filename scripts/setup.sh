@@ -3,7 +3,7 @@
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
-apt_packages=(protobuf-compiler clang libclang-dev build-essential pkg-config git)
+apt_packages=(protobuf-compiler clang libclang-dev build-essential pkg-config git zstd)
 missing=()
 for pkg in "${apt_packages[@]}"; do
 	dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")

@@ -21,6 +21,10 @@ log "cargo tests"
 cargo test --locked --workspace --all-targets
 cargo test --locked --manifest-path relayer/Cargo.toml --all-targets
 
+# The upgrade e2e test enacts this runtime built one spec version later (a few minutes when the
+# runtime changed; the node's own wasm is not touched).
+"$REPO_ROOT/scripts/build-upgrade-wasm.sh" >/dev/null
+
 log "e2e tests against a fresh dev node ($FUSION_HUB_BIN)"
 cd "$REPO_ROOT/e2e"
 npm test

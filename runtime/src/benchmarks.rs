@@ -7,4 +7,6 @@ polkadot_sdk::frame_benchmarking::define_benchmarks!(
 	[pallet_asset_lock, AssetLock]
 	[pallet_hub_notaries, HubNotaries]
 	[pallet_balances, Balances]
+	[pallet_preimage, Preimage]
+	[pallet_whitelist, Whitelist]
 );

@@ -131,20 +131,35 @@ impl_opaque_keys! {
 	}
 }
 
-#[sp_version::runtime_version]
-pub const VERSION: RuntimeVersion = RuntimeVersion {
-	spec_name: alloc::borrow::Cow::Borrowed("fusion-hub"),
-	impl_name: alloc::borrow::Cow::Borrowed("fusion-hub"),
-	authoring_version: 1,
-	// 2: timeouts on the destination's clock, `timeout_message` with a proof of non-receipt,
-	// `EvmChain` names its gateway (docs/protocol.md, "Protocol changes"). 3: hardening:
-	// supermajority committees, canonical ECDSA, misbehaviour evidence, skipped deliveries.
-	spec_version: 4,
-	impl_version: 0,
-	apis: apis::RUNTIME_API_VERSIONS,
-	transaction_version: 3,
-	system_version: 1,
-};
+/// Declares [`VERSION`] with `spec_version` `$spec_version`. A macro so that the
+/// `next-spec-version` build (for upgrade tests only) differs in that number and nothing else:
+/// `runtime_version` reads literals only.
+macro_rules! runtime_version {
+	($spec_version:tt) => {
+		#[sp_version::runtime_version]
+		pub const VERSION: RuntimeVersion = RuntimeVersion {
+			spec_name: alloc::borrow::Cow::Borrowed("fusion-hub"),
+			impl_name: alloc::borrow::Cow::Borrowed("fusion-hub"),
+			authoring_version: 1,
+			spec_version: $spec_version,
+			impl_version: 0,
+			apis: apis::RUNTIME_API_VERSIONS,
+			transaction_version: 3,
+			system_version: 1,
+		};
+	};
+}
+
+// 2: timeouts on the destination's clock, `timeout_message` with a proof of non-receipt,
+// `EvmChain` names its gateway (docs/protocol.md, "Protocol changes"). 3: hardening:
+// supermajority committees, canonical ECDSA, misbehaviour evidence, skipped deliveries.
+// 4: timed-out messages kept for the ordered channel, `recommit_message`. 5: the registry
+// gates XCM; preimages and the whitelist take Council motions to Root.
+#[cfg(not(feature = "next-spec-version"))]
+runtime_version!(5);
+// The same runtime one spec version later: the wasm that the runtime-upgrade test enacts.
+#[cfg(feature = "next-spec-version")]
+runtime_version!(6);
 
 /// The parachain id the hub registers with on its relay chain (local and dev networks).
 pub const PARACHAIN_ID: u32 = 2000;
@@ -235,6 +250,10 @@ mod runtime {
 	pub type Council = pallet_collective<Instance1>;
 	#[runtime::pallet_index(17)]
 	pub type CouncilMembership = pallet_membership<Instance1>;
+	#[runtime::pallet_index(18)]
+	pub type Preimage = pallet_preimage;
+	#[runtime::pallet_index(19)]
+	pub type Whitelist = pallet_whitelist;
 
 	// Collators. The order of these four matters and must not change.
 	#[runtime::pallet_index(20)]

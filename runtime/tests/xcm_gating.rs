@@ -6,10 +6,15 @@
 use cumulus_primitives_core::{AggregateMessageOrigin, ParaId};
 use fusion_hub_primitives::{ChainKind, ChainStatus, ParachainPeers, VerifierConfig};
 use fusion_hub_runtime::{
-	configs::xcm_config::Barrier, ChainRegistry, Runtime, RuntimeCall, RuntimeOrigin,
+	configs::{governance::CouncilCollective, xcm_config::Barrier},
+	AccountId, ChainRegistry, PolkadotXcm, Runtime, RuntimeCall, RuntimeOrigin,
 };
 use polkadot_sdk::{
-	frame_support::{assert_noop, assert_ok, traits::QueuePausedQuery, weights::Weight},
+	frame_support::{
+		assert_noop, assert_ok,
+		traits::{ProcessMessageError, QueuePausedQuery},
+		weights::Weight,
+	},
 	sp_io::TestExternalities,
 	sp_keyring::Sr25519Keyring,
 	staging_xcm::latest::prelude::*,
@@ -55,8 +60,8 @@ fn subscription() -> Xcm<RuntimeCall> {
 	Xcm(vec![SubscribeVersion { query_id: 1, max_response_weight: Weight::zero() }])
 }
 
-/// Whether the barrier lets `message` from `origin` run.
-fn passes(origin: Location, mut message: Xcm<RuntimeCall>) -> bool {
+/// What the barrier says to `message` from `origin`.
+fn barrier(origin: Location, mut message: Xcm<RuntimeCall>) -> Result<(), ProcessMessageError> {
 	let mut properties = Properties { weight_credit: Weight::zero(), message_id: None };
 	Barrier::should_execute(
 		&origin,
@@ -64,7 +69,11 @@ fn passes(origin: Location, mut message: Xcm<RuntimeCall>) -> bool {
 		Weight::from_parts(1_000_000, 1_000),
 		&mut properties,
 	)
-	.is_ok()
+}
+
+/// Whether the barrier lets `message` from `origin` run.
+fn passes(origin: Location, message: Xcm<RuntimeCall>) -> bool {
+	barrier(origin, message).is_ok()
 }
 
 fn sibling() -> Location {
@@ -154,5 +163,34 @@ fn a_second_record_for_the_same_parachain_is_refused() {
 			),
 			pallet_chain_registry::Error::<Runtime>::ParaIdInUse
 		);
+	});
+}
+
+#[test]
+fn a_third_of_the_council_holds_all_xcm_and_it_runs_after_the_release() {
+	externalities().execute_with(|| {
+		propose_parachain();
+		assert_ok!(ChainRegistry::approve_chain(RuntimeOrigin::root(), PEER));
+		let third: RuntimeOrigin =
+			pallet_collective::RawOrigin::<AccountId, CouncilCollective>::Members(1, 3).into();
+		let fewer: RuntimeOrigin =
+			pallet_collective::RawOrigin::<AccountId, CouncilCollective>::Members(1, 4).into();
+		let dave = RuntimeOrigin::signed(Sr25519Keyring::Dave.to_account_id());
+		assert_noop!(
+			PolkadotXcm::force_suspension(dave, true),
+			sp_runtime::DispatchError::BadOrigin
+		);
+		assert_noop!(
+			PolkadotXcm::force_suspension(fewer, true),
+			sp_runtime::DispatchError::BadOrigin
+		);
+		assert_ok!(PolkadotXcm::force_suspension(third.clone(), true));
+		// Every message yields: the queue keeps it and tries again later; nothing is refused.
+		for origin in [Location::parent(), sibling(), on_sibling()] {
+			assert_eq!(barrier(origin, paid_transfer()), Err(ProcessMessageError::Yield));
+		}
+		assert_ok!(PolkadotXcm::force_suspension(third, false));
+		assert!(passes(Location::parent(), paid_transfer()));
+		assert_eq!(gate(), (true, true, true, false));
 	});
 }

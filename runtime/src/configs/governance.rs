@@ -3,13 +3,26 @@
 //! A council (pallet-collective, members managed by pallet-membership) decides by motion.
 //! - [`GovernanceOrigin`]: Root or a strict council majority (more than 1/2). Admission,
 //!   retirement, limits and everything that is not an emergency.
-//! - [`EmergencyOrigin`]: Root or at least 1/3 of the council. Fast suspension only.
+//! - [`EmergencyOrigin`]: Root or at least 1/3 of the council. Fast suspension and the XCM
+//!   brakes only.
+//! - [`SupermajorityOrigin`]: Root or at least 2/3 of the council. Dispatches a whitelisted call
+//!   as Root.
+//!
+//! The council reaches Root (a runtime upgrade, Root-only calls of polkadot-sdk pallets) in two
+//! motions through pallet-whitelist: a majority whitelists the hash of the Root call (the call
+//! is public from then on: its preimage is requested), then a supermajority dispatches it. A
+//! single supermajority motion may batch both. See docs/operator-guide.md, "Governance".
 
 use crate::{
-	AccountId, BlockNumber, Council, Runtime, RuntimeCall, RuntimeEvent, RuntimeOrigin, DAYS,
+	deposit, AccountId, Balance, Balances, BlockNumber, Council, Preimage, Runtime, RuntimeCall,
+	RuntimeEvent, RuntimeHoldReason, RuntimeOrigin, System, DAYS,
 };
 use polkadot_sdk::{
-	frame_support::{parameter_types, traits::EitherOfDiverse, weights::Weight},
+	frame_support::{
+		parameter_types,
+		traits::{fungible::HoldConsideration, EitherOfDiverse, LinearStoragePrice},
+		weights::Weight,
+	},
 	frame_system::EnsureRoot,
 	sp_runtime::Perbill,
 	*,
@@ -30,6 +43,12 @@ pub type GovernanceOrigin = EitherOfDiverse<
 pub type EmergencyOrigin = EitherOfDiverse<
 	EnsureRoot<AccountId>,
 	pallet_collective::EnsureProportionAtLeast<AccountId, CouncilCollective, 1, 3>,
+>;
+
+/// Root or at least two thirds of the council: dispatches a whitelisted call as Root.
+pub type SupermajorityOrigin = EitherOfDiverse<
+	EnsureRoot<AccountId>,
+	pallet_collective::EnsureProportionAtLeast<AccountId, CouncilCollective, 2, 3>,
 >;
 
 parameter_types! {
@@ -69,4 +88,40 @@ impl pallet_membership::Config<CouncilMembershipInstance> for Runtime {
 	type MembershipChanged = Council;
 	type MaxMembers = CouncilMaxMembers;
 	type WeightInfo = pallet_membership::weights::SubstrateWeight<Runtime>;
+}
+
+parameter_types! {
+	pub const PreimageBaseDeposit: Balance = deposit(2, 64);
+	pub const PreimageByteDeposit: Balance = deposit(0, 1);
+	pub const PreimageHoldReason: RuntimeHoldReason =
+		RuntimeHoldReason::Preimage(pallet_preimage::HoldReason::Preimage);
+	// A supermajority's dispatch that arrives before the whitelisting waits this long for it.
+	pub const WhitelistDeferredDispatchExpiration: BlockNumber = 7 * DAYS;
+}
+
+/// Stores the calls that motions refer to by hash. Whoever notes a preimage holds a deposit for
+/// its bytes; a preimage the whitelist requested is free to note.
+impl pallet_preimage::Config for Runtime {
+	type RuntimeEvent = RuntimeEvent;
+	type WeightInfo = crate::weights::pallet_preimage::WeightInfo<Runtime>;
+	type Currency = Balances;
+	type ManagerOrigin = GovernanceOrigin;
+	type Consideration = HoldConsideration<
+		AccountId,
+		Balances,
+		PreimageHoldReason,
+		LinearStoragePrice<PreimageBaseDeposit, PreimageByteDeposit, Balance>,
+	>;
+}
+
+/// The council's way to Root: a majority whitelists a call's hash, a supermajority dispatches it.
+impl pallet_whitelist::Config for Runtime {
+	type RuntimeEvent = RuntimeEvent;
+	type RuntimeCall = RuntimeCall;
+	type WhitelistOrigin = GovernanceOrigin;
+	type DispatchWhitelistedOrigin = SupermajorityOrigin;
+	type Preimages = Preimage;
+	type DeferredDispatchExpiration = WhitelistDeferredDispatchExpiration;
+	type BlockNumberProvider = System;
+	type WeightInfo = crate::weights::pallet_whitelist::WeightInfo<Runtime>;
 }

@@ -33,10 +33,7 @@ use polkadot_sdk::{
 		},
 		PalletId,
 	},
-	frame_system::{
-		limits::{BlockLength, BlockWeights},
-		EnsureRoot,
-	},
+	frame_system::limits::{BlockLength, BlockWeights},
 	sp_runtime::Perbill,
 	sp_version::RuntimeVersion,
 	*,
@@ -273,7 +270,8 @@ impl cumulus_pallet_xcmp_queue::Config for Runtime {
 	type MaxInboundSuspended = ConstU32<1_000>;
 	type MaxActiveOutboundChannels = ConstU32<128>;
 	type MaxPageSize = ConstU32<{ 103 * 1024 }>;
-	type ControllerOrigin = EnsureRoot<AccountId>;
+	// Suspending and resuming XCM execution is an emergency brake (docs/operator-guide.md).
+	type ControllerOrigin = governance::EmergencyOrigin;
 	type ControllerOriginConverter = XcmOriginToTransactDispatchOrigin;
 	type PriceForSiblingDelivery = NoPriceForMessageDelivery<ParaId>;
 	type WeightInfo = cumulus_pallet_xcmp_queue::weights::SubstrateWeight<Runtime>;

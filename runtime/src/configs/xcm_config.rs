@@ -20,7 +20,6 @@ use polkadot_sdk::{
 		traits::{ConstU32, Contains, Disabled, Everything, Nothing, QueuePausedQuery},
 		weights::Weight,
 	},
-	frame_system::EnsureRoot,
 	pallet_xcm::XcmPassthrough,
 	staging_xcm as xcm, staging_xcm_builder as xcm_builder, staging_xcm_executor as xcm_executor,
 	*,
@@ -31,7 +30,7 @@ use xcm_builder::{
 	AllowSubscriptionsFrom, AllowTopLevelPaidExecutionFrom, DenyRecursively,
 	DenyReserveTransferToRelayChain, DenyThenTry, EnsureXcmOrigin, FixedWeightBounds,
 	FrameTransactionalProcessor, FungibleAdapter, IsConcrete, NativeAsset, ParentIsPreset,
-	RelayChainAsNative, SiblingParachainAsNative, SiblingParachainConvertsVia,
+	RelayChainAsNative, RespectSuspension, SiblingParachainAsNative, SiblingParachainConvertsVia,
 	SignedAccountId32AsNative, SignedToAccountId32, SovereignSignedViaLocation, TakeWeightCredit,
 	TrailingSetTopicAsId, UsingComponents, WithComputedOrigin, WithUniqueTopic,
 };
@@ -113,23 +112,28 @@ impl QueuePausedQuery<ParaId> for HeldParachainPeers {
 	}
 }
 
-pub type Barrier = TrailingSetTopicAsId<
-	DenyThenTry<
-		DenyRecursively<DenyReserveTransferToRelayChain>,
-		(
-			TakeWeightCredit,
-			WithComputedOrigin<
-				(
-					AllowTopLevelPaidExecutionFrom<RelayOrActiveParachainPeer>,
-					AllowExplicitUnpaidExecutionFrom<ParentOrParentsExecutivePlurality>,
-					AllowKnownQueryResponses<PolkadotXcm>,
-					AllowSubscriptionsFrom<RelayOrActiveParachainPeer>,
-				),
-				UniversalLocation,
-				ConstU32<8>,
-			>,
-		),
+/// What XCM may run. While governance holds XCM execution (`PolkadotXcm::force_suspension`, an
+/// emergency brake) every message yields: it stays in its queue and runs after the release.
+pub type Barrier = RespectSuspension<
+	TrailingSetTopicAsId<
+		DenyThenTry<
+			DenyRecursively<DenyReserveTransferToRelayChain>,
+			(
+				TakeWeightCredit,
+				WithComputedOrigin<
+					(
+						AllowTopLevelPaidExecutionFrom<RelayOrActiveParachainPeer>,
+						AllowExplicitUnpaidExecutionFrom<ParentOrParentsExecutivePlurality>,
+						AllowKnownQueryResponses<PolkadotXcm>,
+						AllowSubscriptionsFrom<RelayOrActiveParachainPeer>,
+					),
+					UniversalLocation,
+					ConstU32<8>,
+				>,
+			),
+		>,
 	>,
+	PolkadotXcm,
 >;
 
 pub type XcmWeigher = FixedWeightBounds<UnitWeightCost, RuntimeCall, MaxInstructions>;
@@ -201,7 +205,8 @@ impl pallet_xcm::Config for Runtime {
 	type RuntimeCall = RuntimeCall;
 	const VERSION_DISCOVERY_QUEUE_SIZE: u32 = 100;
 	type AdvertisedXcmVersion = pallet_xcm::CurrentXcmVersion;
-	type AdminOrigin = EnsureRoot<AccountId>;
+	// `force_suspension` is an emergency brake; the other `force_*` calls only tune versions.
+	type AdminOrigin = super::governance::EmergencyOrigin;
 	type TrustedLockers = ();
 	type SovereignAccountOf = LocationToAccountId;
 	type MaxLockers = ConstU32<8>;

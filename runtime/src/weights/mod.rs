@@ -4,4 +4,6 @@ pub mod pallet_asset_lock;
 pub mod pallet_chain_registry;
 pub mod pallet_cross_chain_messages;
 pub mod pallet_hub_notaries;
+pub mod pallet_preimage;
 pub mod pallet_proof_verifier;
+pub mod pallet_whitelist;
