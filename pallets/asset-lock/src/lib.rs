@@ -51,6 +51,7 @@ extern crate alloc;
 mod functions;
 mod handler;
 pub mod weights;
+pub mod xcm_books;
 
 #[cfg(feature = "runtime-benchmarks")]
 mod benchmarking;
@@ -58,6 +59,8 @@ mod benchmarking;
 mod mock;
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod xcm_books_tests;
 
 pub use pallet::*;
 pub use weights::WeightInfo;
@@ -334,6 +337,10 @@ pub mod pallet {
 		ChainPauseSet { chain: ChainId, paused: bool },
 		/// A token's transfers were paused or resumed.
 		TokenPauseSet { token: TokenRef, paused: bool },
+		/// Value went to a parachain peer by XCM: its claim grew.
+		ParachainClaimCredited { chain: ChainId, token: TokenRef, amount: u128 },
+		/// Value came from a parachain peer by XCM: its claim shrank.
+		ParachainClaimDebited { chain: ChainId, token: TokenRef, amount: u128 },
 	}
 
 	#[pallet::error]

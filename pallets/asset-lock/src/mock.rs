@@ -4,7 +4,7 @@
 use crate as pallet_asset_lock;
 use fusion_hub_primitives::{
 	message::{AppId, Message, Timeout, TransferPayload, ASSET_TRANSFER_APP, HUB_CHAIN_ID},
-	ChainId, SendMessage, TokenRef,
+	ChainId, ChainStatus, ParachainPeers, SendMessage, TokenRef,
 };
 use polkadot_sdk::{
 	frame_support::{
@@ -17,9 +17,11 @@ use polkadot_sdk::{
 	sp_core::H256,
 	sp_io,
 	sp_runtime::{BuildStorage, DispatchError},
+	staging_xcm::latest::prelude::{Junction, Location},
+	staging_xcm_executor::traits::ConvertLocation,
 	*,
 };
-use std::cell::RefCell;
+use std::{cell::RefCell, collections::BTreeMap};
 
 type Block = frame_system::mocking::MockBlock<Test>;
 
@@ -91,6 +93,8 @@ impl pallet_asset_lock::Config for Test {
 pub type TestMessage = Message<ConstU32<256>>;
 
 thread_local! {
+	static PARACHAIN_PEERS: RefCell<BTreeMap<u32, (ChainId, ChainStatus)>> =
+		const { RefCell::new(BTreeMap::new()) };
 	static SENT: RefCell<Vec<TestMessage>> = const { RefCell::new(Vec::new()) };
 	static REFUSE_SEND: RefCell<bool> = const { RefCell::new(false) };
 }
@@ -154,6 +158,39 @@ impl SendMessage<u64, ConstU32<256>> for MockMessenger {
 	}
 }
 
+/// The registry's parachain peers, in memory.
+pub struct MockParachainPeers;
+
+impl MockParachainPeers {
+	/// Records parachain `para_id` as peer `chain` with `status`.
+	pub fn set(para_id: u32, chain: ChainId, status: ChainStatus) {
+		PARACHAIN_PEERS.with(|peers| peers.borrow_mut().insert(para_id, (chain, status)));
+	}
+}
+
+impl ParachainPeers for MockParachainPeers {
+	fn parachain_peer(para_id: u32) -> Option<(ChainId, ChainStatus)> {
+		PARACHAIN_PEERS.with(|peers| peers.borrow().get(&para_id).copied())
+	}
+}
+
+/// Hub accounts in XCM: the account number as an `AccountIndex64`.
+pub struct AccountIndexOf;
+
+impl ConvertLocation<u64> for AccountIndexOf {
+	fn convert_location(location: &Location) -> Option<u64> {
+		match location.unpack() {
+			(0, [Junction::AccountIndex64 { network: None, index }]) => Some(*index),
+			_ => None,
+		}
+	}
+}
+
+parameter_types! {
+	/// The index of pallet-assets in this runtime.
+	pub const AssetsPalletIndex: u8 = 2;
+}
+
 /// A token whose home is `home`, id `n`.
 pub fn token(home: ChainId, n: u64) -> TokenRef {
 	TokenRef { home, id: H256::from_low_u64_be(n) }
@@ -197,6 +234,7 @@ pub fn new_test_ext() -> sp_io::TestExternalities {
 	.unwrap();
 	pallet_asset_lock::GenesisConfig::<Test>::default().assimilate_storage(&mut storage).unwrap();
 	SENT.with(|sent| sent.borrow_mut().clear());
+	PARACHAIN_PEERS.with(|peers| peers.borrow_mut().clear());
 	MockMessenger::refuse(false);
 	let mut ext = sp_io::TestExternalities::new(storage);
 	ext.execute_with(|| System::set_block_number(1));

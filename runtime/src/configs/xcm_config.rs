@@ -1,23 +1,30 @@
 //! XCM: how the hub talks to its relay chain and to sibling parachains.
 //!
-//! The native token FUSE is `Here`; the hub is its reserve. Teleports are disabled. The registry
-//! gates XCM: only the relay chain and parachain peers the registry has `Active` may pay for
+//! The hub is the reserve of its native token FUSE (`Here`) and of the wrapped peer tokens
+//! (`PalletInstance(<Assets>), GeneralIndex(<asset id>)`); teleports are disabled. What a
+//! parachain peer holds of them is its claim in the asset-lock books, as for every other peer
+//! ([`pallet_asset_lock::xcm_books`]), and reserve transfers go only to `Active` parachain peers. The registry gates XCM: only the relay chain and parachain peers the registry has `Active` may pay for
 //! execution or subscribe ([`RelayOrActiveParachainPeer`]); the XCM of a suspended or frozen
 //! peer waits in the message queue until governance resumes it ([`HeldParachainPeers`]); any
 //! other sibling's XCM fails at the barrier.
 
 use crate::{
-	AccountId, AllPalletsWithSystem, Balances, ParachainInfo, ParachainSystem, PolkadotXcm,
-	Runtime, RuntimeCall, RuntimeEvent, RuntimeOrigin, WeightToFee, XcmpQueue,
+	AccountId, AllPalletsWithSystem, Assets, Balances, ChainRegistry, ParachainInfo,
+	ParachainSystem, PolkadotXcm, Runtime, RuntimeCall, RuntimeEvent, RuntimeOrigin, WeightToFee,
+	XcmpQueue,
 };
+use alloc::vec::Vec;
 use cumulus_primitives_core::ParaId;
 use fusion_hub_primitives::{ChainStatus, ParachainPeers};
+use pallet_asset_lock::xcm_books::PeerBooksTransactor;
 use polkadot_parachain_primitives::primitives::Sibling;
 use polkadot_runtime_common::{impls::ToAuthor, xcm_sender::NoPriceForMessageDelivery};
 use polkadot_sdk::{
 	frame_support::{
 		parameter_types,
-		traits::{ConstU32, Contains, Disabled, Everything, Nothing, QueuePausedQuery},
+		traits::{
+			ConstU32, Contains, Disabled, Everything, Nothing, PalletInfoAccess, QueuePausedQuery,
+		},
 		weights::Weight,
 	},
 	pallet_xcm::XcmPassthrough,
@@ -28,21 +35,26 @@ use xcm::latest::prelude::*;
 use xcm_builder::{
 	AccountId32Aliases, AllowExplicitUnpaidExecutionFrom, AllowKnownQueryResponses,
 	AllowSubscriptionsFrom, AllowTopLevelPaidExecutionFrom, DenyRecursively,
-	DenyReserveTransferToRelayChain, DenyThenTry, EnsureXcmOrigin, FixedWeightBounds,
-	FrameTransactionalProcessor, FungibleAdapter, IsConcrete, NativeAsset, ParentIsPreset,
-	RelayChainAsNative, RespectSuspension, SiblingParachainAsNative, SiblingParachainConvertsVia,
-	SignedAccountId32AsNative, SignedToAccountId32, SovereignSignedViaLocation, TakeWeightCredit,
-	TrailingSetTopicAsId, UsingComponents, WithComputedOrigin, WithUniqueTopic,
+	DenyReserveTransferToRelayChain, DenyThenTry, DescribeAllTerminal, DescribeFamily,
+	EnsureXcmOrigin, FixedWeightBounds, FrameTransactionalProcessor, HashedDescription,
+	NativeAsset, ParentIsPreset, RelayChainAsNative, RespectSuspension, SiblingParachainAsNative,
+	SiblingParachainConvertsVia, SignedAccountId32AsNative, SignedToAccountId32,
+	SovereignSignedViaLocation, TakeWeightCredit, TrailingSetTopicAsId, UsingComponents,
+	WithComputedOrigin, WithUniqueTopic,
 };
 use xcm_executor::XcmExecutor;
 
 parameter_types! {
 	pub const RelayLocation: Location = Location::parent();
 	pub const HereLocation: Location = Location::here();
-	pub const RelayNetwork: Option<NetworkId> = None;
+	// The consensus the hub belongs to: a Polkadot parachain. Local accounts may name it or not.
+	pub const RelayNetwork: Option<NetworkId> = Some(NetworkId::Polkadot);
 	pub RelayChainOrigin: RuntimeOrigin = cumulus_pallet_xcm::Origin::Relay.into();
 	pub UniversalLocation: InteriorLocation =
-		Parachain(ParachainInfo::parachain_id().into()).into();
+		[GlobalConsensus(NetworkId::Polkadot), Parachain(ParachainInfo::parachain_id().into())]
+			.into();
+	/// pallet-assets' index: wrapped assets are `PalletInstance(<it>), GeneralIndex(<id>)`.
+	pub AssetsPalletIndex: u8 = u8::try_from(<Assets as PalletInfoAccess>::index()).unwrap_or(u8::MAX);
 }
 
 /// Converts a `Location` into the local account that owns it.
@@ -53,11 +65,25 @@ pub type LocationToAccountId = (
 	SiblingParachainConvertsVia<Sibling, AccountId>,
 	// Local 32-byte accounts are themselves.
 	AccountId32Aliases<RelayNetwork, AccountId>,
+	// Anything else (an account on a sibling or the relay chain, a pallet) has an account of its
+	// own on the hub, derived from its description: a parachain user acts on the hub through it.
+	HashedDescription<AccountId, DescribeFamily<DescribeAllTerminal>>,
 );
 
-/// Moves the native token in and out of XCM holding.
-pub type LocalAssetTransactor =
-	FungibleAdapter<Balances, IsConcrete<HereLocation>, LocationToAccountId, AccountId, ()>;
+/// FUSE and the wrapped peer tokens in and out of XCM holding, through the asset-lock books.
+pub type AssetTransactor =
+	PeerBooksTransactor<Runtime, ChainRegistry, LocationToAccountId, AssetsPalletIndex>;
+
+/// Reserve transfers (`polkadotXcm.transferAssets` and the like) carry only assets the hub is
+/// the reserve of; anything else is `Filtered` before anything moves. (pallet-xcm gives the
+/// filter the sender and the assets, not the destination: the transactor refuses every
+/// destination but an `Active` parachain peer, and the transfer fails with it.)
+pub struct HubReserveAssetsOnly;
+impl Contains<(Location, Vec<Asset>)> for HubReserveAssetsOnly {
+	fn contains((_sender, assets): &(Location, Vec<Asset>)) -> bool {
+		assets.iter().all(|asset| AssetTransactor::handles(&asset.id))
+	}
+}
 
 /// Turns an incoming XCM origin into a local dispatch origin for `Transact`.
 pub type XcmOriginToTransactDispatchOrigin = (
@@ -143,7 +169,7 @@ impl xcm_executor::Config for XcmConfig {
 	type RuntimeCall = RuntimeCall;
 	type XcmSender = XcmRouter;
 	type XcmEventEmitter = PolkadotXcm;
-	type AssetTransactor = LocalAssetTransactor;
+	type AssetTransactor = AssetTransactor;
 	type OriginConverter = XcmOriginToTransactDispatchOrigin;
 	type IsReserve = NativeAsset;
 	type IsTeleporter = ();
@@ -198,7 +224,7 @@ impl pallet_xcm::Config for Runtime {
 	type XcmExecuteFilter = Nothing;
 	type XcmExecutor = XcmExecutor<XcmConfig>;
 	type XcmTeleportFilter = Nothing;
-	type XcmReserveTransferFilter = Everything;
+	type XcmReserveTransferFilter = HubReserveAssetsOnly;
 	type Weigher = XcmWeigher;
 	type UniversalLocation = UniversalLocation;
 	type RuntimeOrigin = RuntimeOrigin;

@@ -1,0 +1,278 @@
+//! The books over XCM. What a Polkadot parachain peer holds of the hub's native token and of
+//! the wrapped peer tokens is its claim in [`Escrowed`], exactly as for a peer reached by
+//! messages, and it moves within the same pause switches and rate limits of (chain, token).
+//!
+//! [`PeerBooksTransactor`] is the XCM executor's asset transactor for the native token (`Here`)
+//! and the wrapped assets (`PalletInstance(<assets>), GeneralIndex(<id>)`); the hub is their
+//! reserve:
+//! - deposited to an `Active` parachain peer's location `(1, [Parachain(id)])` (a reserve
+//!   transfer to it), the peer's claim grows: the native token goes into the escrow account, a
+//!   wrapped token is burned;
+//! - withdrawn from it (the peer sends value back, or spends it on the hub), its claim shrinks,
+//!   by no more than it is;
+//! - deposited to or withdrawn from any other location: the account that location converts to.
+//!
+//! A sibling that is not an `Active` peer can neither receive nor send value, and nothing is
+//! deposited to the relay chain: the deposit or withdrawal fails, and with it the whole transfer,
+//! before anything moves.
+
+use crate::{functions::HubAsset, pallet::*};
+use alloc::boxed::Box;
+use core::marker::PhantomData;
+use fusion_hub_primitives::{ChainId, ChainStatus, ParachainPeers, TokenRef};
+use polkadot_sdk::{
+	frame_support::traits::{
+		fungible, fungibles,
+		tokens::{
+			imbalance::{ImbalanceAccounting, UnsafeManualAccounting},
+			Fortitude::Polite,
+			Precision::Exact,
+			Preservation::{Expendable, Preserve},
+		},
+		Get, Imbalance as _,
+	},
+	frame_system, pallet_assets,
+	sp_runtime::DispatchError,
+	staging_xcm::latest::prelude::*,
+	staging_xcm_executor::{
+		traits::{ConvertLocation, Error as MatchError, TransactAsset},
+		AssetsInHolding,
+	},
+};
+
+/// The native token's credit in XCM holding.
+type NativeCredit<T> =
+	fungible::Credit<<T as frame_system::Config>::AccountId, <T as Config>::NativeToken>;
+/// A wrapped token's credit in XCM holding.
+type WrappedCredit<T> =
+	fungibles::Credit<<T as frame_system::Config>::AccountId, pallet_assets::Pallet<T>>;
+
+/// Who holds value on the hub, as XCM names it.
+enum Holder<AccountId> {
+	/// An `Active` parachain peer: its claim in the books.
+	Peer(ChainId),
+	/// An account of the hub.
+	Account(AccountId),
+}
+
+/// The XCM asset transactor over the books (see the module docs). `AssetsPalletIndex` is the
+/// runtime's index of pallet-assets, which names wrapped assets in XCM.
+pub struct PeerBooksTransactor<T, Peers, AccountIdOf, AssetsPalletIndex>(
+	PhantomData<(T, Peers, AccountIdOf, AssetsPalletIndex)>,
+);
+
+impl<T, Peers, AccountIdOf, AssetsPalletIndex>
+	PeerBooksTransactor<T, Peers, AccountIdOf, AssetsPalletIndex>
+where
+	T: Config,
+	Peers: ParachainPeers,
+	AccountIdOf: ConvertLocation<T::AccountId>,
+	AssetsPalletIndex: Get<u8>,
+{
+	/// Whether the hub is the reserve of `id` and keeps it in the books: the native token, or a
+	/// wrapped peer token that exists.
+	pub fn handles(id: &AssetId) -> bool {
+		Self::token_of(id).is_some()
+	}
+
+	/// The token and the hub's form of `asset`, if it is one of ours.
+	fn matched(asset: &Asset) -> Option<(TokenRef, HubAsset, u128)> {
+		let Fungibility::Fungible(amount) = asset.fun else { return None };
+		let (token, hub_asset) = Self::token_of(&asset.id)?;
+		Some((token, hub_asset, amount))
+	}
+
+	fn token_of(id: &AssetId) -> Option<(TokenRef, HubAsset)> {
+		match id.0.unpack() {
+			(0, []) => Some((TokenRef::HUB_NATIVE, HubAsset::Native)),
+			(0, [PalletInstance(pallet), GeneralIndex(index)])
+				if *pallet == AssetsPalletIndex::get() =>
+			{
+				let id = u32::try_from(*index).ok()?;
+				WrappedAssets::<T>::get(id).map(|token| (token, HubAsset::Wrapped(id)))
+			},
+			_ => None,
+		}
+	}
+
+	fn holder(who: &Location) -> Result<Holder<T::AccountId>, XcmError> {
+		if let (1, [Parachain(para_id)]) = who.unpack() {
+			return match Peers::parachain_peer(*para_id) {
+				Some((chain, ChainStatus::Active)) => Ok(Holder::Peer(chain)),
+				_ => Err(XcmError::FailedToTransactAsset("not an active parachain peer")),
+			};
+		}
+		AccountIdOf::convert_location(who)
+			.map(Holder::Account)
+			.ok_or(MatchError::AccountIdConversionFailed.into())
+	}
+
+	/// Checks the switches and the rate limit of (chain, token), and counts `amount` in it.
+	fn gate(chain: ChainId, token: &TokenRef, amount: u128) -> Result<(), XcmError> {
+		Pallet::<T>::ensure_not_paused(chain, token).map_err(failed)?;
+		Pallet::<T>::use_rate_limit(chain, token, amount).map_err(failed)
+	}
+}
+
+/// An asset-lock error as the XCM error that carries its name.
+fn failed(error: DispatchError) -> XcmError {
+	XcmError::FailedToTransactAsset(error.into())
+}
+
+impl<T, Peers, AccountIdOf, AssetsPalletIndex> TransactAsset
+	for PeerBooksTransactor<T, Peers, AccountIdOf, AssetsPalletIndex>
+where
+	T: Config,
+	T::NativeToken: fungible::Balanced<T::AccountId, OnDropCredit: 'static, OnDropDebt: 'static>,
+	NativeCredit<T>: ImbalanceAccounting<u128>,
+	WrappedCredit<T>: ImbalanceAccounting<u128>,
+	Peers: ParachainPeers,
+	AccountIdOf: ConvertLocation<T::AccountId>,
+	AssetsPalletIndex: Get<u8>,
+{
+	fn deposit_asset(
+		mut what: AssetsInHolding,
+		who: &Location,
+		_context: Option<&XcmContext>,
+	) -> Result<(), (AssetsInHolding, XcmError)> {
+		let Some((asset_id, (token, hub_asset))) = what
+			.fungible
+			.keys()
+			.next()
+			.and_then(|id| Self::token_of(id).map(|matched| (id.clone(), matched)))
+		else {
+			return Err((what, MatchError::AssetNotHandled.into()));
+		};
+		// The relay chain trusts no parachain as a reserve: what a reserve transfer sent there
+		// would be lost to its user.
+		if who.unpack() == (1, &[]) {
+			return Err((
+				what,
+				XcmError::FailedToTransactAsset("the relay chain holds no hub assets"),
+			));
+		}
+		let holder = match Self::holder(who) {
+			Ok(holder) => holder,
+			Err(error) => return Err((what, error)),
+		};
+		let Some(imbalance) = what.fungible.remove(&asset_id) else {
+			return Err((what, MatchError::AssetNotHandled.into()));
+		};
+		let amount = imbalance.amount();
+		// On failure the imbalance goes back into holding, unspent.
+		let give_back = |imbalance, error| {
+			(AssetsInHolding::new_from_fungible_credit(asset_id.clone(), imbalance), error)
+		};
+		match (holder, hub_asset) {
+			(Holder::Peer(chain), _) => {
+				if let Err(error) = Self::gate(chain, &token, amount)
+					.and_then(|()| Pallet::<T>::credit_peer(chain, &token, amount).map_err(failed))
+				{
+					return Err(give_back(imbalance, error));
+				}
+				Pallet::<T>::deposit_event(Event::ParachainClaimCredited { chain, token, amount });
+				match hub_asset {
+					HubAsset::Native => {
+						let mut credit = NativeCredit::<T>::zero();
+						credit.saturating_subsume(imbalance);
+						// The escrow account exists (it keeps the existential deposit), so
+						// resolving into it cannot fail for want of a minimum balance.
+						if let Err(unspent) = <T::NativeToken as fungible::Balanced<_>>::resolve(
+							&Pallet::<T>::escrow_account(),
+							credit,
+						) {
+							return Err(give_back(
+								Box::new(unspent),
+								XcmError::FailedToTransactAsset("escrow refused the deposit"),
+							));
+						}
+					},
+					// The claim stands for it now: dropping the credit burns the supply.
+					HubAsset::Wrapped(_) => drop(imbalance),
+				}
+			},
+			(Holder::Account(account), HubAsset::Native) => {
+				let mut credit = NativeCredit::<T>::zero();
+				credit.saturating_subsume(imbalance);
+				<T::NativeToken as fungible::Balanced<_>>::resolve(&account, credit).map_err(
+					|unspent| {
+						give_back(Box::new(unspent), XcmError::FailedToTransactAsset("deposit"))
+					},
+				)?;
+			},
+			(Holder::Account(account), HubAsset::Wrapped(id)) => {
+				let mut credit = WrappedCredit::<T>::zero(id);
+				credit.saturating_subsume(imbalance);
+				<pallet_assets::Pallet<T> as fungibles::Balanced<_>>::resolve(&account, credit)
+					.map_err(|unspent| {
+						give_back(Box::new(unspent), XcmError::FailedToTransactAsset("deposit"))
+					})?;
+			},
+		}
+		if !what.is_empty() {
+			// One asset per call; the executor never gives more.
+			return Err((what, XcmError::FailedToTransactAsset("more than one asset")));
+		}
+		Ok(())
+	}
+
+	fn withdraw_asset(
+		what: &Asset,
+		who: &Location,
+		_context: Option<&XcmContext>,
+	) -> Result<AssetsInHolding, XcmError> {
+		let (token, hub_asset, amount) = Self::matched(what).ok_or(MatchError::AssetNotHandled)?;
+		let from = match Self::holder(who)? {
+			Holder::Peer(chain) => {
+				Self::gate(chain, &token, amount)?;
+				Pallet::<T>::debit_peer(chain, &token, amount).map_err(failed)?;
+				Pallet::<T>::deposit_event(Event::ParachainClaimDebited { chain, token, amount });
+				// The claim is spent: the value comes out of escrow, or is minted again.
+				None
+			},
+			Holder::Account(account) => Some(account),
+		};
+		let credit: Box<dyn ImbalanceAccounting<u128>> = match (hub_asset, from) {
+			(HubAsset::Native, from) => {
+				// The escrow account keeps its existential deposit.
+				let (account, preservation) = match from {
+					Some(account) => (account, Expendable),
+					None => (Pallet::<T>::escrow_account(), Preserve),
+				};
+				Box::new(
+					<T::NativeToken as fungible::Balanced<_>>::withdraw(
+						&account,
+						amount,
+						Exact,
+						preservation,
+						Polite,
+					)
+					.map_err(failed)?,
+				)
+			},
+			(HubAsset::Wrapped(id), Some(account)) => Box::new(
+				<pallet_assets::Pallet<T> as fungibles::Balanced<_>>::withdraw(
+					id, &account, amount, Exact, Expendable, Polite,
+				)
+				.map_err(failed)?,
+			),
+			(HubAsset::Wrapped(id), None) => {
+				Box::new(<pallet_assets::Pallet<T> as fungibles::Balanced<_>>::issue(id, amount))
+			},
+		};
+		Ok(AssetsInHolding::new_from_fungible_credit(what.id.clone(), credit))
+	}
+
+	/// Minting is only for assets claimed back from the XCM asset trap: the trap left them in
+	/// the supply (pallet-xcm forgets their imbalance), so the books still count them.
+	fn mint_asset(what: &Asset, _context: &XcmContext) -> Result<AssetsInHolding, XcmError> {
+		let (_, hub_asset, amount) = Self::matched(what).ok_or(MatchError::AssetNotHandled)?;
+		let credit: Box<dyn ImbalanceAccounting<u128>> = match hub_asset {
+			HubAsset::Native => Box::new(<T::NativeToken as fungible::Balanced<_>>::issue(amount)),
+			HubAsset::Wrapped(id) => {
+				Box::new(<pallet_assets::Pallet<T> as fungibles::Balanced<_>>::issue(id, amount))
+			},
+		};
+		Ok(AssetsInHolding::new_from_fungible_credit(what.id.clone(), credit))
+	}
+}
