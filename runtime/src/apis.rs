@@ -1,11 +1,15 @@
 //! Runtime APIs: what the node and Polkadot.js call into.
 
 use crate::{
+	configs::xcm_config::{HereLocation, LocationToAccountId, XcmConfig, XcmRouter},
+	ChainRecord, ChainRegistry, CrossChainMessages, OriginCaller, PolkadotXcm, ProofVerifier,
+	RuntimeEvent,
+};
+use crate::{
 	AccountId, Balance, Block, ConsensusHook, Executive, InherentDataExt, Nonce, ParachainInfo,
 	ParachainSystem, Runtime, RuntimeCall, RuntimeGenesisConfig, SessionKeys, System,
 	TransactionPayment, BLOCK_PROCESSING_VELOCITY, SLOT_DURATION, VERSION,
 };
-use crate::{ChainRecord, ChainRegistry, CrossChainMessages, ProofVerifier};
 use alloc::vec::Vec;
 use fusion_hub_primitives::{
 	ChainId, ChainStatus, InclusionError, InclusionProof, VerifiedHeader, VerifyInclusion,
@@ -24,6 +28,15 @@ use polkadot_sdk::{
 		ApplyExtrinsicResult,
 	},
 	sp_version::RuntimeVersion,
+	staging_xcm::{
+		latest::AssetId, Version as XcmVersion, VersionedAssetId, VersionedAssets,
+		VersionedLocation, VersionedXcm,
+	},
+	xcm_runtime_apis::{
+		conversions::LocationToAccountHelper,
+		dry_run::{CallDryRunEffects, Error as XcmDryRunApiError, XcmDryRunEffects},
+		fees::Error as XcmPaymentApiError,
+	},
 	*,
 };
 
@@ -204,6 +217,70 @@ impl_runtime_apis! {
 	impl cumulus_primitives_core::TargetBlockRate<Block> for Runtime {
 		fn target_block_rate() -> u32 {
 			BLOCK_PROCESSING_VELOCITY
+		}
+	}
+
+	impl xcm_runtime_apis::fees::XcmPaymentApi<Block> for Runtime {
+		fn query_acceptable_payment_assets(
+			xcm_version: XcmVersion,
+		) -> Result<Vec<VersionedAssetId>, XcmPaymentApiError> {
+			// Execution on the hub is paid for in FUSE only (the trader of `XcmConfig`).
+			PolkadotXcm::query_acceptable_payment_assets(
+				xcm_version,
+				alloc::vec![AssetId(HereLocation::get())],
+			)
+		}
+
+		fn query_weight_to_asset_fee(
+			weight: Weight,
+			asset: VersionedAssetId,
+		) -> Result<u128, XcmPaymentApiError> {
+			PolkadotXcm::query_weight_to_asset_fee::<
+				<XcmConfig as staging_xcm_executor::Config>::Trader,
+			>(weight, asset)
+		}
+
+		fn query_xcm_weight(message: VersionedXcm<()>) -> Result<Weight, XcmPaymentApiError> {
+			PolkadotXcm::query_xcm_weight(message)
+		}
+
+		fn query_delivery_fees(
+			destination: VersionedLocation,
+			message: VersionedXcm<()>,
+			asset_id: VersionedAssetId,
+		) -> Result<VersionedAssets, XcmPaymentApiError> {
+			PolkadotXcm::query_delivery_fees::<
+				<XcmConfig as staging_xcm_executor::Config>::AssetExchanger,
+			>(destination, message, asset_id)
+		}
+	}
+
+	impl xcm_runtime_apis::dry_run::DryRunApi<Block, RuntimeCall, RuntimeEvent, OriginCaller> for Runtime {
+		fn dry_run_call(
+			origin: OriginCaller,
+			call: RuntimeCall,
+			result_xcms_version: XcmVersion,
+		) -> Result<CallDryRunEffects<RuntimeEvent>, XcmDryRunApiError> {
+			PolkadotXcm::dry_run_call::<Runtime, XcmRouter, OriginCaller, RuntimeCall>(
+				origin,
+				call,
+				result_xcms_version,
+			)
+		}
+
+		fn dry_run_xcm(
+			origin_location: VersionedLocation,
+			xcm: VersionedXcm<RuntimeCall>,
+		) -> Result<XcmDryRunEffects<RuntimeEvent>, XcmDryRunApiError> {
+			PolkadotXcm::dry_run_xcm::<XcmRouter>(origin_location, xcm)
+		}
+	}
+
+	impl xcm_runtime_apis::conversions::LocationToAccountApi<Block, AccountId> for Runtime {
+		fn convert_location(
+			location: VersionedLocation,
+		) -> Result<AccountId, xcm_runtime_apis::conversions::Error> {
+			LocationToAccountHelper::<AccountId, LocationToAccountId>::convert_location(location)
 		}
 	}
 

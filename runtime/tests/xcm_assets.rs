@@ -450,3 +450,179 @@ fn value_a_program_leaves_in_holding_is_trapped_in_the_books_and_claimed_back() 
 		books_balance();
 	});
 }
+
+mod runtime_apis {
+	use super::*;
+	use fusion_hub_runtime::{OriginCaller, RuntimeEvent, WeightToFee};
+	use polkadot_sdk::{
+		frame_support::weights::WeightToFee as _,
+		staging_xcm::{VersionedAssetId, VersionedXcm},
+		xcm_runtime_apis::{
+			conversions::runtime_decl_for_location_to_account_api::LocationToAccountApiV1,
+			dry_run::runtime_decl_for_dry_run_api::DryRunApiV2,
+			fees::{runtime_decl_for_xcm_payment_api::XcmPaymentApiV2, Error as FeesError},
+		},
+	};
+
+	#[test]
+	fn fees_are_quoted_in_fuse_only() {
+		externalities().execute_with(|| {
+			setup();
+			assert_eq!(
+				Runtime::query_acceptable_payment_assets(5),
+				Ok(vec![VersionedAssetId::from(AssetId(Location::here()))])
+			);
+			let weight = Weight::from_parts(3_000_000_000, 64 * 1024);
+			assert_eq!(
+				Runtime::query_weight_to_asset_fee(
+					weight,
+					VersionedAssetId::from(AssetId(Location::here()))
+				),
+				Ok(WeightToFee::weight_to_fee(&weight))
+			);
+			assert_eq!(
+				Runtime::query_weight_to_asset_fee(weight, VersionedAssetId::from(wrapped(1).id)),
+				Err(FeesError::AssetNotFound)
+			);
+			let program: Xcm<()> = Xcm(vec![
+				WithdrawAsset(vec![fuse(FUSE)].into()),
+				BuyExecution { fees: fuse(FUSE), weight_limit: Unlimited },
+				DepositAsset {
+					assets: Wild(AllCounted(1)),
+					beneficiary: AccountId32 { network: None, id: [7; 32] }.into(),
+				},
+			]);
+			let weight = Runtime::query_xcm_weight(VersionedXcm::from(program)).expect("weighable");
+			assert!(weight.ref_time() > 0);
+		});
+	}
+
+	#[test]
+	fn a_reserve_transfer_is_dry_run_without_changing_anything() {
+		externalities().execute_with(|| {
+			setup();
+			let before = snapshot();
+			let call = RuntimeCall::PolkadotXcm(pallet_xcm::Call::transfer_assets {
+				dest: Box::new(VersionedLocation::from(para())),
+				beneficiary: Box::new(VersionedLocation::from(Location::new(
+					0,
+					[AccountId32 { network: None, id: [0x42; 32] }],
+				))),
+				assets: Box::new(VersionedAssets::from(XcmAssets::from(vec![wrapped(400)]))),
+				fee_asset_item: 0,
+				weight_limit: Unlimited,
+			});
+			let origin = OriginCaller::system(polkadot_sdk::frame_system::RawOrigin::Signed(
+				account(Sr25519Keyring::Dave),
+			));
+			let effects = Runtime::dry_run_call(origin, call, 5).expect("dry run");
+			assert!(effects.execution_result.is_ok(), "{:?}", effects.execution_result);
+			assert!(effects.emitted_events.iter().any(|event| matches!(
+				event,
+				RuntimeEvent::AssetLock(pallet_asset_lock::Event::ParachainClaimCredited {
+					chain: PEER,
+					amount: 400,
+					..
+				})
+			)));
+			// The message the parachain would receive.
+			let (destination, messages) = effects.forwarded_xcms.first().expect("one destination");
+			assert_eq!(destination, &VersionedLocation::from(para()));
+			assert_eq!(messages.len(), 1);
+			// A dry run changes nothing.
+			assert_eq!(snapshot(), before);
+
+			// And the way back, as the parachain would send it.
+			assert_ok!(reserve_transfer(PARA, vec![wrapped(400)]));
+			assert_ok!(reserve_transfer(PARA, vec![fuse(5 * FUSE)]));
+			let before = snapshot();
+			let back: Xcm<RuntimeCall> = Xcm(vec![
+				WithdrawAsset(vec![fuse(FUSE), wrapped(400)].into()),
+				BuyExecution { fees: fuse(FUSE), weight_limit: Unlimited },
+				DepositAsset {
+					assets: Wild(AllCounted(2)),
+					beneficiary: AccountId32 { network: None, id: [7; 32] }.into(),
+				},
+			]);
+			let effects =
+				Runtime::dry_run_xcm(VersionedLocation::from(para()), VersionedXcm::from(back))
+					.expect("dry run");
+			assert_ok!(effects.execution_result.ensure_complete());
+			assert_eq!(snapshot(), before);
+		});
+	}
+
+	#[test]
+	fn remote_locations_convert_to_their_hub_accounts() {
+		use fusion_hub_runtime::configs::xcm_config::LocationToAccountId;
+		for location in [para(), para_user(), Location::parent()] {
+			assert_eq!(
+				Runtime::convert_location(VersionedLocation::from(location.clone())).ok(),
+				LocationToAccountId::convert_location(&location)
+			);
+		}
+		// Another consensus system has no account here.
+		assert_eq!(
+			Runtime::convert_location(VersionedLocation::from(Location::new(
+				2,
+				[GlobalConsensus(NetworkId::Kusama)]
+			))),
+			Err(polkadot_sdk::xcm_runtime_apis::conversions::Error::Unsupported)
+		);
+	}
+}
+
+#[test]
+fn a_suspended_peers_xcm_waits_in_the_queue_and_runs_after_it_is_resumed() {
+	use cumulus_primitives_core::AggregateMessageOrigin;
+	use fusion_hub_runtime::MessageQueue;
+	use polkadot_sdk::frame_support::{
+		traits::{EnqueueMessage, QueueFootprintQuery, ServiceQueues},
+		BoundedSlice,
+	};
+	externalities().execute_with(|| {
+		setup();
+		assert_ok!(reserve_transfer(PARA, vec![fuse(5 * FUSE)]));
+		assert_ok!(ChainRegistry::suspend_chain(RuntimeOrigin::root(), PEER));
+		let eve = account(Sr25519Keyring::Eve);
+		let eve_before = Balances::balance(&eve);
+		// The parachain pays Eve 1 FUSE from its claim: it arrives while it is suspended.
+		let message = polkadot_sdk::staging_xcm::VersionedXcm::<()>::from(Xcm(vec![
+			WithdrawAsset(vec![fuse(FUSE)].into()),
+			BuyExecution { fees: fuse(FUSE), weight_limit: Unlimited },
+			DepositAsset {
+				assets: Wild(AllCounted(1)),
+				beneficiary: AccountId32 { network: None, id: eve.clone().into() }.into(),
+			},
+		]))
+		.encode();
+		let origin = AggregateMessageOrigin::Sibling(ParaId::from(PARA));
+		MessageQueue::enqueue_message(BoundedSlice::truncate_from(&message[..]), origin.clone());
+		let service =
+			|| MessageQueue::service_queues(Weight::from_parts(500_000_000_000, 4_000_000));
+		service();
+		let waiting = || MessageQueue::footprint(origin.clone()).storage.count;
+		assert_eq!(waiting(), 1, "held in the queue");
+		assert_eq!(Balances::balance(&eve), eve_before);
+		assert_eq!(Escrowed::<Runtime>::get(PEER, TokenRef::HUB_NATIVE), 5 * FUSE);
+
+		// Resumed by governance: the queue runs it.
+		assert_ok!(ChainRegistry::resume_chain(RuntimeOrigin::root(), PEER));
+		service();
+		assert_eq!(waiting(), 0);
+		assert!(Balances::balance(&eve) > eve_before);
+		assert_eq!(Escrowed::<Runtime>::get(PEER, TokenRef::HUB_NATIVE), 4 * FUSE);
+		polkadot_sdk::frame_system::Pallet::<Runtime>::events()
+			.iter()
+			.find(|record| {
+				matches!(
+					record.event,
+					fusion_hub_runtime::RuntimeEvent::MessageQueue(
+						pallet_message_queue::Event::Processed { success: true, .. }
+					)
+				)
+			})
+			.expect("processed, successfully");
+		books_balance();
+	});
+}
