@@ -7,3 +7,4 @@ pub mod pallet_hub_notaries;
 pub mod pallet_preimage;
 pub mod pallet_proof_verifier;
 pub mod pallet_whitelist;
+pub mod pallet_xcm;
