@@ -626,3 +626,59 @@ fn a_suspended_peers_xcm_waits_in_the_queue_and_runs_after_it_is_resumed() {
 		books_balance();
 	});
 }
+
+#[test]
+fn nothing_burns_a_wrapped_token_on_the_hub() {
+	use polkadot_sdk::sp_runtime::traits::Dispatchable;
+	externalities().execute_with(|| {
+		setup();
+		assert_ok!(reserve_transfer(PARA, vec![wrapped(400)]));
+		assert_ok!(reserve_transfer(PARA, vec![fuse(5 * FUSE)]));
+		let before = snapshot();
+		// A program that burns what it took from the parachain's claim, at any depth.
+		let burn: Vec<Instruction<RuntimeCall>> = vec![
+			WithdrawAsset(vec![fuse(FUSE), wrapped(100)].into()),
+			BuyExecution { fees: fuse(FUSE), weight_limit: Unlimited },
+			BurnAsset(vec![wrapped(100)].into()),
+		];
+		let nested: Vec<Instruction<RuntimeCall>> = vec![
+			WithdrawAsset(vec![fuse(FUSE), wrapped(100)].into()),
+			BuyExecution { fees: fuse(FUSE), weight_limit: Unlimited },
+			SetAppendix(Xcm(vec![BurnAsset(vec![wrapped(100)].into())])),
+		];
+		for program in [burn, nested] {
+			let outcome = from_para(program);
+			assert!(
+				matches!(
+					outcome,
+					Outcome::Incomplete {
+						error: InstructionError { index: 0, error: XcmError::Barrier },
+						..
+					}
+				),
+				"{outcome:?}"
+			);
+			assert_eq!(snapshot(), before);
+		}
+		// The same program that deposits instead of burning runs: the burn was the reason.
+		assert_ok!(from_para(vec![
+			WithdrawAsset(vec![fuse(FUSE), wrapped(100)].into()),
+			BuyExecution { fees: fuse(FUSE), weight_limit: Unlimited },
+			SetAppendix(Xcm(vec![DepositAsset {
+				assets: Wild(AllCounted(2)),
+				beneficiary: AccountId32 { network: None, id: [7; 32] }.into(),
+			}])),
+		])
+		.ensure_complete());
+		// Nor can a holder burn its own balance.
+		let refund = RuntimeCall::Assets(pallet_assets::Call::refund {
+			id: wrapped_id().into(),
+			allow_burn: true,
+		});
+		assert_noop!(
+			refund.dispatch(RuntimeOrigin::signed(account(Sr25519Keyring::Dave))),
+			polkadot_sdk::frame_system::Error::<Runtime>::CallFiltered
+		);
+		books_balance();
+	});
+}

@@ -13,23 +13,26 @@
 //! - deposited to or withdrawn from any other location: the account that location converts to.
 //!
 //! A sibling that is not an `Active` peer can neither receive nor send value, and nothing is
-//! deposited to the relay chain: the deposit or withdrawal fails, and with it the whole transfer,
-//! before anything moves.
+//! deposited to the relay chain. Each deposit or withdrawal is all or nothing (a storage layer):
+//! when it fails, the value stays where it was and no claim, rate limit or event changes.
 
 use crate::{functions::HubAsset, pallet::*};
 use alloc::boxed::Box;
 use core::marker::PhantomData;
 use fusion_hub_primitives::{ChainId, ChainStatus, ParachainPeers, TokenRef};
 use polkadot_sdk::{
-	frame_support::traits::{
-		fungible, fungibles,
-		tokens::{
-			imbalance::{ImbalanceAccounting, UnsafeManualAccounting},
-			Fortitude::Polite,
-			Precision::Exact,
-			Preservation::{Expendable, Preserve},
+	frame_support::{
+		storage::with_storage_layer,
+		traits::{
+			fungible, fungibles,
+			tokens::{
+				imbalance::{ImbalanceAccounting, UnsafeManualAccounting},
+				Fortitude::Polite,
+				Precision::Exact,
+				Preservation::{Expendable, Preserve},
+			},
+			Get, Imbalance as _,
 		},
-		Get, Imbalance as _,
 	},
 	frame_system, pallet_assets,
 	sp_runtime::DispatchError,
@@ -107,10 +110,18 @@ where
 			.ok_or(MatchError::AccountIdConversionFailed.into())
 	}
 
-	/// Checks the switches and the rate limit of (chain, token), and counts `amount` in it.
-	fn gate(chain: ChainId, token: &TokenRef, amount: u128) -> Result<(), XcmError> {
-		Pallet::<T>::ensure_not_paused(chain, token).map_err(failed)?;
-		Pallet::<T>::use_rate_limit(chain, token, amount).map_err(failed)
+	/// A parachain peer holds other chains' tokens by claim. Its own token (were one ever
+	/// wrapped here) would come home through its lock, without the bound of a claim: refused.
+	fn ensure_not_home(
+		holder: Holder<T::AccountId>,
+		token: &TokenRef,
+	) -> Result<Holder<T::AccountId>, XcmError> {
+		match holder {
+			Holder::Peer(chain) if chain == token.home => {
+				Err(XcmError::FailedToTransactAsset("a parachain peer's own token"))
+			},
+			holder => Ok(holder),
+		}
 	}
 }
 
@@ -151,44 +162,64 @@ where
 				XcmError::FailedToTransactAsset("the relay chain holds no hub assets"),
 			));
 		}
-		let holder = match Self::holder(who) {
-			Ok(holder) => holder,
-			Err(error) => return Err((what, error)),
-		};
+		let holder =
+			match Self::holder(who).and_then(|holder| Self::ensure_not_home(holder, &token)) {
+				Ok(holder) => holder,
+				Err(error) => return Err((what, error)),
+			};
 		let Some(imbalance) = what.fungible.remove(&asset_id) else {
 			return Err((what, MatchError::AssetNotHandled.into()));
 		};
+		if !what.is_empty() {
+			// One asset per call; the executor never gives more.
+			what.fungible.insert(asset_id, imbalance);
+			return Err((what, XcmError::FailedToTransactAsset("more than one asset")));
+		}
 		let amount = imbalance.amount();
-		// On failure the imbalance goes back into holding, unspent.
+		// On failure the value goes back into holding, unspent.
 		let give_back = |imbalance, error| {
 			(AssetsInHolding::new_from_fungible_credit(asset_id.clone(), imbalance), error)
 		};
 		match (holder, hub_asset) {
-			(Holder::Peer(chain), _) => {
-				if let Err(error) = Self::gate(chain, &token, amount)
-					.and_then(|()| Pallet::<T>::credit_peer(chain, &token, amount).map_err(failed))
-				{
-					return Err(give_back(imbalance, error));
-				}
-				Pallet::<T>::deposit_event(Event::ParachainClaimCredited { chain, token, amount });
-				match hub_asset {
-					HubAsset::Native => {
+			(Holder::Peer(chain), hub_asset) => {
+				let mut unspent: Option<Box<dyn ImbalanceAccounting<u128>>> = Some(imbalance);
+				// All or nothing: the claim, its rate limit and event go with the value.
+				let booked = with_storage_layer(|| -> Result<(), DispatchError> {
+					Pallet::<T>::ensure_not_paused(chain, &token)?;
+					Pallet::<T>::use_rate_limit(chain, &token, amount)?;
+					Pallet::<T>::credit_peer(chain, &token, amount)?;
+					Pallet::<T>::deposit_event(Event::ParachainClaimCredited {
+						chain,
+						token,
+						amount,
+					});
+					if hub_asset == HubAsset::Native {
 						let mut credit = NativeCredit::<T>::zero();
-						credit.saturating_subsume(imbalance);
-						// The escrow account exists (it keeps the existential deposit), so
-						// resolving into it cannot fail for want of a minimum balance.
-						if let Err(unspent) = <T::NativeToken as fungible::Balanced<_>>::resolve(
+						if let Some(imbalance) = unspent.take() {
+							credit.saturating_subsume(imbalance);
+						}
+						// The escrow account keeps its existential deposit: this holds.
+						<T::NativeToken as fungible::Balanced<_>>::resolve(
 							&Pallet::<T>::escrow_account(),
 							credit,
-						) {
-							return Err(give_back(
-								Box::new(unspent),
-								XcmError::FailedToTransactAsset("escrow refused the deposit"),
-							));
-						}
+						)
+						.map_err(|refused| {
+							unspent = Some(Box::new(refused));
+							DispatchError::Other("the escrow account refused the deposit")
+						})?;
+					}
+					Ok(())
+				});
+				match booked {
+					Ok(()) => {
+						// A wrapped token's claim stands for it now: dropping the credit burns it.
+						drop(unspent);
 					},
-					// The claim stands for it now: dropping the credit burns the supply.
-					HubAsset::Wrapped(_) => drop(imbalance),
+					Err(error) => {
+						let unspent =
+							unspent.unwrap_or_else(|| Box::new(NativeCredit::<T>::zero()));
+						return Err(give_back(unspent, failed(error)));
+					},
 				}
 			},
 			(Holder::Account(account), HubAsset::Native) => {
@@ -209,10 +240,6 @@ where
 					})?;
 			},
 		}
-		if !what.is_empty() {
-			// One asset per call; the executor never gives more.
-			return Err((what, XcmError::FailedToTransactAsset("more than one asset")));
-		}
 		Ok(())
 	}
 
@@ -222,44 +249,55 @@ where
 		_context: Option<&XcmContext>,
 	) -> Result<AssetsInHolding, XcmError> {
 		let (token, hub_asset, amount) = Self::matched(what).ok_or(MatchError::AssetNotHandled)?;
-		let from = match Self::holder(who)? {
-			Holder::Peer(chain) => {
-				Self::gate(chain, &token, amount)?;
-				Pallet::<T>::debit_peer(chain, &token, amount).map_err(failed)?;
-				Pallet::<T>::deposit_event(Event::ParachainClaimDebited { chain, token, amount });
-				// The claim is spent: the value comes out of escrow, or is minted again.
-				None
-			},
-			Holder::Account(account) => Some(account),
-		};
-		let credit: Box<dyn ImbalanceAccounting<u128>> = match (hub_asset, from) {
-			(HubAsset::Native, from) => {
-				// The escrow account keeps its existential deposit.
-				let (account, preservation) = match from {
-					Some(account) => (account, Expendable),
-					None => (Pallet::<T>::escrow_account(), Preserve),
-				};
-				Box::new(
-					<T::NativeToken as fungible::Balanced<_>>::withdraw(
-						&account,
-						amount,
-						Exact,
-						preservation,
-						Polite,
-					)
-					.map_err(failed)?,
-				)
-			},
-			(HubAsset::Wrapped(id), Some(account)) => Box::new(
-				<pallet_assets::Pallet<T> as fungibles::Balanced<_>>::withdraw(
-					id, &account, amount, Exact, Expendable, Polite,
+		let credit: Box<dyn ImbalanceAccounting<u128>> =
+			match Self::ensure_not_home(Self::holder(who)?, &token)? {
+				// The claim is spent, all or nothing: the value comes out of escrow, or is
+				// minted again.
+				Holder::Peer(chain) => with_storage_layer(
+					|| -> Result<Box<dyn ImbalanceAccounting<u128>>, DispatchError> {
+						Pallet::<T>::ensure_not_paused(chain, &token)?;
+						Pallet::<T>::use_rate_limit(chain, &token, amount)?;
+						Pallet::<T>::debit_peer(chain, &token, amount)?;
+						Pallet::<T>::deposit_event(Event::ParachainClaimDebited {
+							chain,
+							token,
+							amount,
+						});
+						Ok(match hub_asset {
+							// The escrow account keeps its existential deposit.
+							HubAsset::Native => {
+								Box::new(<T::NativeToken as fungible::Balanced<_>>::withdraw(
+									&Pallet::<T>::escrow_account(),
+									amount,
+									Exact,
+									Preserve,
+									Polite,
+								)?)
+							},
+							HubAsset::Wrapped(id) => Box::new(
+								<pallet_assets::Pallet<T> as fungibles::Balanced<_>>::issue(
+									id, amount,
+								),
+							),
+						})
+					},
 				)
 				.map_err(failed)?,
-			),
-			(HubAsset::Wrapped(id), None) => {
-				Box::new(<pallet_assets::Pallet<T> as fungibles::Balanced<_>>::issue(id, amount))
-			},
-		};
+				Holder::Account(account) => match hub_asset {
+					HubAsset::Native => Box::new(
+						<T::NativeToken as fungible::Balanced<_>>::withdraw(
+							&account, amount, Exact, Expendable, Polite,
+						)
+						.map_err(failed)?,
+					),
+					HubAsset::Wrapped(id) => Box::new(
+						<pallet_assets::Pallet<T> as fungibles::Balanced<_>>::withdraw(
+							id, &account, amount, Exact, Expendable, Polite,
+						)
+						.map_err(failed)?,
+					),
+				},
+			};
 		Ok(AssetsInHolding::new_from_fungible_credit(what.id.clone(), credit))
 	}
 

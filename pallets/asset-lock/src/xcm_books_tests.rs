@@ -224,12 +224,17 @@ fn assets_the_hub_is_not_the_reserve_of_are_not_handled() {
 					"{asset:?} from {who:?}"
 				);
 			}
-			assert_eq!(
-				Books::deposit_asset(AssetsInHolding::new(), &on_hub(ALICE), None)
-					.err()
-					.map(|e| e.1),
-				Some(XcmError::AssetNotFound)
+			// Held value of it is not taken either: it stays in holding.
+			let holding = AssetsInHolding::new_from_fungible_credit(
+				asset.id.clone(),
+				Box::new(
+					<polkadot_sdk::frame_support::traits::fungible::Credit<u64, Balances> as polkadot_sdk::frame_support::traits::Imbalance<u128>>::zero(),
+				),
 			);
+			let (unspent, error) =
+				Books::deposit_asset(holding, &on_hub(ALICE), None).expect_err("not handled");
+			assert_eq!(error, XcmError::AssetNotFound);
+			assert_eq!(unspent.fungible.keys().collect::<Vec<_>>(), vec![&asset.id]);
 		}
 		// A location that is no account of the hub.
 		assert_eq!(
@@ -241,5 +246,72 @@ fn assets_the_hub_is_not_the_reserve_of_are_not_handled() {
 			.err(),
 			Some(XcmError::FailedToTransactAsset("AccountIdConversionFailed"))
 		);
+	});
+}
+
+#[test]
+fn a_refused_deposit_or_withdrawal_leaves_no_claim_rate_usage_or_event() {
+	build_and_execute(|| {
+		let id = setup(500);
+		assert_ok!(transfer(&wrapped(id, 100), &on_hub(ALICE), &para(PARA_A)));
+		assert_ok!(AssetLock::set_rate_limit(
+			RuntimeOrigin::root(),
+			A,
+			token(B, 1),
+			Some(RateLimit { amount: 1_000, window: 10 })
+		));
+		assert_ok!(AssetLock::set_token_paused(RuntimeOrigin::root(), token(B, 1), true));
+		System::reset_events();
+		let before = (snapshot(id), RateUsages::<Test>::get(A, token(B, 1)));
+		assert_eq!(
+			transfer(&wrapped(id, 10), &on_hub(ALICE), &para(PARA_A)).err(),
+			Some(XcmError::FailedToTransactAsset("TokenPaused"))
+		);
+		assert_eq!(
+			Books::withdraw_asset(&wrapped(id, 10), &para(PARA_A), None).err(),
+			Some(XcmError::FailedToTransactAsset("TokenPaused"))
+		);
+		// Over the claim: the rate limit counted nothing either.
+		assert_ok!(AssetLock::set_token_paused(RuntimeOrigin::root(), token(B, 1), false));
+		System::reset_events();
+		assert_eq!(
+			Books::withdraw_asset(&wrapped(id, 101), &para(PARA_A), None).err(),
+			Some(XcmError::FailedToTransactAsset("ExceedsEscrow"))
+		);
+		assert_eq!((snapshot(id), RateUsages::<Test>::get(A, token(B, 1))), before);
+		assert!(System::events().iter().all(|record| !matches!(
+			record.event,
+			RuntimeEvent::AssetLock(
+				Event::ParachainClaimCredited { .. } | Event::ParachainClaimDebited { .. }
+			)
+		)));
+	});
+}
+
+#[test]
+fn a_parachain_peers_own_token_is_not_held_by_claim() {
+	build_and_execute(|| {
+		setup(500);
+		// Chain A's own token, wrapped on the hub (as if A had sent it by a message).
+		assert_ok!(AssetLock::on_receive(&crate::mock::transfer(
+			A,
+			HUB_CHAIN_ID,
+			token(A, 1),
+			300,
+			account(ALICE)
+		)));
+		let own = WrappedIds::<Test>::get(token(A, 1)).expect("wrapped");
+		let before = LockedAtHome::<Test>::get(token(A, 1));
+		for result in [
+			transfer(&wrapped(own, 10), &on_hub(ALICE), &para(PARA_A)).err(),
+			Books::withdraw_asset(&wrapped(own, 10), &para(PARA_A), None).err(),
+		] {
+			assert_eq!(
+				result,
+				Some(XcmError::FailedToTransactAsset("a parachain peer's own token"))
+			);
+		}
+		assert_eq!(LockedAtHome::<Test>::get(token(A, 1)), before);
+		assert_eq!(Assets::balance(own, ALICE), 300);
 	});
 }

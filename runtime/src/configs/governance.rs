@@ -59,6 +59,16 @@ parameter_types! {
 		Perbill::from_percent(50) * super::RuntimeBlockWeights::get().max_block;
 }
 
+/// A member who does not vote by a motion's end votes nay: the prime member cannot carry the
+/// absent, so every threshold (a third, a majority, two thirds: Root through the whitelist) is
+/// reached by members who voted aye.
+pub struct AbstentionsAreNays;
+impl pallet_collective::DefaultVote for AbstentionsAreNays {
+	fn default_vote(_prime: Option<bool>, _yes: u32, _no: u32, _len: u32) -> bool {
+		false
+	}
+}
+
 impl pallet_collective::Config<CouncilCollective> for Runtime {
 	type RuntimeOrigin = RuntimeOrigin;
 	type Proposal = RuntimeCall;
@@ -66,7 +76,7 @@ impl pallet_collective::Config<CouncilCollective> for Runtime {
 	type MotionDuration = CouncilMotionDuration;
 	type MaxProposals = CouncilMaxProposals;
 	type MaxMembers = CouncilMaxMembers;
-	type DefaultVote = pallet_collective::PrimeDefaultVote;
+	type DefaultVote = AbstentionsAreNays;
 	type WeightInfo = pallet_collective::weights::SubstrateWeight<Runtime>;
 	// Membership changes go through pallet-membership, not `set_members`.
 	type SetMembersOrigin = EnsureRoot<AccountId>;

@@ -90,6 +90,17 @@ impl frame_system::Config for Runtime {
 	type SS58Prefix = SS58Prefix;
 	type OnSetCode = cumulus_pallet_parachain_system::ParachainSetCode<Self>;
 	type MaxConsumers = ConstU32<16>;
+	type BaseCallFilter = NoBurningOfBookedAssets;
+}
+
+/// Every call but a holder's burn of its own asset balance (`assets.refund` with `allow_burn`):
+/// a wrapped peer token burned on the hub would leave its home's lock with nothing to redeem
+/// it, and the asset-lock books would no longer balance. Holders move such dust instead.
+pub struct NoBurningOfBookedAssets;
+impl polkadot_sdk::frame_support::traits::Contains<RuntimeCall> for NoBurningOfBookedAssets {
+	fn contains(call: &RuntimeCall) -> bool {
+		!matches!(call, RuntimeCall::Assets(pallet_assets::Call::refund { allow_burn: true, .. }))
+	}
 }
 
 impl cumulus_pallet_weight_reclaim::Config for Runtime {

@@ -23,7 +23,8 @@ use polkadot_sdk::{
 	frame_support::{
 		parameter_types,
 		traits::{
-			ConstU32, Contains, Disabled, Everything, Nothing, PalletInfoAccess, QueuePausedQuery,
+			ConstU32, Contains, Disabled, Everything, Nothing, PalletInfoAccess,
+			ProcessMessageError, QueuePausedQuery,
 		},
 		weights::Weight,
 	},
@@ -95,10 +96,12 @@ pub type XcmOriginToTransactDispatchOrigin = (
 );
 
 parameter_types! {
-	// Conservative until XCM weights are benchmarked for this runtime.
-	pub UnitWeightCost: Weight = Weight::from_parts(1_000_000_000, 64 * 1024);
+	// Until the XCM instructions are benchmarked for this runtime: above the worst instruction
+	// here, one that moves `MaxAssetsIntoHolding` assets through the books (about 7 reads and 3
+	// writes, 0.5 ms with database weights, per asset).
+	pub UnitWeightCost: Weight = Weight::from_parts(5_000_000_000, 64 * 1024);
 	pub const MaxInstructions: u32 = 100;
-	pub const MaxAssetsIntoHolding: u32 = 64;
+	pub const MaxAssetsIntoHolding: u32 = 8;
 }
 
 /// The relay chain and its executive body may execute for free.
@@ -138,12 +141,30 @@ impl QueuePausedQuery<ParaId> for HeldParachainPeers {
 	}
 }
 
+/// Refuses a program that burns assets (`BurnAsset`, at any depth with [`DenyRecursively`]): a
+/// burned wrapped token would leave its home's lock with nothing to redeem it, and the books
+/// would no longer balance. Value leaves holding only by deposit or by the trap.
+pub struct DenyBurningAssets;
+impl xcm_executor::traits::DenyExecution for DenyBurningAssets {
+	fn deny_execution<RuntimeCall>(
+		_origin: &Location,
+		instructions: &mut [Instruction<RuntimeCall>],
+		_max_weight: Weight,
+		_properties: &mut xcm_executor::traits::Properties,
+	) -> Result<(), ProcessMessageError> {
+		if instructions.iter().any(|instruction| matches!(instruction, BurnAsset(_))) {
+			return Err(ProcessMessageError::Unsupported);
+		}
+		Ok(())
+	}
+}
+
 /// What XCM may run. While governance holds XCM execution (`PolkadotXcm::force_suspension`, an
 /// emergency brake) every message yields: it stays in its queue and runs after the release.
 pub type Barrier = RespectSuspension<
 	TrailingSetTopicAsId<
 		DenyThenTry<
-			DenyRecursively<DenyReserveTransferToRelayChain>,
+			(DenyRecursively<DenyReserveTransferToRelayChain>, DenyRecursively<DenyBurningAssets>),
 			(
 				TakeWeightCredit,
 				WithComputedOrigin<
