@@ -11,7 +11,10 @@ use fusion_hub_primitives::{
 	ChainKind, CommitteeConfig, CommitteeKey, MessageHandler, TokenRef, VerifierConfig,
 };
 use fusion_hub_runtime::{
-	configs::{messages::MaxPayload, xcm_config::XcmConfig},
+	configs::{
+		messages::MaxPayload,
+		xcm_config::{AssetsPalletIndex, XcmConfig},
+	},
 	AccountId, AssetLock, Assets, Balances, ChainRegistry, ParachainSystem, PolkadotXcm, Runtime,
 	RuntimeCall, RuntimeOrigin, FUSE,
 };
@@ -19,7 +22,7 @@ use pallet_asset_lock::{Escrowed, RateLimit, WrappedIds};
 use polkadot_sdk::{
 	frame_support::{
 		assert_noop, assert_ok,
-		traits::{fungible::Inspect as _, fungibles::Inspect as _, PalletInfoAccess},
+		traits::{fungible::Inspect as _, fungibles::Inspect as _},
 		weights::Weight,
 		BoundedVec,
 	},
@@ -70,9 +73,8 @@ fn fuse(amount: u128) -> Asset {
 }
 
 fn wrapped(amount: u128) -> Asset {
-	let id = WrappedIds::<Runtime>::get(token()).expect("the token arrived");
-	let index = u8::try_from(<Assets as PalletInfoAccess>::index()).unwrap();
-	(Location::new(0, [PalletInstance(index), GeneralIndex(id.into())]), amount).into()
+	let location = [PalletInstance(AssetsPalletIndex::get()), GeneralIndex(wrapped_id().into())];
+	(Location::new(0, location), amount).into()
 }
 
 fn wrapped_id() -> u32 {
@@ -145,6 +147,19 @@ fn reserve_transfer(para_id: u32, assets: Vec<Asset>) -> polkadot_sdk::sp_runtim
 	)
 }
 
+/// The parachain's program for the way back: 1 FUSE of fees and `amount` of the wrapped token
+/// from its claim, to `beneficiary` on the hub.
+fn pay_back(amount: u128, beneficiary: [u8; 32]) -> Vec<Instruction<RuntimeCall>> {
+	vec![
+		WithdrawAsset(vec![fuse(FUSE), wrapped(amount)].into()),
+		BuyExecution { fees: fuse(FUSE), weight_limit: Unlimited },
+		DepositAsset {
+			assets: Wild(AllCounted(2)),
+			beneficiary: AccountId32 { network: None, id: beneficiary }.into(),
+		},
+	]
+}
+
 /// Executes `message` from the parachain, as the message queue would.
 fn from_para(message: Vec<Instruction<RuntimeCall>>) -> Outcome {
 	let mut id = [0u8; 32];
@@ -193,14 +208,7 @@ fn a_wrapped_token_goes_to_a_parachain_peer_and_back_with_the_books_balanced() {
 
 		// Parachain -> hub: the claim is spent, Eve is paid.
 		let eve = account(Sr25519Keyring::Eve);
-		let outcome = from_para(vec![
-			WithdrawAsset(vec![fuse(FUSE), wrapped(400)].into()),
-			BuyExecution { fees: fuse(FUSE), weight_limit: Unlimited },
-			DepositAsset {
-				assets: Wild(AllCounted(2)),
-				beneficiary: AccountId32 { network: None, id: eve.clone().into() }.into(),
-			},
-		]);
+		let outcome = from_para(pay_back(400, eve.clone().into()));
 		assert_ok!(outcome.ensure_complete());
 		assert_eq!(Escrowed::<Runtime>::get(PEER, token()), 0);
 		assert_eq!(Escrowed::<Runtime>::get(PEER, TokenRef::HUB_NATIVE), 4 * FUSE);
@@ -210,14 +218,7 @@ fn a_wrapped_token_goes_to_a_parachain_peer_and_back_with_the_books_balanced() {
 
 		// More than its claim: refused, nothing moves.
 		let before = snapshot();
-		let outcome = from_para(vec![
-			WithdrawAsset(vec![fuse(FUSE), wrapped(1)].into()),
-			BuyExecution { fees: fuse(FUSE), weight_limit: Unlimited },
-			DepositAsset {
-				assets: Wild(AllCounted(2)),
-				beneficiary: AccountId32 { network: None, id: eve.into() }.into(),
-			},
-		]);
+		let outcome = from_para(pay_back(1, eve.into()));
 		assert!(
 			matches!(
 				outcome,
@@ -304,16 +305,7 @@ fn pause_switches_and_rate_limits_apply_to_xcm() {
 		setup();
 		assert_ok!(reserve_transfer(PARA, vec![fuse(5 * FUSE)]));
 		assert_ok!(reserve_transfer(PARA, vec![wrapped(400)]));
-		let back = || {
-			from_para(vec![
-				WithdrawAsset(vec![fuse(FUSE), wrapped(100)].into()),
-				BuyExecution { fees: fuse(FUSE), weight_limit: Unlimited },
-				DepositAsset {
-					assets: Wild(AllCounted(2)),
-					beneficiary: AccountId32 { network: None, id: [7; 32] }.into(),
-				},
-			])
-		};
+		let back = || from_para(pay_back(100, [7; 32]));
 		let refused_both_ways = |error: &'static str| {
 			let before = snapshot();
 			assert_noop!(
@@ -378,9 +370,11 @@ fn reserve_transfers_go_only_to_active_parachain_peers_and_only_of_hub_reserve_a
 			refused()
 		);
 		// An asset the hub is not the reserve of (a wrapped id that does not exist): filtered.
-		let index = u8::try_from(<Assets as PalletInfoAccess>::index()).unwrap();
-		let unknown: Asset =
-			(Location::new(0, [PalletInstance(index), GeneralIndex(999_999)]), 10).into();
+		let unknown: Asset = (
+			Location::new(0, [PalletInstance(AssetsPalletIndex::get()), GeneralIndex(999_999)]),
+			10,
+		)
+			.into();
 		assert_noop!(reserve_transfer(PARA, vec![unknown]), pallet_xcm::Error::<Runtime>::Filtered);
 		// A suspended peer: refused until it is resumed.
 		assert_ok!(ChainRegistry::suspend_chain(RuntimeOrigin::root(), PEER));
@@ -536,14 +530,7 @@ mod runtime_apis {
 			assert_ok!(reserve_transfer(PARA, vec![wrapped(400)]));
 			assert_ok!(reserve_transfer(PARA, vec![fuse(5 * FUSE)]));
 			let before = snapshot();
-			let back: Xcm<RuntimeCall> = Xcm(vec![
-				WithdrawAsset(vec![fuse(FUSE), wrapped(400)].into()),
-				BuyExecution { fees: fuse(FUSE), weight_limit: Unlimited },
-				DepositAsset {
-					assets: Wild(AllCounted(2)),
-					beneficiary: AccountId32 { network: None, id: [7; 32] }.into(),
-				},
-			]);
+			let back: Xcm<RuntimeCall> = Xcm(pay_back(400, [7; 32]));
 			let effects =
 				Runtime::dry_run_xcm(VersionedLocation::from(para()), VersionedXcm::from(back))
 					.expect("dry run");
