@@ -43,5 +43,12 @@ if [[ ! -d "$REPO_ROOT/e2e/node_modules" || "$REPO_ROOT/e2e/package-lock.json" -
 	log "installing e2e npm dependencies"
 	(cd "$REPO_ROOT/e2e" && npm ci --no-audit --no-fund --loglevel=error)
 fi
+# Chopsticks (the XCM e2e test) needs Node >= 22: npm ships it, pinned beside chopsticks in a
+# package of its own so that the rest of e2e keeps the machine's Node.
+chopsticks="$REPO_ROOT/e2e/chopsticks"
+if [[ ! -d "$chopsticks/node_modules" || "$chopsticks/package-lock.json" -nt "$chopsticks/node_modules/.package-lock.json" ]]; then
+	log "installing chopsticks and its Node 22"
+	(cd "$chopsticks" && npm ci --no-audit --no-fund --loglevel=error)
+fi
 mkdir -p "$CARGO_TARGET_DIR"
 log "setup complete (target dir: $CARGO_TARGET_DIR)"

@@ -112,11 +112,11 @@ export function describeDispatchError(registry, dispatchError) {
 
 /// Signs and submits `tx`, resolving with the block hash and events once it is in a block.
 /// The dev node finalizes every block it seals, and the pool may then report `Finalized`
-/// without an `InBlock` first: both count.
-export function submitInBlock(tx, signer) {
+/// without an `InBlock` first: both count. `options` go to `signAndSend` (e.g. `{ nonce }`).
+export function submitInBlock(tx, signer, options = {}) {
   return new Promise((resolve, reject) => {
     let unsub = null;
-    tx.signAndSend(signer, (result) => {
+    tx.signAndSend(signer, options, (result) => {
       if (result.dispatchError) {
         unsub?.();
         reject(new Error(`dispatch failed: ${describeDispatchError(tx.registry, result.dispatchError)}`));

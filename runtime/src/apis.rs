@@ -1,7 +1,10 @@
 //! Runtime APIs: what the node and Polkadot.js call into.
 
 use crate::{
-	configs::xcm_config::{HereLocation, LocationToAccountId, XcmConfig, XcmRouter},
+	configs::{
+		foreign_assets::ForeignAssetsInstance,
+		xcm_config::{HereLocation, LocationToAccountId, XcmConfig, XcmRouter},
+	},
 	ChainRecord, ChainRegistry, CrossChainMessages, OriginCaller, PolkadotXcm, ProofVerifier,
 	RuntimeEvent,
 };
@@ -29,8 +32,8 @@ use polkadot_sdk::{
 	},
 	sp_version::RuntimeVersion,
 	staging_xcm::{
-		latest::AssetId, Version as XcmVersion, VersionedAssetId, VersionedAssets,
-		VersionedLocation, VersionedXcm,
+		latest::{AssetId, Location},
+		Version as XcmVersion, VersionedAssetId, VersionedAssets, VersionedLocation, VersionedXcm,
 	},
 	xcm_runtime_apis::{
 		conversions::LocationToAccountHelper,
@@ -224,11 +227,15 @@ impl_runtime_apis! {
 		fn query_acceptable_payment_assets(
 			xcm_version: XcmVersion,
 		) -> Result<Vec<VersionedAssetId>, XcmPaymentApiError> {
-			// Execution on the hub is paid for in FUSE only (the trader of `XcmConfig`).
-			PolkadotXcm::query_acceptable_payment_assets(
-				xcm_version,
-				alloc::vec![AssetId(HereLocation::get())],
-			)
+			// Execution on the hub is paid for in FUSE and in the sufficient foreign assets
+			// (the traders of `XcmConfig`).
+			let mut assets = alloc::vec![AssetId(HereLocation::get())];
+			assets.extend(
+				pallet_assets::Asset::<Runtime, ForeignAssetsInstance>::iter()
+					.filter(|(_, details)| details.is_sufficient)
+					.filter_map(|(location, _)| Location::try_from(location).ok().map(AssetId)),
+			);
+			PolkadotXcm::query_acceptable_payment_assets(xcm_version, assets)
 		}
 
 		fn query_weight_to_asset_fee(

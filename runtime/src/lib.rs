@@ -154,12 +154,13 @@ macro_rules! runtime_version {
 // `EvmChain` names its gateway (docs/protocol.md, "Protocol changes"). 3: hardening:
 // supermajority committees, canonical ECDSA, misbehaviour evidence, skipped deliveries.
 // 4: timed-out messages kept for the ordered channel, `recommit_message`. 5: the registry
-// gates XCM; preimages and the whitelist take Council motions to Root.
+// gates XCM; preimages and the whitelist take Council motions to Root. 6: foreign assets of
+// parachain peers (`ForeignAssets`), XCM fees in them.
 #[cfg(not(feature = "next-spec-version"))]
-runtime_version!(5);
+runtime_version!(6);
 // The same runtime one spec version later: the wasm that the runtime-upgrade test enacts.
 #[cfg(feature = "next-spec-version")]
-runtime_version!(6);
+runtime_version!(7);
 
 /// The parachain id the hub registers with on its relay chain (local and dev networks).
 pub const PARACHAIN_ID: u32 = 2000;
@@ -242,6 +243,8 @@ mod runtime {
 	pub type TransactionPayment = pallet_transaction_payment;
 	#[runtime::pallet_index(12)]
 	pub type Assets = pallet_assets;
+	#[runtime::pallet_index(13)]
+	pub type ForeignAssets = pallet_assets<Instance2>;
 
 	// Governance. Sudo has a key only in the development preset.
 	#[runtime::pallet_index(15)]

@@ -1,6 +1,7 @@
 //! Pallet configurations.
 
 pub mod chain_registry;
+pub mod foreign_assets;
 pub mod governance;
 pub mod messages;
 pub mod notaries;
@@ -93,13 +94,22 @@ impl frame_system::Config for Runtime {
 	type BaseCallFilter = NoBurningOfBookedAssets;
 }
 
-/// Every call but a holder's burn of its own asset balance (`assets.refund` with `allow_burn`):
-/// a wrapped peer token burned on the hub would leave its home's lock with nothing to redeem
-/// it, and the asset-lock books would no longer balance. Holders move such dust instead.
+/// Every call but those that would make or destroy value the other chains back:
+/// - a holder's burn of its own asset balance (`assets.refund` with `allow_burn`): a wrapped
+///   peer token burned on the hub would leave its home's lock with nothing to redeem it, and
+///   the asset-lock books would no longer balance. Holders move such dust instead;
+/// - `foreignAssets.mint` and `foreignAssets.burn`: a foreign asset's supply is what its
+///   reserve parachain holds for the hub, and moves only by XCM from and to that parachain.
 pub struct NoBurningOfBookedAssets;
 impl polkadot_sdk::frame_support::traits::Contains<RuntimeCall> for NoBurningOfBookedAssets {
 	fn contains(call: &RuntimeCall) -> bool {
-		!matches!(call, RuntimeCall::Assets(pallet_assets::Call::refund { allow_burn: true, .. }))
+		!matches!(
+			call,
+			RuntimeCall::Assets(pallet_assets::Call::refund { allow_burn: true, .. })
+				| RuntimeCall::ForeignAssets(
+					pallet_assets::Call::mint { .. } | pallet_assets::Call::burn { .. }
+				)
+		)
 	}
 }
 

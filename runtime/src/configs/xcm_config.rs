@@ -3,11 +3,19 @@
 //! The hub is the reserve of its native token FUSE (`Here`) and of the wrapped peer tokens
 //! (`PalletInstance(<Assets>), GeneralIndex(<asset id>)`); teleports are disabled. What a
 //! parachain peer holds of them is its claim in the asset-lock books, as for every other peer
-//! ([`pallet_asset_lock::xcm_books`]), and reserve transfers go only to `Active` parachain peers. The registry gates XCM: only the relay chain and parachain peers the registry has `Active` may pay for
-//! execution or subscribe ([`RelayOrActiveParachainPeer`]); the XCM of a suspended or frozen
-//! peer waits in the message queue until governance resumes it ([`HeldParachainPeers`]); any
-//! other sibling's XCM fails at the barrier.
+//! ([`pallet_asset_lock::xcm_books`]), and reserve transfers go only to `Active` parachain
+//! peers. Tokens native to a parachain peer are held as foreign assets, with that parachain as
+//! their only reserve ([`super::foreign_assets`]).
+//!
+//! The registry gates XCM: only the relay chain and parachain peers the registry has `Active`
+//! may pay for execution or subscribe ([`RelayOrActiveParachainPeer`]); the XCM of a suspended
+//! or frozen peer waits in the message queue until governance resumes it
+//! ([`HeldParachainPeers`]); any other sibling's XCM fails at the barrier.
 
+use super::foreign_assets::{
+	is_reserve_transferable, DeclaredForeignAsset, ForeignAssetsTrader, ForeignAssetsTransactor,
+	ReserveIsActiveParachainPeer,
+};
 use crate::{
 	AccountId, AllPalletsWithSystem, Assets, Balances, ChainRegistry, ParachainInfo,
 	ParachainSystem, PolkadotXcm, Runtime, RuntimeCall, RuntimeEvent, RuntimeOrigin, WeightToFee,
@@ -38,7 +46,7 @@ use xcm_builder::{
 	AllowSubscriptionsFrom, AllowTopLevelPaidExecutionFrom, DenyRecursively,
 	DenyReserveTransferToRelayChain, DenyThenTry, DescribeAllTerminal, DescribeFamily,
 	EnsureXcmOrigin, FixedWeightBounds, FrameTransactionalProcessor, HashedDescription,
-	NativeAsset, ParentIsPreset, RelayChainAsNative, RespectSuspension, SiblingParachainAsNative,
+	ParentIsPreset, RelayChainAsNative, RespectSuspension, SiblingParachainAsNative,
 	SiblingParachainConvertsVia, SignedAccountId32AsNative, SignedToAccountId32,
 	SovereignSignedViaLocation, TakeWeightCredit, TrailingSetTopicAsId, UsingComponents,
 	WithComputedOrigin, WithUniqueTopic,
@@ -72,17 +80,24 @@ pub type LocationToAccountId = (
 );
 
 /// FUSE and the wrapped peer tokens in and out of XCM holding, through the asset-lock books.
-pub type AssetTransactor =
+pub type HubAssetsTransactor =
 	PeerBooksTransactor<Runtime, ChainRegistry, LocationToAccountId, AssetsPalletIndex>;
 
+/// The hub's own assets through the books, then the foreign assets of parachain peers.
+pub type AssetTransactor = (HubAssetsTransactor, ForeignAssetsTransactor<LocationToAccountId>);
+
 /// Reserve transfers (`polkadotXcm.transferAssets` and the like) carry only assets the hub is
-/// the reserve of; anything else is `Filtered` before anything moves. (pallet-xcm gives the
-/// filter the sender and the assets, not the destination: the transactor refuses every
-/// destination but an `Active` parachain peer, and the transfer fails with it.)
-pub struct HubReserveAssetsOnly;
-impl Contains<(Location, Vec<Asset>)> for HubReserveAssetsOnly {
+/// the reserve of, and declared foreign assets whose reserve is an `Active` parachain peer
+/// (they go back through it); anything else is `Filtered` before anything moves. (pallet-xcm
+/// gives the filter the sender and the assets, not the destination: the books' transactor
+/// refuses every destination of a hub asset but an `Active` parachain peer, and the transfer
+/// fails with it; a foreign asset's transfer is sent only to its reserve.)
+pub struct ReserveTransferableAssets;
+impl Contains<(Location, Vec<Asset>)> for ReserveTransferableAssets {
 	fn contains((_sender, assets): &(Location, Vec<Asset>)) -> bool {
-		assets.iter().all(|asset| AssetTransactor::handles(&asset.id))
+		assets.iter().all(|asset| {
+			HubAssetsTransactor::handles(&asset.id) || is_reserve_transferable(&asset.id)
+		})
 	}
 }
 
@@ -141,9 +156,11 @@ impl QueuePausedQuery<ParaId> for HeldParachainPeers {
 	}
 }
 
-/// Refuses a program that burns assets (`BurnAsset`, at any depth with [`DenyRecursively`]): a
-/// burned wrapped token would leave its home's lock with nothing to redeem it, and the books
-/// would no longer balance. Value leaves holding only by deposit or by the trap.
+/// Refuses a program that burns the hub's own assets (`BurnAsset`, at any depth with
+/// [`DenyRecursively`]): a burned wrapped token would leave its home's lock with nothing to
+/// redeem it, and the books would no longer balance. Value leaves holding only by deposit or by
+/// the trap. A declared foreign asset may be burned: that is how pallet-xcm sends one back to
+/// its reserve (what the reserve holds for the hub then only exceeds the derivatives).
 pub struct DenyBurningAssets;
 impl xcm_executor::traits::DenyExecution for DenyBurningAssets {
 	fn deny_execution<RuntimeCall>(
@@ -152,7 +169,13 @@ impl xcm_executor::traits::DenyExecution for DenyBurningAssets {
 		_max_weight: Weight,
 		_properties: &mut xcm_executor::traits::Properties,
 	) -> Result<(), ProcessMessageError> {
-		if instructions.iter().any(|instruction| matches!(instruction, BurnAsset(_))) {
+		let burns_a_hub_asset = |instruction: &Instruction<RuntimeCall>| match instruction {
+			BurnAsset(assets) => {
+				assets.inner().iter().any(|asset| !DeclaredForeignAsset::contains(&asset.id.0))
+			},
+			_ => false,
+		};
+		if instructions.iter().any(burns_a_hub_asset) {
 			return Err(ProcessMessageError::Unsupported);
 		}
 		Ok(())
@@ -192,14 +215,16 @@ impl xcm_executor::Config for XcmConfig {
 	type XcmEventEmitter = PolkadotXcm;
 	type AssetTransactor = AssetTransactor;
 	type OriginConverter = XcmOriginToTransactDispatchOrigin;
-	type IsReserve = NativeAsset;
+	type IsReserve = ReserveIsActiveParachainPeer;
 	type IsTeleporter = ();
 	type Aliasers = Nothing;
 	type UniversalLocation = UniversalLocation;
 	type Barrier = Barrier;
 	type Weigher = XcmWeigher;
-	type Trader =
-		UsingComponents<WeightToFee, HereLocation, AccountId, Balances, ToAuthor<Runtime>>;
+	type Trader = (
+		UsingComponents<WeightToFee, HereLocation, AccountId, Balances, ToAuthor<Runtime>>,
+		ForeignAssetsTrader,
+	);
 	type ResponseHandler = PolkadotXcm;
 	type AssetTrap = PolkadotXcm;
 	type AssetLocker = ();
@@ -245,7 +270,7 @@ impl pallet_xcm::Config for Runtime {
 	type XcmExecuteFilter = Nothing;
 	type XcmExecutor = XcmExecutor<XcmConfig>;
 	type XcmTeleportFilter = Nothing;
-	type XcmReserveTransferFilter = HubReserveAssetsOnly;
+	type XcmReserveTransferFilter = ReserveTransferableAssets;
 	type Weigher = XcmWeigher;
 	type UniversalLocation = UniversalLocation;
 	type RuntimeOrigin = RuntimeOrigin;
