@@ -32,8 +32,8 @@ use polkadot_sdk::{
 	},
 	sp_version::RuntimeVersion,
 	staging_xcm::{
-		latest::{AssetId, Location},
-		Version as XcmVersion, VersionedAssetId, VersionedAssets, VersionedLocation, VersionedXcm,
+		latest::AssetId, Version as XcmVersion, VersionedAssetId, VersionedAssets,
+		VersionedLocation, VersionedXcm,
 	},
 	xcm_runtime_apis::{
 		conversions::LocationToAccountHelper,
@@ -233,7 +233,7 @@ impl_runtime_apis! {
 			assets.extend(
 				pallet_assets::Asset::<Runtime, ForeignAssetsInstance>::iter()
 					.filter(|(_, details)| details.is_sufficient)
-					.filter_map(|(location, _)| Location::try_from(location).ok().map(AssetId)),
+					.map(|(location, _)| AssetId(location)),
 			);
 			PolkadotXcm::query_acceptable_payment_assets(xcm_version, assets)
 		}
