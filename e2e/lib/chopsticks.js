@@ -10,7 +10,7 @@ import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { bnToU8a, u8aToHex } from '@polkadot/util';
 import { xxhashAsHex } from '@polkadot/util-crypto';
-import { freePort, nodeBinary } from './node.js';
+import { freePort, nodeBinary, rpcAnswers } from './node.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const chopsticksDir = join(here, '..', 'chopsticks');
@@ -23,19 +23,6 @@ function chopsticksCommand() {
     if (!existsSync(path)) throw new Error(`${path} not found: run scripts/setup.sh first`);
   }
   return { node, cli };
-}
-
-async function rpcAnswers(port) {
-  try {
-    const res = await fetch(`http://127.0.0.1:${port}`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ id: 1, jsonrpc: '2.0', method: 'chain_getHeader', params: [] }),
-    });
-    return res.ok && !(await res.json()).error;
-  } catch {
-    return false;
-  }
 }
 
 /// Starts chopsticks in `xcm` mode with one chain per entry of `paraIds` (the first is the hub's
@@ -83,7 +70,7 @@ export async function startXcmPair({ name = 'chopsticks-xcm', paraIds = [2000, 2
         child.kill('SIGKILL');
         throw new Error(`chopsticks not ready after ${readyTimeoutMs} ms; log: ${logPath}`);
       }
-      if (await rpcAnswers(port)) break;
+      if (await rpcAnswers(port, 'chain_getHeader')) break;
       await sleep(500);
     }
   }

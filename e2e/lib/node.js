@@ -82,14 +82,15 @@ export async function startDevNode({ name = 'dev', extraArgs = [], readyTimeoutM
   return { url, rpcPort, pid: child.pid, logPath, startedAt, rpcReadyMs, stop };
 }
 
-async function rpcAnswers(port) {
+/// Whether the JSON-RPC server on `port` answers `method` without an error.
+export async function rpcAnswers(port, method = 'system_health') {
   try {
     const res = await fetch(`http://127.0.0.1:${port}`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ id: 1, jsonrpc: '2.0', method: 'system_health', params: [] }),
+      body: JSON.stringify({ id: 1, jsonrpc: '2.0', method, params: [] }),
     });
-    return res.ok;
+    return res.ok && !(await res.json()).error;
   } catch {
     return false;
   }

@@ -2,19 +2,29 @@
 //! benchmarks need of the runtime.
 
 use crate::{
-	configs::xcm_config::{AssetsPalletIndex, XcmConfig},
-	AccountId, AssetLock, Balances, ChainRegistry, ParachainSystem, Runtime, RuntimeCall,
-	RuntimeOrigin, EXISTENTIAL_DEPOSIT, FUSE,
+	configs::xcm_config::{
+		AssetsPalletIndex, LocationToAccountId, MaxAssetsIntoHolding, XcmConfig,
+	},
+	AccountId, AssetLock, Balances, ChainRegistry, ForeignAssets, ParachainSystem, Runtime,
+	RuntimeCall, RuntimeOrigin, EXISTENTIAL_DEPOSIT, FUSE,
 };
 use alloc::{boxed::Box, vec};
+use frame_benchmarking::BenchmarkError;
 use fusion_hub_primitives::{
 	message::{Message, Timeout, TransferPayload, ASSET_TRANSFER_APP, HUB_CHAIN_ID},
 	ChainKind, ChainStatus, MessageHandler, ParachainPeers, TokenRef, VerifierConfig,
 };
 use polkadot_sdk::{
-	frame_support::{parameter_types, traits::fungible::Mutate, BoundedVec},
+	frame_support::{
+		parameter_types,
+		traits::{fungible::Mutate, fungibles, Get},
+		BoundedVec,
+	},
 	sp_core::H256,
+	sp_runtime::MultiAddress,
 	staging_xcm::latest::prelude::*,
+	staging_xcm_builder::MintLocation,
+	staging_xcm_executor::AssetsInHolding,
 	*,
 };
 
@@ -28,6 +38,9 @@ polkadot_sdk::frame_benchmarking::define_benchmarks!(
 	[pallet_preimage, Preimage]
 	[pallet_whitelist, Whitelist]
 	[pallet_xcm, pallet_xcm::benchmarking::Pallet::<Runtime>]
+	// The XCM instructions: those that move assets, and the others.
+	[pallet_xcm_benchmarks::fungible, pallet_xcm_benchmarks::fungible::Pallet::<Runtime>]
+	[pallet_xcm_benchmarks::generic, pallet_xcm_benchmarks::generic::Pallet::<Runtime>]
 );
 
 /// The parachain peer that reserve transfers in benchmarks go to (chain id, para id).
@@ -94,23 +107,26 @@ fn wrapped_asset_held_by(who: &AccountId, amount: u128, n: u32) -> Asset {
 		.into()
 }
 
+/// Delivery to the relay chain and to the benchmark parachain: free, nothing to fund.
+type DeliveryHelper = (
+	cumulus_primitives_utility::ToParentDeliveryHelper<
+		XcmConfig,
+		NoDeliveryFunding,
+		polkadot_runtime_common::xcm_sender::NoPriceForMessageDelivery<()>,
+	>,
+	polkadot_runtime_common::xcm_sender::ToParachainDeliveryHelper<
+		XcmConfig,
+		NoDeliveryFunding,
+		polkadot_runtime_common::xcm_sender::NoPriceForMessageDelivery<
+			cumulus_primitives_core::ParaId,
+		>,
+		BenchmarkParaId,
+		ParachainSystem,
+	>,
+);
+
 impl pallet_xcm::benchmarking::Config for Runtime {
-	type DeliveryHelper = (
-		cumulus_primitives_utility::ToParentDeliveryHelper<
-			XcmConfig,
-			NoDeliveryFunding,
-			polkadot_runtime_common::xcm_sender::NoPriceForMessageDelivery<()>,
-		>,
-		polkadot_runtime_common::xcm_sender::ToParachainDeliveryHelper<
-			XcmConfig,
-			NoDeliveryFunding,
-			polkadot_runtime_common::xcm_sender::NoPriceForMessageDelivery<
-				cumulus_primitives_core::ParaId,
-			>,
-			BenchmarkParaId,
-			ParachainSystem,
-		>,
-	);
+	type DeliveryHelper = DeliveryHelper;
 
 	fn reachable_dest() -> Option<Location> {
 		Some(Location::parent())
@@ -168,5 +184,113 @@ impl pallet_xcm::benchmarking::Config for Runtime {
 
 	fn batch_call(calls: alloc::vec::Vec<RuntimeCall>) -> Option<RuntimeCall> {
 		Some(RuntimeCall::Utility(pallet_utility::Call::batch { calls }))
+	}
+}
+
+impl pallet_xcm_benchmarks::Config for Runtime {
+	type XcmConfig = XcmConfig;
+	type AccountIdConverter = LocationToAccountId;
+	type DeliveryHelper = DeliveryHelper;
+
+	/// An `Active` parachain peer: what is deposited to it goes through the books (its claim),
+	/// the hub's most expensive deposit.
+	fn valid_destination() -> Result<Location, BenchmarkError> {
+		Ok(benchmark_parachain_peer())
+	}
+
+	fn worst_case_holding(depositable_count: u32) -> AssetsInHolding {
+		pallet_xcm_benchmarks::generate_holding_assets(
+			MaxAssetsIntoHolding::get().saturating_sub(depositable_count),
+		)
+	}
+}
+
+/// The benchmark parachain's native token, declared a foreign asset with the parachain (an
+/// `Active` peer) as its reserve: what `ReserveAssetDeposited` mints is real.
+pub struct BenchmarkTrustedReserve;
+impl Get<Option<(Location, Asset)>> for BenchmarkTrustedReserve {
+	fn get() -> Option<(Location, Asset)> {
+		let reserve = benchmark_parachain_peer();
+		let token = staging_xcm::v5::Location::new(1, [Parachain(BENCHMARK_PARA)]);
+		if !<ForeignAssets as fungibles::Inspect<AccountId>>::asset_exists(token.clone()) {
+			let created = ForeignAssets::force_create(
+				RuntimeOrigin::root(),
+				token.clone(),
+				MultiAddress::Id(frame_benchmarking::account("owner", 0, 0)),
+				true,
+				EXISTENTIAL_DEPOSIT,
+			);
+			assert!(created.is_ok(), "the benchmark parachain's token is declared");
+		}
+		Some((reserve, (token, 1_000 * FUSE).into()))
+	}
+}
+
+impl pallet_xcm_benchmarks::fungible::Config for Runtime {
+	type TransactAsset = Balances;
+	// Teleports are disabled.
+	type CheckedAccount = NoCheckedAccount;
+	type TrustedTeleporter = NoTrustedTeleporter;
+	type TrustedReserve = BenchmarkTrustedReserve;
+
+	fn get_asset() -> Asset {
+		(Location::here(), 1_000 * FUSE).into()
+	}
+}
+
+parameter_types! {
+	pub const NoCheckedAccount: Option<(AccountId, MintLocation)> = None;
+	pub const NoTrustedTeleporter: Option<(Location, Asset)> = None;
+}
+
+impl pallet_xcm_benchmarks::generic::Config for Runtime {
+	type RuntimeCall = RuntimeCall;
+	type TransactAsset = Balances;
+
+	fn worst_case_response() -> (u64, Response) {
+		(0u64, Response::Version(Default::default()))
+	}
+
+	// No asset exchanger, no universal aliases, no asset locker, no exporter, no aliasers: the
+	// instructions that need them fail, and are weighed `Weight::MAX` (`weights::xcm`).
+	fn worst_case_asset_exchange() -> Result<(Assets, Assets), BenchmarkError> {
+		Err(BenchmarkError::Skip)
+	}
+
+	fn universal_alias() -> Result<(Location, Junction), BenchmarkError> {
+		Err(BenchmarkError::Skip)
+	}
+
+	fn transact_origin_and_runtime_call() -> Result<(Location, RuntimeCall), BenchmarkError> {
+		Ok((Location::parent(), frame_system::Call::remark_with_event { remark: vec![] }.into()))
+	}
+
+	fn subscribe_origin() -> Result<Location, BenchmarkError> {
+		Ok(Location::parent())
+	}
+
+	fn claimable_asset() -> Result<(Location, Location, Assets), BenchmarkError> {
+		let origin = benchmark_parachain_peer();
+		let assets: Assets = vec![(Location::here(), 1_000 * FUSE).into()].into();
+		// `Here`: the assets as they were trapped (a `GeneralIndex` would name an XCM version).
+		let ticket = Location::here();
+		Ok((origin, ticket, assets))
+	}
+
+	fn worst_case_for_trader() -> Result<(Asset, WeightLimit), BenchmarkError> {
+		Ok(((Location::here(), 1_000 * FUSE).into(), Unlimited))
+	}
+
+	fn unlockable_asset() -> Result<(Location, Location, Asset), BenchmarkError> {
+		Err(BenchmarkError::Skip)
+	}
+
+	fn export_message_origin_and_destination(
+	) -> Result<(Location, NetworkId, InteriorLocation), BenchmarkError> {
+		Err(BenchmarkError::Skip)
+	}
+
+	fn alias_origin() -> Result<(Location, Location), BenchmarkError> {
+		Err(BenchmarkError::Skip)
 	}
 }

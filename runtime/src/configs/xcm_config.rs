@@ -45,11 +45,10 @@ use xcm_builder::{
 	AccountId32Aliases, AllowExplicitUnpaidExecutionFrom, AllowKnownQueryResponses,
 	AllowSubscriptionsFrom, AllowTopLevelPaidExecutionFrom, DenyRecursively,
 	DenyReserveTransferToRelayChain, DenyThenTry, DescribeAllTerminal, DescribeFamily,
-	EnsureXcmOrigin, FixedWeightBounds, FrameTransactionalProcessor, HashedDescription,
-	ParentIsPreset, RelayChainAsNative, RespectSuspension, SiblingParachainAsNative,
-	SiblingParachainConvertsVia, SignedAccountId32AsNative, SignedToAccountId32,
-	SovereignSignedViaLocation, TakeWeightCredit, TrailingSetTopicAsId, UsingComponents,
-	WithComputedOrigin, WithUniqueTopic,
+	EnsureXcmOrigin, FrameTransactionalProcessor, HashedDescription, ParentIsPreset,
+	RelayChainAsNative, RespectSuspension, SiblingParachainAsNative, SiblingParachainConvertsVia,
+	SignedAccountId32AsNative, SignedToAccountId32, SovereignSignedViaLocation, TakeWeightCredit,
+	TrailingSetTopicAsId, UsingComponents, WeightInfoBounds, WithComputedOrigin, WithUniqueTopic,
 };
 use xcm_executor::XcmExecutor;
 
@@ -111,10 +110,6 @@ pub type XcmOriginToTransactDispatchOrigin = (
 );
 
 parameter_types! {
-	// Until the XCM instructions are benchmarked for this runtime: above the worst instruction
-	// here, one that moves `MaxAssetsIntoHolding` assets through the books (about 7 reads and 3
-	// writes, 0.5 ms with database weights, per asset).
-	pub UnitWeightCost: Weight = Weight::from_parts(5_000_000_000, 64 * 1024);
 	pub const MaxInstructions: u32 = 100;
 	pub const MaxAssetsIntoHolding: u32 = 8;
 }
@@ -206,7 +201,9 @@ pub type Barrier = RespectSuspension<
 	PolkadotXcm,
 >;
 
-pub type XcmWeigher = FixedWeightBounds<UnitWeightCost, RuntimeCall, MaxInstructions>;
+/// Each instruction weighed by this runtime's XCM benchmarks (`crate::weights::xcm`).
+pub type XcmWeigher =
+	WeightInfoBounds<crate::weights::xcm::XcmWeight<RuntimeCall>, RuntimeCall, MaxInstructions>;
 
 pub struct XcmConfig;
 impl xcm_executor::Config for XcmConfig {

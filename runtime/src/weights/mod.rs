@@ -8,3 +8,4 @@ pub mod pallet_preimage;
 pub mod pallet_proof_verifier;
 pub mod pallet_whitelist;
 pub mod pallet_xcm;
+pub mod xcm;
