@@ -228,11 +228,13 @@ impl_runtime_apis! {
 			xcm_version: XcmVersion,
 		) -> Result<Vec<VersionedAssetId>, XcmPaymentApiError> {
 			// Execution on the hub is paid for in FUSE and in the sufficient foreign assets
-			// (the traders of `XcmConfig`).
+			// (the traders of `XcmConfig`) that are live (not frozen, not being destroyed).
 			let mut assets = alloc::vec![AssetId(HereLocation::get())];
 			assets.extend(
 				pallet_assets::Asset::<Runtime, ForeignAssetsInstance>::iter()
-					.filter(|(_, details)| details.is_sufficient)
+					.filter(|(_, details)| {
+						details.is_sufficient && details.status == pallet_assets::AssetStatus::Live
+					})
 					.map(|(location, _)| AssetId(location)),
 			);
 			PolkadotXcm::query_acceptable_payment_assets(xcm_version, assets)

@@ -5,10 +5,7 @@
 
 use fusion_hub_primitives::{ChainKind, VerifierConfig};
 use fusion_hub_runtime::{
-	configs::{
-		foreign_assets::{ForeignFeesAccount, ReserveIsActiveParachainPeer},
-		xcm_config::XcmConfig,
-	},
+	configs::{foreign_assets::ReserveIsActiveParachainPeer, xcm_config::XcmConfig},
 	AccountId, Balances, ChainRegistry, ForeignAssets, ParachainSystem, PolkadotXcm, Runtime,
 	RuntimeCall, RuntimeEvent, RuntimeOrigin, System, EXISTENTIAL_DEPOSIT, FUSE,
 };
@@ -113,6 +110,18 @@ fn arrival(amount: u128, beneficiary: &AccountId) -> Vec<Instruction<RuntimeCall
 	]
 }
 
+/// Makes the block being built have an author (Aura slot 0: the first collator), who is paid
+/// the XCM fees.
+fn author_the_block() -> AccountId {
+	use codec::Encode;
+	use polkadot_sdk::{
+		sp_consensus_aura::{Slot, AURA_ENGINE_ID},
+		sp_runtime::DigestItem,
+	};
+	System::deposit_log(DigestItem::PreRuntime(AURA_ENGINE_ID, Slot::from(0u64).encode()));
+	fusion_hub_runtime::Authorship::author().expect("the block has an author")
+}
+
 /// Executes `message` from `origin`, as the message queue would.
 fn execute_from(origin: Location, message: Vec<Instruction<RuntimeCall>>) -> Outcome {
 	let mut id = [0u8; 32];
@@ -147,11 +156,12 @@ fn send_back(amount: u128) -> polkadot_sdk::sp_runtime::DispatchResult {
 fn a_parachain_token_arrives_from_its_reserve_pays_its_fees_and_goes_back() {
 	externalities().execute_with(|| {
 		setup();
+		let author = author_the_block();
 		let dave = account(Sr25519Keyring::Dave);
 		let outcome = execute_from(para(), arrival(SENT, &dave));
 		assert_ok!(outcome.ensure_complete());
-		// The fee, in the token, at ten times its FUSE price, went to the fees account.
-		let fee = derivative_balance(&ForeignFeesAccount::get());
+		// The fee, in the token, at ten times its FUSE price, went to the block's author.
+		let fee = derivative_balance(&author);
 		assert!(fee > 0, "execution was paid for in the foreign asset");
 		assert_eq!(derivative_balance(&dave), SENT - fee);
 		assert_eq!(ForeignAssets::total_issuance(token_location()), SENT);
@@ -257,33 +267,53 @@ fn a_foreign_asset_comes_only_from_its_own_active_reserve_and_only_when_declared
 }
 
 #[test]
-fn nobody_mints_burns_or_declares_a_foreign_asset_by_signing() {
+fn nobody_mints_burns_takes_destroys_or_declares_a_foreign_asset_by_signing() {
 	externalities().execute_with(|| {
 		setup();
 		let dave = account(Sr25519Keyring::Dave);
 		assert_ok!(execute_from(para(), arrival(SENT, &dave)).ensure_complete());
 		let issuance = ForeignAssets::total_issuance(token_location());
+		let held = derivative_balance(&dave);
 		let owner = RuntimeOrigin::signed(sovereign_of_para());
 		let to_dave = polkadot_sdk::sp_runtime::MultiAddress::Id(dave.clone());
-		// Mint and burn are refused by the call filter, even for the asset's owner.
-		for call in [
-			RuntimeCall::ForeignAssets(pallet_assets::Call::mint {
-				id: token_location(),
-				beneficiary: to_dave.clone(),
+		// Whatever would make, destroy or take value is refused by the call filter, even for the
+		// asset's owner (and its whole team) or a holder.
+		let id = token_location();
+		let eve_address = polkadot_sdk::sp_runtime::MultiAddress::Id(account(Sr25519Keyring::Eve));
+		let refused_calls = [
+			pallet_assets::Call::mint { id: id.clone(), beneficiary: to_dave.clone(), amount: 1 },
+			pallet_assets::Call::burn { id: id.clone(), who: to_dave.clone(), amount: 1 },
+			pallet_assets::Call::force_transfer {
+				id: id.clone(),
+				source: to_dave.clone(),
+				dest: eve_address.clone(),
 				amount: 1,
-			}),
-			RuntimeCall::ForeignAssets(pallet_assets::Call::burn {
-				id: token_location(),
-				who: to_dave.clone(),
-				amount: 1,
-			}),
-		] {
-			let refused = call.dispatch(owner.clone()).map_err(|error| error.error);
-			assert_eq!(
-				refused,
-				Err(polkadot_sdk::frame_system::Error::<Runtime>::CallFiltered.into())
-			);
+			},
+			pallet_assets::Call::freeze { id: id.clone(), who: to_dave.clone() },
+			pallet_assets::Call::block { id: id.clone(), who: to_dave.clone() },
+			pallet_assets::Call::freeze_asset { id: id.clone() },
+			pallet_assets::Call::start_destroy { id: id.clone() },
+			pallet_assets::Call::transfer_ownership { id: id.clone(), owner: eve_address.clone() },
+			pallet_assets::Call::set_team {
+				id: id.clone(),
+				issuer: eve_address.clone(),
+				admin: eve_address.clone(),
+				freezer: eve_address,
+			},
+			pallet_assets::Call::refund { id: id.clone(), allow_burn: true },
+		];
+		for call in refused_calls {
+			let call = RuntimeCall::ForeignAssets(call);
+			for origin in [owner.clone(), RuntimeOrigin::signed(dave.clone())] {
+				let refused = call.clone().dispatch(origin).map_err(|error| error.error);
+				assert_eq!(
+					refused,
+					Err(polkadot_sdk::frame_system::Error::<Runtime>::CallFiltered.into()),
+					"{call:?}"
+				);
+			}
 		}
+		assert_eq!(derivative_balance(&dave), held);
 		assert_eq!(ForeignAssets::total_issuance(token_location()), issuance);
 		// A signed account can neither create nor force-create one.
 		let other = v5::Location::new(1, [v5::Junction::Parachain(PARA + 5)]);

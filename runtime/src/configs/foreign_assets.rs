@@ -8,15 +8,16 @@
 //! - **The parachain in the location is the only reserve.** A derivative is minted only when
 //!   that parachain, an `Active` peer of the registry, deposits it by XCM
 //!   (`ReserveAssetDeposited`), which is its statement that it holds the value for the hub;
-//!   [`ReserveIsActiveParachainPeer`]. No call mints or burns one (`mint` and `burn` are
-//!   refused by the runtime's call filter): the supply moves only by XCM from and to the
-//!   reserve.
+//!   [`ReserveIsActiveParachainPeer`]. No call mints, burns, takes or destroys one (the
+//!   runtime's call filter lets only holders' transfers and governance's declaration, metadata
+//!   and status through: `super::is_allowed_foreign_assets_call`): the supply moves only by XCM
+//!   from and to the reserve.
 //! - **Sent back only while the reserve is `Active`.** A reserve transfer of a derivative goes
 //!   through its reserve ([`is_reserve_transferable`]).
 //! - **Fees.** A foreign asset declared `is_sufficient` pays for XCM execution on the hub, at
 //!   the ratio of its `min_balance` to FUSE's existential deposit (the convention of Asset Hub
-//!   before asset conversion); what is paid goes to [`ForeignFeesAccount`], from which only
-//!   governance (`forceTransfer`) moves it.
+//!   before asset conversion); what is paid goes to the block's author, as FUSE fees do
+//!   ([`ToBlockAuthor`]).
 
 use crate::{
 	configs::{governance::GovernanceOrigin, ApprovalDeposit, AssetAccountDeposit, AssetDeposit},
@@ -28,8 +29,8 @@ use polkadot_sdk::{
 	frame_support::{
 		parameter_types,
 		traits::{
-			fungibles::Inspect as _, AsEnsureOriginWithArg, ConstU32, Contains, ContainsPair,
-			NeverEnsureOrigin,
+			fungibles::Inspect as _, tokens::imbalance::MaybeResolveAssetTo, AsEnsureOriginWithArg,
+			ConstU32, Contains, ContainsPair, NeverEnsureOrigin, TypedGet,
 		},
 		PalletId,
 	},
@@ -131,20 +132,33 @@ pub type ForeignAssetsMatcher = MatchedConvertedConcreteId<
 >;
 
 /// The XCM transactor of foreign assets: the account a location converts to holds them. No
-/// teleports, so nothing is checked in or out.
+/// teleports, so nothing is checked in or out (the checking account is never used).
 pub type ForeignAssetsTransactor<LocationToAccountId> = FungiblesAdapter<
 	ForeignAssets,
 	ForeignAssetsMatcher,
 	LocationToAccountId,
 	AccountId,
 	NoChecking,
-	ForeignFeesAccount,
+	UnusedCheckingAccount,
 >;
 
 parameter_types! {
-	/// Where XCM fees paid in foreign assets go (keyless: governance moves them).
-	pub ForeignFeesAccount: AccountId = PalletId(*b"fh/xcmfe").into_account_truncating();
+	pub UnusedCheckingAccount: AccountId = PalletId(*b"fh/nochk").into_account_truncating();
 }
+
+/// The author of the block being built, who is paid the XCM fees taken in foreign assets (as
+/// `ToAuthor` pays FUSE fees). Without an author (never on a running chain) the fee is burned:
+/// what the reserve holds for the hub then exceeds the derivatives, nothing is created.
+pub struct BlockAuthor;
+impl TypedGet for BlockAuthor {
+	type Type = Option<AccountId>;
+	fn get() -> Option<AccountId> {
+		pallet_authorship::Pallet::<Runtime>::author()
+	}
+}
+
+/// Pays foreign-asset fees to [`BlockAuthor`].
+pub type ToBlockAuthor = MaybeResolveAssetTo<BlockAuthor, ForeignAssets, AccountId>;
 
 /// Buys XCM execution with the first asset given, a sufficient foreign asset, at the ratio of
 /// its `min_balance` to FUSE's existential deposit.
@@ -158,8 +172,5 @@ pub type ForeignAssetsTrader = cumulus_primitives_utility::TakeFirstAssetTrader<
 	>,
 	ForeignAssetsMatcher,
 	ForeignAssets,
-	polkadot_sdk::frame_support::traits::tokens::imbalance::ResolveAssetTo<
-		ForeignFeesAccount,
-		ForeignAssets,
-	>,
+	ToBlockAuthor,
 >;

@@ -98,19 +98,44 @@ impl frame_system::Config for Runtime {
 /// - a holder's burn of its own asset balance (`assets.refund` with `allow_burn`): a wrapped
 ///   peer token burned on the hub would leave its home's lock with nothing to redeem it, and
 ///   the asset-lock books would no longer balance. Holders move such dust instead;
-/// - `foreignAssets.mint` and `foreignAssets.burn`: a foreign asset's supply is what its
-///   reserve parachain holds for the hub, and moves only by XCM from and to that parachain.
+/// - of `foreignAssets`, all but [`is_allowed_foreign_assets_call`]: a foreign asset's supply is
+///   what its reserve parachain holds for the hub, and moves only by XCM from and to it. No
+///   owner or team role may mint, burn, take, freeze or destroy.
 pub struct NoBurningOfBookedAssets;
 impl polkadot_sdk::frame_support::traits::Contains<RuntimeCall> for NoBurningOfBookedAssets {
 	fn contains(call: &RuntimeCall) -> bool {
-		!matches!(
-			call,
-			RuntimeCall::Assets(pallet_assets::Call::refund { allow_burn: true, .. })
-				| RuntimeCall::ForeignAssets(
-					pallet_assets::Call::mint { .. } | pallet_assets::Call::burn { .. }
-				)
-		)
+		match call {
+			RuntimeCall::Assets(pallet_assets::Call::refund { allow_burn: true, .. }) => false,
+			RuntimeCall::ForeignAssets(call) => is_allowed_foreign_assets_call(call),
+			_ => true,
+		}
 	}
+}
+
+/// The foreign-asset calls that run: holders' transfers, approvals and deposits (without
+/// burning), and governance's declaration, metadata and status. Everything else (`mint`, `burn`,
+/// `forceTransfer`, `freeze*`, `block`, ownership and team changes, destruction, ...) is
+/// refused, whoever calls it.
+pub fn is_allowed_foreign_assets_call(
+	call: &pallet_assets::Call<Runtime, foreign_assets::ForeignAssetsInstance>,
+) -> bool {
+	use pallet_assets::Call;
+	matches!(
+		call,
+		Call::transfer { .. }
+			| Call::transfer_keep_alive { .. }
+			| Call::transfer_all { .. }
+			| Call::approve_transfer { .. }
+			| Call::cancel_approval { .. }
+			| Call::transfer_approved { .. }
+			| Call::touch { .. }
+			| Call::refund { allow_burn: false, .. }
+			| Call::force_create { .. }
+			| Call::force_set_metadata { .. }
+			| Call::force_clear_metadata { .. }
+			| Call::force_asset_status { .. }
+			| Call::force_cancel_approval { .. }
+	)
 }
 
 impl cumulus_pallet_weight_reclaim::Config for Runtime {
