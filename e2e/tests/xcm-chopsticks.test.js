@@ -26,8 +26,9 @@ let hub;
 let sibling;
 let keyring;
 let alice;
-let bob;
+let charlie;
 let dave;
+let eve;
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const paraLocation = (paraId) => ({ parents: 1, interior: { X1: [{ Parachain: paraId }] } });
@@ -126,7 +127,9 @@ const transferAssets = (api, from, paraId, beneficiary, assets) => submit(
 before(async () => {
   await cryptoWaitReady();
   keyring = new Keyring({ type: 'sr25519', ss58Format: 42 });
-  [alice, bob, dave] = ['//Alice', '//Bob', '//Dave'].map((uri) => keyring.addFromUri(uri));
+  // Alice and Bob are the dev collators, who are paid XCM fees as block authors: the
+  // beneficiaries are others, so that what they receive is net of fees.
+  [alice, charlie, dave, eve] = ['//Alice', '//Charlie', '//Dave', '//Eve'].map((uri) => keyring.addFromUri(uri));
   network = await startXcmPair({ paraIds: [HUB_PARA, SIBLING_PARA] });
   console.log(`chopsticks: hub and sibling ready in ${network.readyMs} ms`);
   [hub, sibling] = await Promise.all(network.chains.map(({ url }) => connect(url)));
@@ -149,9 +152,9 @@ test('a sibling in no registry record cannot make the hub execute XCM, and the h
   const program = [
     { WithdrawAsset: [{ id: { parents: 0, interior: 'Here' }, fun: { Fungible: FUSE } }] },
     { BuyExecution: { fees: { id: { parents: 0, interior: 'Here' }, fun: { Fungible: FUSE } }, weightLimit: 'Unlimited' } },
-    { DepositAsset: { assets: { Wild: { AllCounted: 1 } }, beneficiary: accountLocation(bob) } },
+    { DepositAsset: { assets: { Wild: { AllCounted: 1 } }, beneficiary: accountLocation(charlie) } },
   ];
-  const bobBefore = await freeBalance(hub, bob);
+  const charlieBefore = await freeBalance(hub, charlie);
   const { events: sent } = await sudo(sibling, sibling.tx.polkadotXcm.send({ V5: paraLocation(HUB_PARA) }, { V5: program }));
   sentMessageId(sibling, sent);
   // Processed without success: the barrier stopped it before its first instruction (and any
@@ -161,26 +164,26 @@ test('a sibling in no registry record cannot make the hub execute XCM, and the h
   const events = await eventsAfter(hub, from, (events) => events.some(fromSibling));
   const refused = events.filter(fromSibling);
   assert.ok(refused.every((e) => e.data.success.isFalse), `${refused.map((e) => e.data.toString())}`);
-  assert.equal(await freeBalance(hub, bob), bobBefore);
+  assert.equal(await freeBalance(hub, charlie), charlieBefore);
 
   // Alice's reserve transfer from the hub to it fails before anything moves.
   const escrowBefore = await claimOf(hub, SIBLING_CHAIN);
   await assert.rejects(
-    transferAssets(hub, alice, SIBLING_PARA, bob, [{ id: { parents: 0, interior: 'Here' }, fun: { Fungible: 10n * FUSE } }]),
+    transferAssets(hub, alice, SIBLING_PARA, charlie, [{ id: { parents: 0, interior: 'Here' }, fun: { Fungible: 10n * FUSE } }]),
     /polkadotXcm\.LocalExecutionIncompleteWithError/,
   );
   assert.equal(await claimOf(hub, SIBLING_CHAIN), escrowBefore);
-  assert.equal(await foreignBalance(sibling, HUB_PARA, bob), 0n);
+  assert.equal(await foreignBalance(sibling, HUB_PARA, charlie), 0n);
 });
 
 test('FUSE goes hub -> sibling by reserve transfer and back, the hub\'s books counting the claim', async () => {
   await admit(hub, SIBLING_CHAIN, SIBLING_PARA, 'Sibling');
   const sent = 10n * FUSE;
 
-  // Hub -> sibling: the sibling's claim grows by what was sent; Bob holds hub FUSE there, less
-  // the sibling's execution fee (paid in it, a sufficient foreign asset).
+  // Hub -> sibling: the sibling's claim grows by what was sent; Charlie holds hub FUSE there, less
+  // the sibling's execution fee (paid in it, a sufficient foreign asset, to the block author).
   const siblingFrom = await bestNumber(sibling);
-  const { events: hubEvents } = await transferAssets(hub, alice, SIBLING_PARA, bob, [
+  const { events: hubEvents } = await transferAssets(hub, alice, SIBLING_PARA, charlie, [
     { id: { parents: 0, interior: 'Here' }, fun: { Fungible: sent } },
   ]);
   const credited = hubEvents.find(({ event }) => hub.events.assetLock.ParachainClaimCredited.is(event));
@@ -190,18 +193,18 @@ test('FUSE goes hub -> sibling by reserve transfer and back, the hub\'s books co
   assert.equal(await claimOf(hub, SIBLING_CHAIN), sent);
   const there = await processed(sibling, siblingFrom, sentMessageId(hub, hubEvents));
   assert.ok(there.processed.data.success.isTrue, 'the sibling executed it');
-  const received = await foreignBalance(sibling, HUB_PARA, bob);
-  assert.ok(received > 0n && received < sent, `Bob holds ${received} of hub FUSE on the sibling`);
+  const received = await foreignBalance(sibling, HUB_PARA, charlie);
+  assert.ok(received > 0n && received < sent, `Charlie holds ${received} of hub FUSE on the sibling`);
   console.log(`hub -> sibling: ${sent} sent, ${received} received (fee ${sent - received})`);
 
-  // Sibling -> hub: Bob sends part of it home to Dave; the claim shrinks by exactly that.
+  // Sibling -> hub: Charlie sends part of it home to Dave; the claim shrinks by exactly that.
   const back = 4n * FUSE;
   const daveBefore = await freeBalance(hub, dave);
   const hubFrom = await bestNumber(hub);
-  const { events: backEvents } = await transferAssets(sibling, bob, HUB_PARA, dave, [
+  const { events: backEvents } = await transferAssets(sibling, charlie, HUB_PARA, dave, [
     { id: paraLocation(HUB_PARA), fun: { Fungible: back } },
   ]);
-  assert.equal(await foreignBalance(sibling, HUB_PARA, bob), received - back);
+  assert.equal(await foreignBalance(sibling, HUB_PARA, charlie), received - back);
   const home = await processed(hub, hubFrom, sentMessageId(sibling, backEvents));
   assert.ok(home.processed.data.success.isTrue, 'the hub executed it');
   const events = home.events;
@@ -217,7 +220,7 @@ test('FUSE goes hub -> sibling by reserve transfer and back, the hub\'s books co
 test('the sibling\'s own token comes to the hub as a foreign asset, with the sibling as reserve', async () => {
   const sent = 20n * FUSE;
   const hubFrom = await bestNumber(hub);
-  const { events: siblingEvents } = await transferAssets(sibling, alice, HUB_PARA, alice, [
+  const { events: siblingEvents } = await transferAssets(sibling, alice, HUB_PARA, eve, [
     { id: { parents: 0, interior: 'Here' }, fun: { Fungible: sent } },
   ]);
   // On the sibling, the hub's claim on the sibling's token grows, in the sibling's books.
@@ -225,8 +228,8 @@ test('the sibling\'s own token comes to the hub as a foreign asset, with the sib
   assert.equal(await claimOf(sibling, HUB_CHAIN), sent);
   const arrived = await processed(hub, hubFrom, sentMessageId(sibling, siblingEvents));
   assert.ok(arrived.processed.data.success.isTrue, 'the hub executed it');
-  const held = await foreignBalance(hub, SIBLING_PARA, alice);
-  assert.ok(held > 0n && held < sent, `Alice holds ${held} of the sibling's token on the hub`);
+  const held = await foreignBalance(hub, SIBLING_PARA, eve);
+  assert.ok(held > 0n && held < sent, `Eve holds ${held} of the sibling's token on the hub`);
   const supply = (await hub.query.foreignAssets.asset(paraLocation(SIBLING_PARA))).unwrap().supply.toBigInt();
   assert.equal(supply, sent, 'the derivative supply is what the reserve holds for the hub');
 });
