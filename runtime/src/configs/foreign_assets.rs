@@ -107,7 +107,7 @@ fn active_reserve_of(asset: &Location) -> Option<u32> {
 
 /// The executor's `IsReserve`: a foreign asset is deposited only by the parachain it is native
 /// to, while the registry has that parachain `Active`. (Whether it was declared is the
-/// transactor's question: an undeclared one fails with `FailedToTransactAsset`.)
+/// transactor's question: an undeclared one is `AssetNotFound`, before anything is minted.)
 pub struct ReserveIsActiveParachainPeer;
 impl ContainsPair<Asset, Location> for ReserveIsActiveParachainPeer {
 	fn contains(asset: &Asset, origin: &Location) -> bool {
