@@ -10,7 +10,11 @@
 
 use alloc::vec::Vec;
 use polkadot_sdk::{
-	binary_merkle_tree, sp_core::H256, sp_io::hashing::keccak_256, sp_runtime::traits::BlakeTwo256,
+	binary_merkle_tree,
+	frame_support::{traits::ConstU32, BoundedVec},
+	sp_core::H256,
+	sp_io::hashing::keccak_256,
+	sp_runtime::traits::BlakeTwo256,
 };
 
 /// The parent of two nodes in a sorted-pair keccak tree.
@@ -77,6 +81,62 @@ pub fn keccak_merkle_proof(leaves: &[H256], index: usize) -> Option<Vec<H256>> {
 		position /= 2;
 	}
 	Some(proof)
+}
+
+/// The most peaks a [`KeccakFrontier`] holds: one per bit of its `u32` leaf count.
+pub const MAX_FRONTIER_PEAKS: u32 = 32;
+
+/// The append-only frontier of a [`keccak_merkle_root`] tree: the roots ("peaks") of the
+/// complete subtrees its leaves form so far, largest first, one per bit set in `leaves`.
+///
+/// Adding a leaf hashes at most one node per peak (one on average) and [`Self::root`] folds the
+/// peaks from the smallest up, so a tree of thousands of leaves is committed without its leaves
+/// ever being read back. The root is the one [`keccak_merkle_root`] computes level by level:
+/// there, an odd last node moving up unchanged is exactly the fold of the smaller peaks.
+#[derive(
+	Clone,
+	Default,
+	PartialEq,
+	Eq,
+	Debug,
+	codec::Encode,
+	codec::Decode,
+	codec::DecodeWithMemTracking,
+	codec::MaxEncodedLen,
+	scale_info::TypeInfo,
+)]
+pub struct KeccakFrontier {
+	/// How many leaves were added.
+	pub leaves: u32,
+	/// The peaks, largest subtree first.
+	pub peaks: BoundedVec<H256, ConstU32<MAX_FRONTIER_PEAKS>>,
+}
+
+impl KeccakFrontier {
+	/// Adds `leaf`; `None` (and the frontier unchanged) once it holds `u32::MAX` leaves.
+	pub fn push(&mut self, leaf: H256) -> Option<()> {
+		let leaves = self.leaves.checked_add(1)?;
+		let mut node = leaf;
+		// Each trailing one bit of the old count is a peak of the new leaf's size: merge them.
+		let mut count = self.leaves;
+		let mut peaks = self.peaks.clone();
+		while count & 1 == 1 {
+			let peak = peaks.pop()?;
+			node = keccak_sorted_pair(&peak, &node);
+			count >>= 1;
+		}
+		peaks.try_push(node).ok()?;
+		self.peaks = peaks;
+		self.leaves = leaves;
+		Some(())
+	}
+
+	/// The root of the tree over the leaves added so far; `None` when there is none.
+	pub fn root(&self) -> Option<H256> {
+		let mut peaks = self.peaks.iter().rev();
+		let smallest = *peaks.next()?;
+		Some(peaks.fold(smallest, |node, peak| keccak_sorted_pair(peak, &node)))
+	}
 }
 
 /// Whether `proof` shows that `leaf` (the leaf's bytes, hashed with blake2-256 here) is leaf

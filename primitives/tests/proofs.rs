@@ -28,6 +28,31 @@ fn flip(bytes: &mut [u8], position: usize, mask: u8) {
 proptest! {
 	#![proptest_config(ProptestConfig::with_cases(200))]
 
+	/// The frontier the hub commits with gives the level-by-level root for trees up to 600
+	/// leaves (shapes of up to ten levels), and proofs served from the leaves verify against it.
+	#[test]
+	fn the_frontier_root_is_the_level_by_level_root(
+		leaves in prop::collection::vec(any::<[u8; 32]>(), 1..600),
+		index in any::<prop::sample::Index>(),
+	) {
+		let leaves: Vec<H256> = leaves.into_iter().map(H256).collect();
+		let mut frontier = merkle::KeccakFrontier::default();
+		prop_assert_eq!(frontier.root(), None);
+		for (added, leaf) in leaves.iter().enumerate() {
+			prop_assert_eq!(frontier.push(*leaf), Some(()));
+			prop_assert_eq!(frontier.leaves as usize, added + 1);
+			prop_assert_eq!(frontier.peaks.len() as u32, frontier.leaves.count_ones());
+			// After every one of the first leaves (the level-by-level root is quadratic).
+			if added < 40 {
+				prop_assert_eq!(frontier.root(), merkle::keccak_merkle_root(&leaves[..=added]));
+			}
+		}
+		prop_assert_eq!(frontier.root(), merkle::keccak_merkle_root(&leaves));
+		let index = index.index(leaves.len());
+		let proof = merkle::keccak_merkle_proof(&leaves, index).unwrap();
+		prop_assert!(merkle::verify_keccak_proof(&frontier.root().unwrap(), leaves[index], &proof));
+	}
+
 	#[test]
 	fn keccak_proofs_round_trip_and_any_flipped_byte_fails(
 		leaves in prop::collection::vec(any::<[u8; 32]>(), 1..100),
@@ -208,4 +233,15 @@ fn storage_value_above_the_bound_does_not_decode() {
 	bytes.extend(too_long.encode());
 	bytes.extend(Vec::<Vec<u8>>::new().encode());
 	assert!(InclusionProof::decode(&mut &bytes[..]).is_err());
+}
+
+#[test]
+fn a_full_frontier_refuses_a_leaf_and_is_unchanged() {
+	let mut frontier = merkle::KeccakFrontier {
+		leaves: u32::MAX,
+		peaks: BoundedVec::truncate_from(vec![H256::repeat_byte(1); 32]),
+	};
+	let before = frontier.clone();
+	assert_eq!(frontier.push(H256::repeat_byte(2)), None);
+	assert_eq!(frontier, before);
 }

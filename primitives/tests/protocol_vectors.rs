@@ -164,6 +164,15 @@ fn the_example_handover_payload() {
 	);
 }
 
+/// The root the hub's outbound frontier commits to for `leaves`, added one by one.
+fn frontier_root(leaves: &[H256]) -> Option<H256> {
+	let mut frontier = merkle::KeccakFrontier::default();
+	for leaf in leaves {
+		frontier.push(*leaf).unwrap();
+	}
+	frontier.root()
+}
+
 #[test]
 fn the_example_keccak_tree_and_proof() {
 	let leaves: Vec<H256> = (1u8..=3).map(|i| merkle::keccak_standard_leaf(&[i; 64])).collect();
@@ -172,6 +181,8 @@ fn the_example_keccak_tree_and_proof() {
 		format!("{root:?}"),
 		"0x16aafe43e9b4ffe0f572bb878d9636cd3350bf2046d9cdf5c53f27b6f859a58d"
 	);
+	// The hub commits with a frontier: the same root, without reading its leaves back.
+	assert_eq!(frontier_root(&leaves), Some(root));
 	let proof = merkle::keccak_merkle_proof(&leaves, 0).unwrap();
 	assert_eq!(proof, vec![leaves[1], leaves[2]]);
 	assert!(merkle::verify_keccak_proof(&root, leaves[0], &proof));
@@ -410,6 +421,7 @@ mod messages {
 			hex(root.as_bytes()),
 			"0xa5912238e242684dd984313ab9eded219b7e5d33fd8643a2a850c4f750c4e370"
 		);
+		assert_eq!(super::frontier_root(&leaves), Some(root));
 		let mut digest = b"fhmr".to_vec();
 		vec![(7u32, root)].encode_to(&mut digest);
 		assert_eq!(hex(&digest[..9]), "0x66686d720407000000");
