@@ -74,6 +74,10 @@ pub type TxExtension = cumulus_pallet_weight_reclaim::StorageWeightReclaim<
 		frame_system::CheckEra<Runtime>,
 		frame_system::CheckNonce<Runtime>,
 		frame_system::CheckWeight<Runtime>,
+		pallet_cross_chain_messages::CheckOutboundCapacity<
+			Runtime,
+			configs::messages::HubCommitmentNeeds,
+		>,
 		pallet_transaction_payment::ChargeTransactionPayment<Runtime>,
 	),
 >;
@@ -155,12 +159,14 @@ macro_rules! runtime_version {
 // supermajority committees, canonical ECDSA, misbehaviour evidence, skipped deliveries.
 // 4: timed-out messages kept for the ordered channel, `recommit_message`. 5: the registry
 // gates XCM; preimages and the whitelist take Council motions to Root. 6: foreign assets of
-// parachain peers (`ForeignAssets`), XCM fees in them.
+// parachain peers (`ForeignAssets`), XCM fees in them. 7: outbound commitments folded from a
+// frontier (4,096 leaves per destination per block), capacity checked before inclusion
+// (`CheckOutboundCapacity`).
 #[cfg(not(feature = "next-spec-version"))]
-runtime_version!(6);
+runtime_version!(7);
 // The same runtime one spec version later: the wasm that the runtime-upgrade test enacts.
 #[cfg(feature = "next-spec-version")]
-runtime_version!(7);
+runtime_version!(8);
 
 /// The parachain id the hub registers with on its relay chain (local and dev networks).
 pub const PARACHAIN_ID: u32 = 2000;

@@ -330,6 +330,94 @@ mod chain_registry {
 		});
 	}
 
+	/// A block takes thousands of leaves for one destination, its root is the tree of all of
+	/// them, and a send that would not fit is held back before inclusion (`ExhaustsResources`
+	/// from the runtime's transaction extension), not included to fail.
+	#[test]
+	fn a_block_commits_thousands_of_leaves_and_holds_back_what_does_not_fit() {
+		use fusion_hub_primitives::{merkle, message::Timeout};
+		use fusion_hub_runtime::{configs::messages::HubCommitmentNeeds, CrossChainMessages};
+		use pallet_cross_chain_messages::{CheckOutboundCapacity, OutboundLeaves, OutboundRoots};
+		use polkadot_sdk::{
+			frame_support::{
+				dispatch::GetDispatchInfo,
+				traits::{Get, Hooks},
+			},
+			sp_core::H256,
+			sp_runtime::{
+				traits::{DispatchTransaction, Dispatchable},
+				transaction_validity::{
+					InvalidTransaction, TransactionSource, TransactionValidityError,
+				},
+			},
+		};
+		externalities(DEV_RUNTIME_PRESET).execute_with(|| {
+			apply(&account(Sr25519Keyring::Dave));
+			assert_ok!(ChainRegistry::approve_chain(RuntimeOrigin::root(), CHAIN));
+			System::set_block_number(2);
+			polkadot_sdk::pallet_timestamp::Now::<Runtime>::put(1_000_000);
+			let eve = account(Sr25519Keyring::Eve);
+			let send =
+				RuntimeCall::CrossChainMessages(pallet_cross_chain_messages::Call::send_data {
+					destination: CHAIN,
+					payload: b"price=42".to_vec().try_into().unwrap(),
+					timeout: Timeout { height: 0, timestamp: 1_060_000 },
+					fee: 0,
+				});
+			let check = |call: &RuntimeCall| {
+				CheckOutboundCapacity::<Runtime, HubCommitmentNeeds>::new()
+					.validate_only(
+						RuntimeOrigin::signed(eve.clone()),
+						call,
+						&call.get_dispatch_info(),
+						0,
+						TransactionSource::InBlock,
+						0,
+					)
+					.map(|_| ())
+			};
+			let hub_share: u32 =
+				<Runtime as pallet_cross_chain_messages::Config>::MaxSendLeavesPerBlock::get();
+			assert!(hub_share >= 3_000, "thousands of leaves per destination and block");
+			for _ in 0..hub_share {
+				assert_eq!(check(&send), Ok(()));
+				assert_ok!(send.clone().dispatch(RuntimeOrigin::signed(eve.clone())));
+			}
+			// Full: the block builder leaves the next send in the pool; a transfer still fits.
+			assert_eq!(
+				check(&send),
+				Err(TransactionValidityError::Invalid(InvalidTransaction::ExhaustsResources))
+			);
+			let transfer = RuntimeCall::AssetLock(pallet_asset_lock::Call::transfer_out {
+				token: fusion_hub_primitives::message::TokenRef::HUB_NATIVE,
+				amount: 1,
+				destination: CHAIN,
+				beneficiary: H256::repeat_byte(1),
+				timeout: Timeout { height: 0, timestamp: 1_060_000 },
+				fee: 0,
+			});
+			assert_eq!(
+				check(&transfer),
+				Err(TransactionValidityError::Invalid(InvalidTransaction::ExhaustsResources))
+			);
+			let balance = RuntimeCall::Balances(pallet_balances::Call::transfer_keep_alive {
+				dest: account(Sr25519Keyring::Ferdie).into(),
+				value: fusion_hub_runtime::FUSE,
+			});
+			assert_eq!(check(&balance), Ok(()));
+
+			CrossChainMessages::on_finalize(2);
+			let leaves = OutboundLeaves::<Runtime>::get(CHAIN, 2);
+			assert_eq!(leaves.len() as u32, hub_share);
+			assert_eq!(
+				OutboundRoots::<Runtime>::get(CHAIN, 2),
+				merkle::keccak_merkle_root(&leaves)
+			);
+			System::set_block_number(3);
+			assert_eq!(check(&send), Ok(()));
+		});
+	}
+
 	#[test]
 	fn a_signed_account_cannot_approve_directly() {
 		externalities(DEV_RUNTIME_PRESET).execute_with(|| {

@@ -87,7 +87,7 @@ impl<T: Config> Pallet<T> {
 			total
 				.saturating_add(T::Verifier::inclusion_weight(proof))
 				.saturating_add(T::Applications::weight(message))
-				.saturating_add(T::WeightInfo::commit_leaves(1))
+				.saturating_add(T::WeightInfo::commit_destination())
 		})
 	}
 
@@ -98,7 +98,7 @@ impl<T: Config> Pallet<T> {
 				total
 					.saturating_add(T::Verifier::inclusion_weight(proof))
 					.saturating_add(T::Applications::outcome_weight())
-					.saturating_add(T::WeightInfo::commit_leaves(1))
+					.saturating_add(T::WeightInfo::commit_destination())
 			},
 		)
 	}
@@ -112,19 +112,19 @@ impl<T: Config> Pallet<T> {
 			Some(proof) => base
 				.saturating_add(T::Verifier::channel_state_weight(&proof.channel_state))
 				.saturating_add(T::Applications::outcome_weight())
-				.saturating_add(T::WeightInfo::commit_leaves(1)),
+				.saturating_add(T::WeightInfo::commit_destination()),
 		}
 	}
 
 	pub(crate) fn force_complete_weight() -> Weight {
 		T::WeightInfo::force_complete_message()
 			.saturating_add(T::Applications::outcome_weight())
-			.saturating_add(T::WeightInfo::commit_leaves(1))
+			.saturating_add(T::WeightInfo::commit_destination())
 	}
 
 	/// Sending a message of `payload_len` bytes, its commitment included.
 	pub fn send_weight_of(payload_len: u32) -> Weight {
-		T::WeightInfo::send_data(payload_len).saturating_add(T::WeightInfo::commit_leaves(1))
+		T::WeightInfo::send_data(payload_len).saturating_add(T::WeightInfo::commit_destination())
 	}
 
 	/// Registers `chain` as an active committee chain (a permissioned ledger, which proves its
@@ -154,8 +154,9 @@ impl<T: Config> Pallet<T> {
 	}
 
 	/// Checks the books: pending counts (per destination, and routed per source) match the
-	/// pending messages, each pending message's leaf is its message's, and the fee account holds
-	/// at least every held fee and unclaimed reward.
+	/// pending messages, each pending message's leaf is its message's, this block's frontiers
+	/// agree with its leaves, and the fee account holds at least every held fee and unclaimed
+	/// reward.
 	#[cfg(any(feature = "try-runtime", feature = "std"))]
 	pub fn do_try_state() -> Result<(), polkadot_sdk::sp_runtime::TryRuntimeError> {
 		use alloc::collections::BTreeMap;
@@ -253,6 +254,20 @@ impl<T: Config> Pallet<T> {
 			Records::<T>::iter_keys().count() == RecordSlots::<T>::iter_keys().count(),
 			"a record without a slot"
 		);
+		// This block's commitments: each destination's frontier counts and roots its leaves.
+		let now = Self::now_block();
+		for destination in BlockDestinations::<T>::get(now) {
+			let leaves = OutboundLeaves::<T>::get(destination, now);
+			let frontier = OutboundFrontiers::<T>::get(destination)
+				.filter(|frontier| frontier.block == now)
+				.ok_or("a destination of this block without its frontier")?;
+			ensure!(
+				frontier.tree.leaves as usize == leaves.len()
+					&& frontier.tree.root()
+						== fusion_hub_primitives::merkle::keccak_merkle_root(&leaves),
+				"a frontier differs from its block's leaves"
+			);
+		}
 		let rewards: u128 =
 			RelayerRewards::<T>::iter_values().fold(0, |sum, reward| sum.saturating_add(reward));
 		let owed = held.saturating_add(rewards);

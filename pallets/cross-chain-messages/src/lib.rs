@@ -13,8 +13,10 @@
 //!   nothing, its source learns of the failure and refunds.
 //! - **Outbound.** Messages and receipts for each destination are committed once per block in a
 //!   keccak sorted-pair tree of `StandardMerkleTree` leaves, the format EVM peers verify with
-//!   stock tooling. The roots are kept in [`OutboundRoots`] and in the block digest; the runtime
-//!   API gives each leaf's proof.
+//!   stock tooling. Each leaf is added to the tree's frontier ([`OutboundFrontiers`]) as it is
+//!   queued, in constant time, and appended to [`OutboundLeaves`] without reading them back; the
+//!   root is folded from the frontier at the end of the block. The roots are kept in
+//!   [`OutboundRoots`] and in the block digest; the runtime API gives each leaf's proof.
 //! - **Completion: value moves only on proof.** A message the hub sent or routed completes only on
 //!   its destination's proven word: its receipt, proven with [`Pallet::acknowledge`], or a proof
 //!   of non-receipt given to [`Pallet::timeout_message`] — a verified header of the destination
@@ -48,6 +50,8 @@
 
 extern crate alloc;
 
+mod capacity_extension;
+mod commitment;
 mod completion;
 mod data_record;
 mod functions;
@@ -60,18 +64,22 @@ mod benchmarking;
 #[cfg(test)]
 mod capacity_tests;
 #[cfg(test)]
+mod commitment_tests;
+#[cfg(test)]
 mod completion_tests;
 #[cfg(test)]
 mod mock;
 #[cfg(test)]
 mod tests;
 
+pub use capacity_extension::{CheckOutboundCapacity, CommitmentNeeds, LeafNeed};
 pub use data_record::DataRecordApp;
+pub use outbound::CapacityShare;
 pub use pallet::*;
 pub use weights::WeightInfo;
 
 use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
-use fusion_hub_primitives::{message::Message, Receipt};
+use fusion_hub_primitives::{merkle::KeccakFrontier, message::Message, Receipt};
 use polkadot_sdk::{
 	frame_support,
 	sp_core::{Get, H256},
@@ -134,6 +142,26 @@ pub struct ReceiptRecord {
 	pub receipt: Receipt,
 	/// The hub block whose outbound commitment (for the message's source) holds it.
 	pub block: u32,
+}
+
+/// A destination's commitment in the block being built: the frontier of its tree so far.
+#[derive(
+	Clone,
+	PartialEq,
+	Eq,
+	Debug,
+	Default,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	MaxEncodedLen,
+	TypeInfo,
+)]
+pub struct BlockFrontier {
+	/// The block it belongs to; a frontier of an earlier block counts as empty.
+	pub block: u32,
+	/// The frontier of the block's tree for the destination.
+	pub tree: KeccakFrontier,
 }
 
 /// The prefix of the digest item (`DigestItem::Other`) that carries a block's outbound roots:
@@ -337,7 +365,8 @@ pub mod pallet {
 		ReceiptRecord,
 	>;
 
-	/// The leaves committed for each destination in each block, in order.
+	/// The leaves committed for each destination in each block, in order: appended as they are
+	/// queued and read only to serve proofs (the on-chain root comes from the frontier).
 	#[pallet::storage]
 	pub type OutboundLeaves<T: Config> = StorageDoubleMap<
 		_,
@@ -348,6 +377,11 @@ pub mod pallet {
 		BoundedVec<H256, T::MaxLeavesPerBlock>,
 		ValueQuery,
 	>;
+
+	/// The frontier of each destination's tree in the block being built (see [`BlockFrontier`]):
+	/// how many leaves it has, and the peaks its root is folded from at the end of the block.
+	#[pallet::storage]
+	pub type OutboundFrontiers<T: Config> = StorageMap<_, Twox64Concat, ChainId, BlockFrontier>;
 
 	/// The root committed for each destination in each block.
 	#[pallet::storage]
@@ -718,7 +752,7 @@ pub mod pallet {
 		/// takes the hub senders' share of the block.
 		#[pallet::call_index(6)]
 		#[pallet::weight(
-			T::WeightInfo::recommit_message().saturating_add(T::WeightInfo::commit_leaves(1))
+			T::WeightInfo::recommit_message().saturating_add(T::WeightInfo::commit_destination())
 		)]
 		pub fn recommit_message(
 			origin: OriginFor<T>,

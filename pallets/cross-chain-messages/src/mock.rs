@@ -523,3 +523,14 @@ pub fn build_and_execute(test: impl FnOnce()) {
 		Messages::do_try_state().expect("the messaging pallet's books balance");
 	});
 }
+
+/// The test runtime's calls that add leaves: the messaging pallet's own.
+pub struct MessagesNeeds;
+impl crate::CommitmentNeeds<RuntimeCall> for MessagesNeeds {
+	fn leaf_needs(call: &RuntimeCall) -> Vec<crate::LeafNeed> {
+		match call {
+			RuntimeCall::Messages(call) => Messages::leaf_needs(call),
+			_ => Vec::new(),
+		}
+	}
+}

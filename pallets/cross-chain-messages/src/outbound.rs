@@ -1,17 +1,14 @@
 //! Outbound: what the hub sends (its own messages, routed messages and receipts), queued per
-//! destination and committed once per block in a keccak tree whose root goes into storage and
-//! the block digest.
+//! destination within its capacity; each leaf goes into the block's commitment
+//! (`commitment.rs`).
 
-use crate::{
-	pallet::*, MessageOf, PendingMessage, PendingOf, ReceiptRecord, OUTBOUND_ROOTS_DIGEST_PREFIX,
-};
+use crate::{pallet::*, MessageOf, PendingMessage, PendingOf, ReceiptRecord};
 use alloc::vec::Vec;
 use codec::Encode;
 use fusion_hub_primitives::{
-	merkle::{keccak_merkle_proof, keccak_merkle_root},
 	message::{AppId, Message, Timeout, HUB_CHAIN_ID},
 	runtime_api::{MessageView, OutboundProof},
-	ChainId, ChainRegistry, ChainStatus, OutboundCommitments, Receipt, SendMessage,
+	ChainId, ChainRegistry, ChainStatus, Receipt, SendMessage,
 };
 use polkadot_sdk::{
 	frame_support::{
@@ -25,16 +22,15 @@ use polkadot_sdk::{
 		weights::Weight,
 		BoundedVec,
 	},
-	frame_system,
 	sp_core::H256,
-	sp_runtime::{DigestItem, DispatchError, DispatchResult},
+	sp_runtime::{DispatchError, DispatchResult},
 };
 
 /// Whose share of a destination's capacity (its queue of pending messages, and each block's
 /// commitment) a leaf takes. The hub's own senders may take only part of it; receipts and routed
 /// messages, which answer peers, may take all of it, so senders can never starve them.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
-pub(crate) enum CapacityShare {
+pub enum CapacityShare {
 	/// A message sent from the hub.
 	HubSend,
 	/// A receipt, or a message routed from one peer to another.
@@ -128,13 +124,13 @@ impl<T: Config> Pallet<T> {
 				Error::<T>::QueueFull
 			);
 		}
-		let block = Self::now_block();
-		let leaves = OutboundLeaves::<T>::decode_len(destination, block).unwrap_or(0) as u32;
+		let leaves = Self::leaves_this_block(destination);
 		let max_leaves =
 			if hub_send { T::MaxSendLeavesPerBlock::get() } else { T::MaxLeavesPerBlock::get() };
 		ensure!(leaves < max_leaves, Error::<T>::BlockCapacityReached);
 		if leaves == 0 {
-			let destinations = BlockDestinations::<T>::decode_len(block).unwrap_or(0) as u32;
+			let destinations =
+				BlockDestinations::<T>::decode_len(Self::now_block()).unwrap_or(0) as u32;
 			let max_destinations = if hub_send {
 				T::MaxSendDestinationsPerBlock::get()
 			} else {
@@ -220,70 +216,6 @@ impl<T: Config> Pallet<T> {
 		Some((record, committed))
 	}
 
-	/// Adds a leaf to this block's commitment for `destination` (its room checked by the
-	/// caller; the bounds still hold if not); returns the block.
-	fn queue_leaf(destination: ChainId, leaf: H256) -> Result<u32, DispatchError> {
-		let block = Self::now_block();
-		OutboundLeaves::<T>::try_mutate(destination, block, |leaves| -> DispatchResult {
-			if leaves.is_empty() {
-				BlockDestinations::<T>::try_mutate(block, |destinations| {
-					destinations.try_push(destination)
-				})
-				.map_err(|_| Error::<T>::BlockCapacityReached)?;
-			}
-			leaves.try_push(leaf).map_err(|_| Error::<T>::BlockCapacityReached)?;
-			Ok(())
-		})?;
-		Ok(block)
-	}
-
-	/// Commits this block's leaves: one root per destination, in storage and in the digest.
-	pub(crate) fn commit_block(block: u32) {
-		let destinations = BlockDestinations::<T>::get(block);
-		if destinations.is_empty() {
-			return;
-		}
-		let mut roots: Vec<(ChainId, H256)> = Vec::with_capacity(destinations.len());
-		for destination in destinations {
-			let leaves = OutboundLeaves::<T>::get(destination, block);
-			if let Some(root) = keccak_merkle_root(&leaves) {
-				OutboundRoots::<T>::insert(destination, block, root);
-				roots.push((destination, root));
-				Self::deposit_event(Event::OutboundCommitted {
-					destination,
-					block,
-					root,
-					leaves: leaves.len() as u32,
-				});
-			}
-		}
-		let mut digest = OUTBOUND_ROOTS_DIGEST_PREFIX.to_vec();
-		roots.encode_to(&mut digest);
-		frame_system::Pallet::<T>::deposit_log(DigestItem::Other(digest));
-	}
-
-	/// Removes the commitments that have aged out at block `now`; returns how many
-	/// destinations they covered.
-	pub(crate) fn prune_commitments(now: u32) -> u32 {
-		let Some(old) = now.checked_sub(T::CommitmentsToKeep::get()) else { return 0 };
-		let destinations = BlockDestinations::<T>::take(old);
-		for destination in destinations.iter() {
-			OutboundLeaves::<T>::remove(destination, old);
-			OutboundRoots::<T>::remove(destination, old);
-		}
-		destinations.len() as u32
-	}
-
-	/// The proof of `leaf` in the commitment for `destination` in `block`.
-	fn outbound_proof(destination: ChainId, block: u32, leaf: H256) -> Option<OutboundProof> {
-		let leaves = OutboundLeaves::<T>::get(destination, block);
-		let index = leaves.iter().position(|candidate| *candidate == leaf)?;
-		let root =
-			OutboundRoots::<T>::get(destination, block).or_else(|| keccak_merkle_root(&leaves))?;
-		let proof = keccak_merkle_proof(&leaves, index)?;
-		Some(OutboundProof { block, root, leaf, proof })
-	}
-
 	/// The runtime API's `message_proof`: of a pending message, or of one timed out that its
 	/// destination has yet to take; `None` once its commitment has aged out
 	/// (`recommit_message`).
@@ -324,7 +256,7 @@ impl<T: Config> SendMessage<T::AccountId, T::MaxPayload> for Pallet<T> {
 	}
 
 	fn send_weight() -> Weight {
-		<T::WeightInfo as crate::WeightInfo>::commit_leaves(1)
+		<T::WeightInfo as crate::WeightInfo>::commit_destination()
 	}
 
 	#[cfg(feature = "runtime-benchmarks")]
@@ -335,16 +267,5 @@ impl<T: Config> SendMessage<T::AccountId, T::MaxPayload> for Pallet<T> {
 	#[cfg(feature = "runtime-benchmarks")]
 	fn timeout_for_benchmarks() -> Timeout {
 		Timeout { height: 0, timestamp: Self::now_ms().saturating_add(1) }
-	}
-}
-
-impl<T: Config> OutboundCommitments for Pallet<T> {
-	fn committed_root(destination: ChainId, block: u32) -> Option<Option<H256>> {
-		let now = Self::now_block();
-		// This block commits at its end; older ones than the window are pruned.
-		if block >= now || block.saturating_add(T::CommitmentsToKeep::get()) <= now {
-			return None;
-		}
-		Some(OutboundRoots::<T>::get(destination, block))
 	}
 }

@@ -33,8 +33,9 @@ pub trait WeightInfo {
 	fn send_data(l: u32) -> Weight;
 	/// The data-record application storing a record of `l` bytes.
 	fn store_record(l: u32) -> Weight;
-	/// Committing one destination's `l` leaves at the end of a block.
-	fn commit_leaves(l: u32) -> Weight;
+	/// Committing one destination at the end of a block: its root folded from the frontier of
+	/// its tree (at most one hash per peak, whatever the number of leaves) and stored.
+	fn commit_destination() -> Weight;
 	/// The fixed part of a block's commitment (reading its destinations, the digest).
 	fn commit_base() -> Weight;
 	/// Pruning an old block's commitments for `d` destinations.
@@ -67,7 +68,7 @@ impl WeightInfo for () {
 	fn store_record(_l: u32) -> Weight {
 		RocksDbWeight::get().writes(1)
 	}
-	fn commit_leaves(_l: u32) -> Weight {
+	fn commit_destination() -> Weight {
 		RocksDbWeight::get().reads_writes(1, 1)
 	}
 	fn commit_base() -> Weight {

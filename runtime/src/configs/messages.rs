@@ -4,13 +4,15 @@
 use super::governance::GovernanceOrigin;
 use crate::{
 	deposit, AccountId, AssetId, AssetLock, Balance, Balances, ChainRegistry, CrossChainMessages,
-	ProofVerifier, Runtime, RuntimeHoldReason, RuntimeOrigin, Timestamp, TOKEN_DECIMALS,
+	ProofVerifier, Runtime, RuntimeCall, RuntimeHoldReason, RuntimeOrigin, Timestamp,
+	TOKEN_DECIMALS,
 };
+use alloc::vec::Vec;
 use fusion_hub_primitives::{
 	message::{Message, ASSET_TRANSFER_APP, DATA_RECORD_APP},
 	MessageHandler,
 };
-use pallet_cross_chain_messages::DataRecordApp;
+use pallet_cross_chain_messages::{CapacityShare, CommitmentNeeds, DataRecordApp, LeafNeed};
 use polkadot_sdk::{
 	frame_support::{
 		parameter_types,
@@ -46,13 +48,13 @@ impl pallet_cross_chain_messages::Config for Runtime {
 	type PalletId = MessagesPalletId;
 	type MaxPayload = MaxPayload;
 	type MaxMessagesPerCall = ConstU32<16>;
-	type MaxLeavesPerBlock = ConstU32<128>;
+	type MaxLeavesPerBlock = ConstU32<4_096>;
 	type MaxDestinationsPerBlock = ConstU32<16>;
 	type MaxPendingPerDestination = ConstU32<10_000>;
 	// The hub's senders take at most three quarters of a destination's queue and of each
 	// block's commitment; the rest is kept for receipts and routed messages.
 	type MaxPendingSendsPerDestination = ConstU32<7_500>;
-	type MaxSendLeavesPerBlock = ConstU32<96>;
+	type MaxSendLeavesPerBlock = ConstU32<3_072>;
 	type MaxSendDestinationsPerBlock = ConstU32<12>;
 	// A pending message's record (about 170 bytes plus its payload) is paid for as storage.
 	type MessageDepositBase = MessageDepositBase;
@@ -64,6 +66,29 @@ impl pallet_cross_chain_messages::Config for Runtime {
 	type CommitmentsToKeep = ConstU32<14_400>;
 	type ReceiptsToKeep = ConstU32<1024>;
 	type WeightInfo = crate::weights::pallet_cross_chain_messages::WeightInfo<Runtime>;
+}
+
+/// The calls that add leaves to the block's outbound commitment, for the capacity check before
+/// inclusion (`CheckOutboundCapacity`): the messaging pallet's own, and asset transfers out.
+/// Inside a batch or a proxy a call is not seen here; the pallet still refuses it when the
+/// block is full (`BlockCapacityReached`).
+pub struct HubCommitmentNeeds;
+impl CommitmentNeeds<RuntimeCall> for HubCommitmentNeeds {
+	fn leaf_needs(call: &RuntimeCall) -> Vec<LeafNeed> {
+		match call {
+			RuntimeCall::CrossChainMessages(call) => CrossChainMessages::leaf_needs(call),
+			RuntimeCall::AssetLock(pallet_asset_lock::Call::transfer_out {
+				destination, ..
+			}) => {
+				alloc::vec![LeafNeed {
+					destination: *destination,
+					leaves: 1,
+					share: CapacityShare::HubSend,
+				}]
+			},
+			_ => Vec::new(),
+		}
+	}
 }
 
 impl pallet_asset_lock::Config for Runtime {

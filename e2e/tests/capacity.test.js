@@ -1,0 +1,67 @@
+// A flood of transfers to one peer chain, submitted at once: none fails on chain. Before
+// spec 7 a block committed at most 128 leaves per destination, and every transfer past them
+// was included to fail with `BlockCapacityReached`, its fee paid. Now the commitment takes
+// thousands of leaves, and what does not fit a block (its commitment, weight or proof size)
+// waits in the pool for the next one.
+
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { Keyring } from '@polkadot/keyring';
+import { cryptoWaitReady, decodeAddress } from '@polkadot/util-crypto';
+import { u8aToHex } from '@polkadot/util';
+import { Wallet } from 'ethers';
+import { startDevNode, connect, submitInBlock } from '../lib/node.js';
+import { councilMotion } from '../lib/council.js';
+import { committeeVerifier } from '../lib/committee.js';
+import { presign, floodAndFollow } from '../lib/flood.js';
+
+const PEER = 21;
+const TRANSFERS = 1_000;
+const AMOUNT = 10n ** 10n; // 0.01 FUSE
+
+let node;
+let api;
+let senders;
+
+before(async () => {
+  await cryptoWaitReady();
+  const keyring = new Keyring({ type: 'sr25519', ss58Format: 42 });
+  senders = ['//Alice', '//Bob', '//Charlie', '//Dave', '//Eve', '//Ferdie'].map((uri) => keyring.addFromUri(uri));
+  node = await startDevNode({ name: 'capacity' });
+  api = await connect(node.url);
+  const [alice, bob, , dave] = senders;
+  const committee = ['c1', 'c2', 'c3'].map((b) => new Wallet('0x' + b.repeat(32)));
+  await submitInBlock(
+    api.tx.chainRegistry.proposeChain(
+      PEER, 'Flooded peer', { EvmChain: { chainId: PEER, gateway: '0x' + '21'.repeat(20) } },
+      committeeVerifier({ ecdsa: committee }, 3),
+    ),
+    dave,
+  );
+  await councilMotion(api, api.tx.chainRegistry.approveChain(PEER), alice, [alice, bob]);
+});
+
+after(async () => {
+  await api?.disconnect();
+  await node?.stop();
+});
+
+test(`${TRANSFERS} transfers to one peer submitted at once are all included, none fails`, async () => {
+  const timeout = { height: 0, timestamp: (await api.query.timestamp.now()).toBigInt() + 3_600_000n };
+  const beneficiary = u8aToHex(decodeAddress(senders[0].address));
+  const token = { home: 0, id: '0x' + '00'.repeat(32) };
+  const inFlightBefore = (await api.query.assetLock.inFlight(token)).toBigInt();
+  const signed = await presign(api, TRANSFERS, senders, () => api.tx.assetLock.transferOut(token, AMOUNT, PEER, beneficiary, timeout, 0));
+  const result = await floodAndFollow(api, 'transfers out', signed, {
+    section: 'assetLock', method: 'transferOut', itemsOf: () => 1, timeoutMs: 5 * 60_000,
+  });
+  assert.equal(result.refusedByPool, 0, 'the pool took every transfer');
+  assert.deepEqual(result.failures, {}, 'no transfer failed on chain');
+  assert.equal(result.failed, 0);
+  assert.equal(result.included, TRANSFERS, 'every transfer was included');
+  assert.ok(result.maxPerBlock > 128, `a block took more than the old cap of 128: ${result.perBlock}`);
+  // Each is pending for the peer, in flight in the books, and committed for the peer.
+  assert.equal((await api.query.crossChainMessages.outboundNonces(PEER)).toNumber(), TRANSFERS);
+  assert.equal((await api.query.assetLock.inFlight(token)).toBigInt() - inFlightBefore, AMOUNT * BigInt(TRANSFERS));
+  console.log(`  ${TRANSFERS} transfers out in ${result.blocks} blocks (${result.perBlock.join(', ')}), ${result.itemsPerSecond.toFixed(1)}/s`);
+});
