@@ -1,7 +1,7 @@
 // Throughput of one dev hub node, in one run: pre-signed plain transfers, asset transfers out
 // submitted all at once (no pacing), and deliveries of peer messages in batches of 16, with one
-// and with four peer chains. For each scenario it prints items per second (over the chain's own
-// clock, from the block before the first item to the block of the last), the most items in one
+// and with four peer chains. For each scenario it prints items per second (wall clock, from the
+// first submission to the arrival of the block with the last item), the most items in one
 // block, the failed transactions (included and failed on chain, paid for) and the ratio to plain
 // transfers.
 //

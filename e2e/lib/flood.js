@@ -10,13 +10,22 @@ export async function presign(api, count, signers, callOf) {
   for (const signer of signers) {
     nonces.set(signer.address, (await api.rpc.system.accountNextIndex(signer.address)).toNumber());
   }
+  // Signed locally with everything given (`signAsync` would ask the node for each one).
+  const options = {
+    blockHash: api.genesisHash,
+    genesisHash: api.genesisHash,
+    runtimeVersion: api.runtimeVersion,
+    signedExtensions: api.registry.signedExtensions,
+    era: 0,
+  };
   const signed = [];
   for (let i = 0; i < count; i += 1) {
     const signer = signers[i % signers.length];
     const nonce = nonces.get(signer.address);
     nonces.set(signer.address, nonce + 1);
-    signed.push((await callOf(i).signAsync(signer, { nonce, era: 0 })).toHex());
+    signed.push(callOf(i).sign(signer, { ...options, nonce }).toHex());
   }
+  log(`signed ${count} transactions`);
   return signed;
 }
 
@@ -37,16 +46,16 @@ export async function floodAndFollow(api, name, signed, { section, method, items
   let items = 0;
   const failures = new Map();
   let number = startBlock;
-  let firstBlock = null;
-  let lastBlock = null;
+  let lastSeenAt = null;
   const deadline = Date.now() + timeoutMs;
   while (included < signed.length - refused.length && Date.now() < deadline) {
     const best = (await api.rpc.chain.getHeader()).number.toNumber();
     if (best <= number) {
-      await new Promise((r) => setTimeout(r, 200));
+      await new Promise((r) => setTimeout(r, 50));
       continue;
     }
     number += 1;
+    const seenAt = Date.now();
     const hash = await api.rpc.chain.getBlockHash(number);
     const [block, events] = await Promise.all([
       api.rpc.chain.getBlock(hash),
@@ -69,17 +78,16 @@ export async function floodAndFollow(api, name, signed, { section, method, items
       }
     });
     if (inBlock > 0) {
-      firstBlock ??= number;
-      lastBlock = number;
+      lastSeenAt = seenAt;
       included += inBlock;
       items += itemsInBlock;
       perBlock.push(itemsInBlock);
       log(`  block ${number}: ${inBlock} included, ${itemsInBlock} items`);
     }
   }
-  const wallMs = Date.now() - startedAt;
-  const now = async (n) => (await api.query.timestamp.now.at(await api.rpc.chain.getBlockHash(n))).toNumber();
-  const chainMs = firstBlock === null ? 0 : (await now(lastBlock)) - (await now(firstBlock - 1));
+  // Wall-clock time from the first submission to the arrival of the last block with one of
+  // them (the dev node's timestamps advance by a 6 s slot per block, whatever its block time).
+  const wallMs = (lastSeenAt ?? Date.now()) - startedAt;
   const result = {
     scenario: name,
     submitted: signed.length,
@@ -91,8 +99,8 @@ export async function floodAndFollow(api, name, signed, { section, method, items
     blocks: perBlock.length,
     perBlock,
     maxPerBlock: Math.max(0, ...perBlock),
-    itemsPerSecond: chainMs > 0 ? items / (chainMs / 1000) : 0,
-    wallSeconds: wallMs / 1000,
+    itemsPerSecond: wallMs > 0 ? items / (wallMs / 1000) : 0,
+    seconds: wallMs / 1000,
   };
   log(`${name}: ${JSON.stringify(result)}`);
   return result;
