@@ -423,10 +423,6 @@ pub trait SendMessage<AccountId, MaxPayload: Get<u32>> {
 		fee: u128,
 	) -> Result<Message<MaxPayload>, DispatchError>;
 
-	/// What a sent message costs beyond the sending itself (which the caller's own benchmark
-	/// measures, with the real messenger): its leaf's share of the block-end commitment.
-	fn send_weight() -> Weight;
-
 	/// Makes `destination` a peer messages can be sent to: for the benchmarks of applications.
 	#[cfg(feature = "runtime-benchmarks")]
 	fn open_destination_for_benchmarks(destination: ChainId) -> DispatchResult;

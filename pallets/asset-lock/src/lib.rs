@@ -410,7 +410,7 @@ pub mod pallet {
 		/// locked in escrow for that chain, a wrapped token is burned. `fee` goes to the relayer
 		/// that delivers the message. Refunded if it fails at the destination or times out.
 		#[pallet::call_index(0)]
-		#[pallet::weight(<T as Config>::WeightInfo::transfer_out().saturating_add(T::Messenger::send_weight()))]
+		#[pallet::weight(<T as Config>::WeightInfo::transfer_out())]
 		pub fn transfer_out(
 			origin: OriginFor<T>,
 			token: TokenRef,

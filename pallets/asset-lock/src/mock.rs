@@ -10,7 +10,6 @@ use polkadot_sdk::{
 	frame_support::{
 		derive_impl, parameter_types,
 		traits::{AsEnsureOriginWithArg, ConstU128, ConstU32, ConstU8},
-		weights::Weight,
 		BoundedVec, PalletId,
 	},
 	frame_system::{EnsureRoot, EnsureSigned},
@@ -141,10 +140,6 @@ impl SendMessage<u64, ConstU32<256>> for MockMessenger {
 		};
 		SENT.with(|sent| sent.borrow_mut().push(message.clone()));
 		Ok(message)
-	}
-
-	fn send_weight() -> Weight {
-		Weight::zero()
 	}
 
 	#[cfg(feature = "runtime-benchmarks")]

@@ -273,7 +273,9 @@ mod benchmarks {
 		let leaves = (1..=max).rev().max_by_key(|count| count.count_ones()).unwrap_or(1);
 		let mut tree = KeccakFrontier::default();
 		for i in 0..leaves {
-			tree.push(H256::from_low_u64_be(u64::from(i) + 1)).expect("within the bound");
+			let mut leaf = [1u8; 32];
+			leaf[..4].copy_from_slice(&i.to_le_bytes());
+			tree.push(H256(leaf)).expect("within the bound");
 		}
 		OutboundFrontiers::<T>::insert(PEER, BlockFrontier { block, tree });
 		BlockDestinations::<T>::insert(block, BoundedVec::truncate_from(vec![PEER]));

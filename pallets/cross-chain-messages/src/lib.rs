@@ -40,7 +40,9 @@
 //!   destination's queue and of each block's commitment; the rest is kept for receipts and
 //!   routed messages, which answer peers and cannot wait for senders to go away. A route or a
 //!   receipt that finds no capacity fails its call (the relayer retries in a later block): it
-//!   never turns into a permanent `Failed` receipt. Nothing is written under a chain id the
+//!   never turns into a permanent `Failed` receipt. Before that, the transaction extension
+//!   [`CheckOutboundCapacity`] keeps a transaction whose leaves would not fit the block out of
+//!   it (`ExhaustsResources`): it waits in the pool instead of being included to fail. Nothing is written under a chain id the
 //!   registry does not know.
 //!
 //! The data-record application ([`DataRecordApp`]) lives here too: it keeps the latest payload
@@ -605,7 +607,14 @@ pub mod pallet {
 	impl<T: Config> Hooks<BlockNumberFor<T>> for Pallet<T> {
 		fn on_initialize(now: BlockNumberFor<T>) -> Weight {
 			let pruned = Self::prune_commitments(Self::block_number_u32(now));
-			T::WeightInfo::prune_commitments(pruned).saturating_add(T::WeightInfo::commit_base())
+			// The block-end commitment is reserved here, for every destination the block may
+			// commit to: a root costs the same whatever the number of leaves, so no leaf pays a
+			// share of it.
+			let commitments = T::WeightInfo::commit_destination()
+				.saturating_mul(u64::from(T::MaxDestinationsPerBlock::get()));
+			T::WeightInfo::prune_commitments(pruned)
+				.saturating_add(T::WeightInfo::commit_base())
+				.saturating_add(commitments)
 		}
 
 		fn on_finalize(now: BlockNumberFor<T>) {
@@ -751,9 +760,7 @@ pub mod pallet {
 		/// per window for each message, while the destination is `Active` or `Suspended`; it
 		/// takes the hub senders' share of the block.
 		#[pallet::call_index(6)]
-		#[pallet::weight(
-			T::WeightInfo::recommit_message().saturating_add(T::WeightInfo::commit_destination())
-		)]
+		#[pallet::weight(T::WeightInfo::recommit_message())]
 		pub fn recommit_message(
 			origin: OriginFor<T>,
 			source: ChainId,

@@ -19,7 +19,6 @@ use polkadot_sdk::{
 			tokens::Preservation,
 			Get,
 		},
-		weights::Weight,
 		BoundedVec,
 	},
 	sp_core::H256,
@@ -253,10 +252,6 @@ impl<T: Config> SendMessage<T::AccountId, T::MaxPayload> for Pallet<T> {
 	) -> Result<MessageOf<T>, DispatchError> {
 		let payload = BoundedVec::try_from(payload).map_err(|_| Error::<T>::PayloadTooLarge)?;
 		Self::do_send(payer, destination, app_id, sender, payload, timeout, fee)
-	}
-
-	fn send_weight() -> Weight {
-		<T::WeightInfo as crate::WeightInfo>::commit_destination()
 	}
 
 	#[cfg(feature = "runtime-benchmarks")]

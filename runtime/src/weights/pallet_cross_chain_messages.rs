@@ -36,6 +36,8 @@
 #![allow(missing_docs)]
 
 use polkadot_sdk::frame_support::{traits::Get, weights::Weight};
+// polkadot-sdk's own pallets are reached through the umbrella crate.
+use polkadot_sdk::*;
 use core::marker::PhantomData;
 
 /// Weight functions for `pallet_cross_chain_messages`.
@@ -55,10 +57,12 @@ impl<T: polkadot_sdk::frame_system::Config> pallet_cross_chain_messages::WeightI
 	/// Proof: `CrossChainMessages::NextRecordSlot` (`max_values`: None, `max_size`: Some(16), added: 2491, mode: `MaxEncodedLen`)
 	/// Storage: `CrossChainMessages::RecordSlots` (r:1 w:1)
 	/// Proof: `CrossChainMessages::RecordSlots` (`max_values`: None, `max_size`: Some(56), added: 2531, mode: `MaxEncodedLen`)
-	/// Storage: `CrossChainMessages::OutboundLeaves` (r:1 w:1)
-	/// Proof: `CrossChainMessages::OutboundLeaves` (`max_values`: None, `max_size`: Some(4122), added: 6597, mode: `MaxEncodedLen`)
+	/// Storage: `CrossChainMessages::OutboundFrontiers` (r:1 w:1)
+	/// Proof: `CrossChainMessages::OutboundFrontiers` (`max_values`: None, `max_size`: Some(1045), added: 3520, mode: `MaxEncodedLen`)
 	/// Storage: `CrossChainMessages::BlockDestinations` (r:1 w:1)
 	/// Proof: `CrossChainMessages::BlockDestinations` (`max_values`: None, `max_size`: Some(77), added: 2552, mode: `MaxEncodedLen`)
+	/// Storage: `CrossChainMessages::OutboundLeaves` (r:1 w:1)
+	/// Proof: `CrossChainMessages::OutboundLeaves` (`max_values`: None, `max_size`: Some(131098), added: 133573, mode: `Measured`)
 	/// Storage: `CrossChainMessages::Receipts` (r:0 w:16)
 	/// Proof: `CrossChainMessages::Receipts` (`max_values`: None, `max_size`: Some(125), added: 2600, mode: `MaxEncodedLen`)
 	/// The range of component `n` is `[1, 16]`.
@@ -66,13 +70,13 @@ impl<T: polkadot_sdk::frame_system::Config> pallet_cross_chain_messages::WeightI
 		// Proof Size summary in bytes:
 		//  Measured:  `677`
 		//  Estimated: `13978`
-		// Minimum execution time: 93_808_000 picoseconds.
-		Weight::from_parts(70_074_199, 0)
+		// Minimum execution time: 93_436_000 picoseconds.
+		Weight::from_parts(70_671_681, 0)
 			.saturating_add(Weight::from_parts(0, 13978))
-			// Standard Error: 321_390
-			.saturating_add(Weight::from_parts(77_794_063, 0).saturating_mul(n.into()))
-			.saturating_add(T::DbWeight::get().reads(9))
-			.saturating_add(T::DbWeight::get().writes(6))
+			// Standard Error: 378_513
+			.saturating_add(Weight::from_parts(103_691_332, 0).saturating_mul(n.into()))
+			.saturating_add(T::DbWeight::get().reads(10))
+			.saturating_add(T::DbWeight::get().writes(7))
 			.saturating_add(T::DbWeight::get().writes((1_u64).saturating_mul(n.into())))
 	}
 	/// Storage: `ChainRegistry::Chains` (r:1 w:0)
@@ -90,7 +94,7 @@ impl<T: polkadot_sdk::frame_system::Config> pallet_cross_chain_messages::WeightI
 	/// Storage: `System::Account` (r:16 w:16)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:16 w:16)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(157), added: 2632, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(175), added: 2650, mode: `MaxEncodedLen`)
 	/// Storage: `CrossChainMessages::RelayerRewards` (r:1 w:1)
 	/// Proof: `CrossChainMessages::RelayerRewards` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
 	/// Storage: `CrossChainMessages::Recommitments` (r:0 w:16)
@@ -98,13 +102,13 @@ impl<T: polkadot_sdk::frame_system::Config> pallet_cross_chain_messages::WeightI
 	/// The range of component `n` is `[1, 16]`.
 	fn acknowledge(n: u32, ) -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `901 + n * (1373 ±0)`
+		//  Measured:  `934 + n * (1373 ±0)`
 		//  Estimated: `13978 + n * (3706 ±0)`
-		// Minimum execution time: 137_028_000 picoseconds.
-		Weight::from_parts(77_860_722, 0)
+		// Minimum execution time: 188_320_000 picoseconds.
+		Weight::from_parts(109_474_584, 0)
 			.saturating_add(Weight::from_parts(0, 13978))
-			// Standard Error: 322_218
-			.saturating_add(Weight::from_parts(152_418_452, 0).saturating_mul(n.into()))
+			// Standard Error: 504_514
+			.saturating_add(Weight::from_parts(166_182_880, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(5))
 			.saturating_add(T::DbWeight::get().reads((4_u64).saturating_mul(n.into())))
 			.saturating_add(T::DbWeight::get().writes(3))
@@ -120,15 +124,15 @@ impl<T: polkadot_sdk::frame_system::Config> pallet_cross_chain_messages::WeightI
 	/// Storage: `System::Account` (r:2 w:2)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(157), added: 2632, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(175), added: 2650, mode: `MaxEncodedLen`)
 	/// Storage: `CrossChainMessages::TimedOutMessages` (r:0 w:1)
 	/// Proof: `CrossChainMessages::TimedOutMessages` (`max_values`: None, `max_size`: Some(1231), added: 3706, mode: `MaxEncodedLen`)
 	fn timeout_message() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `2234`
+		//  Measured:  `2267`
 		//  Estimated: `13978`
-		// Minimum execution time: 152_190_000 picoseconds.
-		Weight::from_parts(250_970_000, 0)
+		// Minimum execution time: 155_414_000 picoseconds.
+		Weight::from_parts(293_640_000, 0)
 			.saturating_add(Weight::from_parts(0, 13978))
 			.saturating_add(T::DbWeight::get().reads(6))
 			.saturating_add(T::DbWeight::get().writes(5))
@@ -146,15 +150,15 @@ impl<T: polkadot_sdk::frame_system::Config> pallet_cross_chain_messages::WeightI
 	/// Storage: `System::Account` (r:2 w:2)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(157), added: 2632, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(175), added: 2650, mode: `MaxEncodedLen`)
 	/// Storage: `CrossChainMessages::Recommitments` (r:0 w:1)
 	/// Proof: `CrossChainMessages::Recommitments` (`max_values`: None, `max_size`: Some(44), added: 2519, mode: `MaxEncodedLen`)
 	fn force_complete_message() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `1988`
+		//  Measured:  `2022`
 		//  Estimated: `13978`
-		// Minimum execution time: 151_990_000 picoseconds.
-		Weight::from_parts(178_692_000, 0)
+		// Minimum execution time: 174_868_000 picoseconds.
+		Weight::from_parts(282_404_000, 0)
 			.saturating_add(Weight::from_parts(0, 13978))
 			.saturating_add(T::DbWeight::get().reads(8))
 			.saturating_add(T::DbWeight::get().writes(7))
@@ -167,8 +171,8 @@ impl<T: polkadot_sdk::frame_system::Config> pallet_cross_chain_messages::WeightI
 		// Proof Size summary in bytes:
 		//  Measured:  `235`
 		//  Estimated: `3593`
-		// Minimum execution time: 75_438_000 picoseconds.
-		Weight::from_parts(131_153_000, 0)
+		// Minimum execution time: 77_573_000 picoseconds.
+		Weight::from_parts(133_133_000, 0)
 			.saturating_add(Weight::from_parts(0, 3593))
 			.saturating_add(T::DbWeight::get().reads(2))
 			.saturating_add(T::DbWeight::get().writes(2))
@@ -181,19 +185,21 @@ impl<T: polkadot_sdk::frame_system::Config> pallet_cross_chain_messages::WeightI
 	/// Proof: `CrossChainMessages::Recommitments` (`max_values`: None, `max_size`: Some(44), added: 2519, mode: `MaxEncodedLen`)
 	/// Storage: `ChainRegistry::Chains` (r:1 w:0)
 	/// Proof: `ChainRegistry::Chains` (`max_values`: None, `max_size`: Some(10513), added: 12988, mode: `MaxEncodedLen`)
-	/// Storage: `CrossChainMessages::OutboundLeaves` (r:1 w:1)
-	/// Proof: `CrossChainMessages::OutboundLeaves` (`max_values`: None, `max_size`: Some(4122), added: 6597, mode: `MaxEncodedLen`)
+	/// Storage: `CrossChainMessages::OutboundFrontiers` (r:1 w:1)
+	/// Proof: `CrossChainMessages::OutboundFrontiers` (`max_values`: None, `max_size`: Some(1045), added: 3520, mode: `MaxEncodedLen`)
 	/// Storage: `CrossChainMessages::BlockDestinations` (r:1 w:1)
 	/// Proof: `CrossChainMessages::BlockDestinations` (`max_values`: None, `max_size`: Some(77), added: 2552, mode: `MaxEncodedLen`)
+	/// Storage: `CrossChainMessages::OutboundLeaves` (r:1 w:1)
+	/// Proof: `CrossChainMessages::OutboundLeaves` (`max_values`: None, `max_size`: Some(131098), added: 133573, mode: `Measured`)
 	fn recommit_message() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `1770`
+		//  Measured:  `1845`
 		//  Estimated: `13978`
-		// Minimum execution time: 66_708_000 picoseconds.
-		Weight::from_parts(111_685_000, 0)
+		// Minimum execution time: 90_930_000 picoseconds.
+		Weight::from_parts(142_803_000, 0)
 			.saturating_add(Weight::from_parts(0, 13978))
-			.saturating_add(T::DbWeight::get().reads(6))
-			.saturating_add(T::DbWeight::get().writes(3))
+			.saturating_add(T::DbWeight::get().reads(7))
+			.saturating_add(T::DbWeight::get().writes(4))
 	}
 	/// Storage: `ChainRegistry::Chains` (r:1 w:0)
 	/// Proof: `ChainRegistry::Chains` (`max_values`: None, `max_size`: Some(10513), added: 12988, mode: `MaxEncodedLen`)
@@ -205,14 +211,16 @@ impl<T: polkadot_sdk::frame_system::Config> pallet_cross_chain_messages::WeightI
 	/// Proof: `CrossChainMessages::PendingCount` (`max_values`: None, `max_size`: Some(16), added: 2491, mode: `MaxEncodedLen`)
 	/// Storage: `CrossChainMessages::PendingSends` (r:1 w:1)
 	/// Proof: `CrossChainMessages::PendingSends` (`max_values`: None, `max_size`: Some(16), added: 2491, mode: `MaxEncodedLen`)
-	/// Storage: `CrossChainMessages::OutboundLeaves` (r:1 w:1)
-	/// Proof: `CrossChainMessages::OutboundLeaves` (`max_values`: None, `max_size`: Some(4122), added: 6597, mode: `MaxEncodedLen`)
+	/// Storage: `CrossChainMessages::OutboundFrontiers` (r:1 w:1)
+	/// Proof: `CrossChainMessages::OutboundFrontiers` (`max_values`: None, `max_size`: Some(1045), added: 3520, mode: `MaxEncodedLen`)
 	/// Storage: `CrossChainMessages::BlockDestinations` (r:1 w:1)
 	/// Proof: `CrossChainMessages::BlockDestinations` (`max_values`: None, `max_size`: Some(77), added: 2552, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(157), added: 2632, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(175), added: 2650, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:1 w:1)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
+	/// Storage: `CrossChainMessages::OutboundLeaves` (r:1 w:1)
+	/// Proof: `CrossChainMessages::OutboundLeaves` (`max_values`: None, `max_size`: Some(131098), added: 133573, mode: `Measured`)
 	/// Storage: `CrossChainMessages::PendingMessages` (r:0 w:1)
 	/// Proof: `CrossChainMessages::PendingMessages` (`max_values`: None, `max_size`: Some(1231), added: 3706, mode: `MaxEncodedLen`)
 	/// The range of component `l` is `[1, 1024]`.
@@ -220,11 +228,11 @@ impl<T: polkadot_sdk::frame_system::Config> pallet_cross_chain_messages::WeightI
 		// Proof Size summary in bytes:
 		//  Measured:  `434`
 		//  Estimated: `13978`
-		// Minimum execution time: 156_448_000 picoseconds.
-		Weight::from_parts(203_589_156, 0)
+		// Minimum execution time: 219_935_000 picoseconds.
+		Weight::from_parts(359_210_067, 0)
 			.saturating_add(Weight::from_parts(0, 13978))
-			.saturating_add(T::DbWeight::get().reads(9))
-			.saturating_add(T::DbWeight::get().writes(8))
+			.saturating_add(T::DbWeight::get().reads(10))
+			.saturating_add(T::DbWeight::get().writes(9))
 	}
 	/// Storage: `CrossChainMessages::Records` (r:1 w:2)
 	/// Proof: `CrossChainMessages::Records` (`max_values`: None, `max_size`: Some(1086), added: 3561, mode: `MaxEncodedLen`)
@@ -233,30 +241,29 @@ impl<T: polkadot_sdk::frame_system::Config> pallet_cross_chain_messages::WeightI
 	/// Storage: `CrossChainMessages::RecordSlots` (r:1 w:1)
 	/// Proof: `CrossChainMessages::RecordSlots` (`max_values`: None, `max_size`: Some(56), added: 2531, mode: `MaxEncodedLen`)
 	/// The range of component `l` is `[1, 1024]`.
-	fn store_record(l: u32, ) -> Weight {
+	fn store_record(_l: u32, ) -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `237`
 		//  Estimated: `4551`
-		// Minimum execution time: 26_912_000 picoseconds.
-		Weight::from_parts(34_257_814, 0)
+		// Minimum execution time: 27_666_000 picoseconds.
+		Weight::from_parts(53_300_428, 0)
 			.saturating_add(Weight::from_parts(0, 4551))
-			// Standard Error: 94
-			.saturating_add(Weight::from_parts(1_094, 0).saturating_mul(l.into()))
 			.saturating_add(T::DbWeight::get().reads(3))
 			.saturating_add(T::DbWeight::get().writes(4))
 	}
 	/// Storage: `CrossChainMessages::BlockDestinations` (r:1 w:0)
 	/// Proof: `CrossChainMessages::BlockDestinations` (`max_values`: None, `max_size`: Some(77), added: 2552, mode: `MaxEncodedLen`)
-	/// Storage: `CrossChainMessages::OutboundLeaves` (r:1 w:0)
-	/// Proof: `CrossChainMessages::OutboundLeaves` (`max_values`: None, `max_size`: Some(4122), added: 6597, mode: `MaxEncodedLen`)
+	/// Storage: `CrossChainMessages::OutboundFrontiers` (r:1 w:0)
+	/// Proof: `CrossChainMessages::OutboundFrontiers` (`max_values`: None, `max_size`: Some(1045), added: 3520, mode: `MaxEncodedLen`)
 	/// Storage: `CrossChainMessages::OutboundRoots` (r:0 w:1)
 	/// Proof: `CrossChainMessages::OutboundRoots` (`max_values`: None, `max_size`: Some(56), added: 2531, mode: `MaxEncodedLen`)
-	/// The range of component `l` is `[1, 128]`.
 	fn commit_destination() -> Weight {
-		// Placeholder until `scripts/benchmark.sh` regenerates this file: the old commit of one
-		// leaf.
-		Weight::from_parts(27_715_310, 0)
-			.saturating_add(Weight::from_parts(0, 7587))
+		// Proof Size summary in bytes:
+		//  Measured:  `511`
+		//  Estimated: `4510`
+		// Minimum execution time: 28_607_000 picoseconds.
+		Weight::from_parts(39_234_000, 0)
+			.saturating_add(Weight::from_parts(0, 4510))
 			.saturating_add(T::DbWeight::get().reads(2))
 			.saturating_add(T::DbWeight::get().writes(1))
 	}
@@ -266,15 +273,15 @@ impl<T: polkadot_sdk::frame_system::Config> pallet_cross_chain_messages::WeightI
 		// Proof Size summary in bytes:
 		//  Measured:  `42`
 		//  Estimated: `3542`
-		// Minimum execution time: 3_955_000 picoseconds.
-		Weight::from_parts(4_874_000, 0)
+		// Minimum execution time: 4_013_000 picoseconds.
+		Weight::from_parts(7_160_000, 0)
 			.saturating_add(Weight::from_parts(0, 3542))
 			.saturating_add(T::DbWeight::get().reads(1))
 	}
 	/// Storage: `CrossChainMessages::BlockDestinations` (r:1 w:1)
 	/// Proof: `CrossChainMessages::BlockDestinations` (`max_values`: None, `max_size`: Some(77), added: 2552, mode: `MaxEncodedLen`)
 	/// Storage: `CrossChainMessages::OutboundLeaves` (r:0 w:16)
-	/// Proof: `CrossChainMessages::OutboundLeaves` (`max_values`: None, `max_size`: Some(4122), added: 6597, mode: `MaxEncodedLen`)
+	/// Proof: `CrossChainMessages::OutboundLeaves` (`max_values`: None, `max_size`: Some(131098), added: 133573, mode: `MaxEncodedLen`)
 	/// Storage: `CrossChainMessages::OutboundRoots` (r:0 w:16)
 	/// Proof: `CrossChainMessages::OutboundRoots` (`max_values`: None, `max_size`: Some(56), added: 2531, mode: `MaxEncodedLen`)
 	/// The range of component `d` is `[0, 16]`.
@@ -282,11 +289,11 @@ impl<T: polkadot_sdk::frame_system::Config> pallet_cross_chain_messages::WeightI
 		// Proof Size summary in bytes:
 		//  Measured:  `145 + d * (4 ±0)`
 		//  Estimated: `3542`
-		// Minimum execution time: 5_840_000 picoseconds.
-		Weight::from_parts(8_998_728, 0)
+		// Minimum execution time: 6_851_000 picoseconds.
+		Weight::from_parts(14_409_327, 0)
 			.saturating_add(Weight::from_parts(0, 3542))
-			// Standard Error: 2_980
-			.saturating_add(Weight::from_parts(3_505_517, 0).saturating_mul(d.into()))
+			// Standard Error: 12_172
+			.saturating_add(Weight::from_parts(6_198_562, 0).saturating_mul(d.into()))
 			.saturating_add(T::DbWeight::get().reads(1))
 			.saturating_add(T::DbWeight::get().writes(1))
 			.saturating_add(T::DbWeight::get().writes((2_u64).saturating_mul(d.into())))
