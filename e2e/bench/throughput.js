@@ -142,9 +142,9 @@ try {
 }
 
 const table = [
-  '| scenario | items/s | per block (max) | blocks | failed | ratio to plain |',
-  '|---|---|---|---|---|---|',
-  ...results.map((r) => `| ${r.scenario} | ${r.itemsPerSecond.toFixed(1)} | ${r.maxPerBlock} | ${r.blocks} | ${r.failed}${r.failed ? ' ' + JSON.stringify(r.failures) : ''}${r.refusedByPool ? `, ${r.refusedByPool} refused by the pool` : ''} | ${r.ratioToPlain.toFixed(2)} |`),
+  '| scenario | items/s | per block (max) | blocks | blocks skipped | failed | ratio to plain |',
+  '|---|---|---|---|---|---|---|',
+  ...results.map((r) => `| ${r.scenario} | ${r.itemsPerSecond.toFixed(1)} | ${r.maxPerBlock} | ${r.blocks} | ${r.skippedBlocks} | ${r.failed}${r.failed ? ' ' + JSON.stringify(r.failures) : ''}${r.refusedByPool ? `, ${r.refusedByPool} refused by the pool` : ''} | ${r.ratioToPlain.toFixed(2)} |`),
 ];
 console.log(table.join('\n'));
 if (options.json) writeFileSync(options.json, JSON.stringify(results, null, 2));

@@ -47,6 +47,7 @@ export async function floodAndFollow(api, name, signed, { section, method, items
   const failures = new Map();
   let number = startBlock;
   let lastSeenAt = null;
+  let skippedBlocks = 0;
   const deadline = Date.now() + timeoutMs;
   while (included < signed.length - refused.length && Date.now() < deadline) {
     const best = (await api.rpc.chain.getHeader()).number.toNumber();
@@ -77,6 +78,10 @@ export async function floodAndFollow(api, name, signed, { section, method, items
         itemsInBlock += itemsOf(extrinsic, own);
       }
     });
+    if (inBlock === 0 && lastSeenAt !== null) {
+      // A block with none of them while some were still waiting in the pool.
+      skippedBlocks += 1;
+    }
     if (inBlock > 0) {
       lastSeenAt = seenAt;
       included += inBlock;
@@ -98,6 +103,7 @@ export async function floodAndFollow(api, name, signed, { section, method, items
     items,
     blocks: perBlock.length,
     perBlock,
+    skippedBlocks,
     maxPerBlock: Math.max(0, ...perBlock),
     itemsPerSecond: wallMs > 0 ? items / (wallMs / 1000) : 0,
     seconds: wallMs / 1000,

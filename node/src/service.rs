@@ -643,25 +643,37 @@ pub fn start_dev_node(
 	Ok(task_manager)
 }
 
-/// Asks manual seal for a new, finalized block every `block_time`.
+/// Asks manual seal for a new, finalized block every `block_time`, counted from the start of
+/// the previous one, and never before the previous one is sealed: a block that takes longer
+/// than the block time to build is not followed at once by another, built before the pool has
+/// caught up with it (such blocks came out empty under load).
 async fn seal_on_timer(
 	mut sink: futures::channel::mpsc::Sender<EngineCommand<BlockHash>>,
 	block_time: Duration,
 ) {
+	use futures::SinkExt;
+	// The first block a block time after start, when the pool follows the chain.
+	futures_timer::Delay::new(block_time).await;
 	loop {
-		futures_timer::Delay::new(block_time).await;
+		let started = std::time::Instant::now();
+		let (sealed, result) = futures::channel::oneshot::channel();
 		let command = EngineCommand::SealNewBlock {
 			create_empty: true,
 			finalize: true,
 			parent_hash: None,
-			sender: None,
+			sender: Some(sealed),
 		};
-		if let Err(error) = sink.try_send(command) {
-			if error.is_disconnected() {
-				return;
-			}
-			log::warn!("Dev block timer: previous seal requests still pending, skipping one");
+		if sink.send(command).await.is_err() {
+			return;
 		}
+		match result.await {
+			Ok(Ok(_)) => {},
+			Ok(Err(error)) => log::warn!("Dev block timer: sealing failed: {error}"),
+			Err(_) => log::warn!("Dev block timer: the seal engine did not answer"),
+		}
+		// The pool revalidates what a block left; give it a quarter of a block time at least.
+		let wait = block_time.saturating_sub(started.elapsed()).max(block_time / 4);
+		futures_timer::Delay::new(wait).await;
 	}
 }
 
