@@ -79,8 +79,8 @@ impl<T: polkadot_sdk::frame_system::Config> pallet_asset_lock::WeightInfo for We
 		// Proof Size summary in bytes:
 		//  Measured:  `739`
 		//  Estimated: `13978`
-		// Minimum execution time: 282_439_000 picoseconds.
-		Weight::from_parts(507_683_000, 0)
+		// Minimum execution time: 275_710_000 picoseconds.
+		Weight::from_parts(470_275_000, 0)
 			.saturating_add(Weight::from_parts(0, 13978))
 			.saturating_add(T::DbWeight::get().reads(17))
 			.saturating_add(T::DbWeight::get().writes(13))
@@ -115,8 +115,8 @@ impl<T: polkadot_sdk::frame_system::Config> pallet_asset_lock::WeightInfo for We
 		// Proof Size summary in bytes:
 		//  Measured:  `259`
 		//  Estimated: `3675`
-		// Minimum execution time: 110_406_000 picoseconds.
-		Weight::from_parts(203_750_000, 0)
+		// Minimum execution time: 119_706_000 picoseconds.
+		Weight::from_parts(184_598_000, 0)
 			.saturating_add(Weight::from_parts(0, 3675))
 			.saturating_add(T::DbWeight::get().reads(12))
 			.saturating_add(T::DbWeight::get().writes(10))
@@ -143,8 +143,8 @@ impl<T: polkadot_sdk::frame_system::Config> pallet_asset_lock::WeightInfo for We
 		// Proof Size summary in bytes:
 		//  Measured:  `986`
 		//  Estimated: `3675`
-		// Minimum execution time: 89_335_000 picoseconds.
-		Weight::from_parts(165_211_000, 0)
+		// Minimum execution time: 76_180_000 picoseconds.
+		Weight::from_parts(144_297_000, 0)
 			.saturating_add(Weight::from_parts(0, 3675))
 			.saturating_add(T::DbWeight::get().reads(9))
 			.saturating_add(T::DbWeight::get().writes(5))
@@ -165,8 +165,8 @@ impl<T: polkadot_sdk::frame_system::Config> pallet_asset_lock::WeightInfo for We
 		// Proof Size summary in bytes:
 		//  Measured:  `208`
 		//  Estimated: `6108`
-		// Minimum execution time: 52_357_000 picoseconds.
-		Weight::from_parts(92_970_000, 0)
+		// Minimum execution time: 45_897_000 picoseconds.
+		Weight::from_parts(90_303_000, 0)
 			.saturating_add(Weight::from_parts(0, 6108))
 			.saturating_add(T::DbWeight::get().reads(9))
 			.saturating_add(T::DbWeight::get().writes(4))
@@ -183,8 +183,8 @@ impl<T: polkadot_sdk::frame_system::Config> pallet_asset_lock::WeightInfo for We
 		// Proof Size summary in bytes:
 		//  Measured:  `552`
 		//  Estimated: `6196`
-		// Minimum execution time: 99_376_000 picoseconds.
-		Weight::from_parts(169_183_000, 0)
+		// Minimum execution time: 102_269_000 picoseconds.
+		Weight::from_parts(154_195_000, 0)
 			.saturating_add(Weight::from_parts(0, 6196))
 			.saturating_add(T::DbWeight::get().reads(5))
 			.saturating_add(T::DbWeight::get().writes(4))
@@ -203,8 +203,8 @@ impl<T: polkadot_sdk::frame_system::Config> pallet_asset_lock::WeightInfo for We
 		// Proof Size summary in bytes:
 		//  Measured:  `283`
 		//  Estimated: `6196`
-		// Minimum execution time: 73_087_000 picoseconds.
-		Weight::from_parts(149_475_000, 0)
+		// Minimum execution time: 85_183_000 picoseconds.
+		Weight::from_parts(142_582_000, 0)
 			.saturating_add(Weight::from_parts(0, 6196))
 			.saturating_add(T::DbWeight::get().reads(5))
 			.saturating_add(T::DbWeight::get().writes(5))
@@ -219,8 +219,8 @@ impl<T: polkadot_sdk::frame_system::Config> pallet_asset_lock::WeightInfo for We
 		// Proof Size summary in bytes:
 		//  Measured:  `457`
 		//  Estimated: `6196`
-		// Minimum execution time: 73_300_000 picoseconds.
-		Weight::from_parts(129_640_000, 0)
+		// Minimum execution time: 73_551_000 picoseconds.
+		Weight::from_parts(123_101_000, 0)
 			.saturating_add(Weight::from_parts(0, 6196))
 			.saturating_add(T::DbWeight::get().reads(4))
 			.saturating_add(T::DbWeight::get().writes(4))
@@ -235,8 +235,8 @@ impl<T: polkadot_sdk::frame_system::Config> pallet_asset_lock::WeightInfo for We
 		// Proof Size summary in bytes:
 		//  Measured:  `597`
 		//  Estimated: `6196`
-		// Minimum execution time: 71_155_000 picoseconds.
-		Weight::from_parts(145_567_000, 0)
+		// Minimum execution time: 71_366_000 picoseconds.
+		Weight::from_parts(116_110_000, 0)
 			.saturating_add(Weight::from_parts(0, 6196))
 			.saturating_add(T::DbWeight::get().reads(4))
 			.saturating_add(T::DbWeight::get().writes(4))
@@ -249,8 +249,8 @@ impl<T: polkadot_sdk::frame_system::Config> pallet_asset_lock::WeightInfo for We
 		// Proof Size summary in bytes:
 		//  Measured:  `284`
 		//  Estimated: `3593`
-		// Minimum execution time: 64_723_000 picoseconds.
-		Weight::from_parts(86_618_000, 0)
+		// Minimum execution time: 75_422_000 picoseconds.
+		Weight::from_parts(133_867_000, 0)
 			.saturating_add(Weight::from_parts(0, 3593))
 			.saturating_add(T::DbWeight::get().reads(2))
 			.saturating_add(T::DbWeight::get().writes(2))
@@ -263,8 +263,8 @@ impl<T: polkadot_sdk::frame_system::Config> pallet_asset_lock::WeightInfo for We
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 14_417_000 picoseconds.
-		Weight::from_parts(19_510_000, 0)
+		// Minimum execution time: 12_609_000 picoseconds.
+		Weight::from_parts(24_622_000, 0)
 			.saturating_add(Weight::from_parts(0, 0))
 			.saturating_add(T::DbWeight::get().writes(2))
 	}
@@ -274,8 +274,8 @@ impl<T: polkadot_sdk::frame_system::Config> pallet_asset_lock::WeightInfo for We
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 7_442_000 picoseconds.
-		Weight::from_parts(12_650_000, 0)
+		// Minimum execution time: 7_451_000 picoseconds.
+		Weight::from_parts(11_042_000, 0)
 			.saturating_add(Weight::from_parts(0, 0))
 			.saturating_add(T::DbWeight::get().writes(1))
 	}

@@ -70,11 +70,11 @@ impl<T: polkadot_sdk::frame_system::Config> pallet_cross_chain_messages::WeightI
 		// Proof Size summary in bytes:
 		//  Measured:  `677`
 		//  Estimated: `13978`
-		// Minimum execution time: 93_436_000 picoseconds.
-		Weight::from_parts(70_671_681, 0)
+		// Minimum execution time: 90_157_000 picoseconds.
+		Weight::from_parts(53_783_325, 0)
 			.saturating_add(Weight::from_parts(0, 13978))
-			// Standard Error: 378_513
-			.saturating_add(Weight::from_parts(103_691_332, 0).saturating_mul(n.into()))
+			// Standard Error: 463_869
+			.saturating_add(Weight::from_parts(69_969_903, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(10))
 			.saturating_add(T::DbWeight::get().writes(7))
 			.saturating_add(T::DbWeight::get().writes((1_u64).saturating_mul(n.into())))
@@ -104,11 +104,11 @@ impl<T: polkadot_sdk::frame_system::Config> pallet_cross_chain_messages::WeightI
 		// Proof Size summary in bytes:
 		//  Measured:  `934 + n * (1373 ±0)`
 		//  Estimated: `13978 + n * (3706 ±0)`
-		// Minimum execution time: 188_320_000 picoseconds.
-		Weight::from_parts(109_474_584, 0)
+		// Minimum execution time: 198_453_000 picoseconds.
+		Weight::from_parts(93_041_931, 0)
 			.saturating_add(Weight::from_parts(0, 13978))
-			// Standard Error: 504_514
-			.saturating_add(Weight::from_parts(166_182_880, 0).saturating_mul(n.into()))
+			// Standard Error: 432_066
+			.saturating_add(Weight::from_parts(146_730_945, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(5))
 			.saturating_add(T::DbWeight::get().reads((4_u64).saturating_mul(n.into())))
 			.saturating_add(T::DbWeight::get().writes(3))
@@ -131,8 +131,8 @@ impl<T: polkadot_sdk::frame_system::Config> pallet_cross_chain_messages::WeightI
 		// Proof Size summary in bytes:
 		//  Measured:  `2267`
 		//  Estimated: `13978`
-		// Minimum execution time: 155_414_000 picoseconds.
-		Weight::from_parts(293_640_000, 0)
+		// Minimum execution time: 162_881_000 picoseconds.
+		Weight::from_parts(266_071_000, 0)
 			.saturating_add(Weight::from_parts(0, 13978))
 			.saturating_add(T::DbWeight::get().reads(6))
 			.saturating_add(T::DbWeight::get().writes(5))
@@ -157,8 +157,8 @@ impl<T: polkadot_sdk::frame_system::Config> pallet_cross_chain_messages::WeightI
 		// Proof Size summary in bytes:
 		//  Measured:  `2022`
 		//  Estimated: `13978`
-		// Minimum execution time: 174_868_000 picoseconds.
-		Weight::from_parts(282_404_000, 0)
+		// Minimum execution time: 177_026_000 picoseconds.
+		Weight::from_parts(266_152_000, 0)
 			.saturating_add(Weight::from_parts(0, 13978))
 			.saturating_add(T::DbWeight::get().reads(8))
 			.saturating_add(T::DbWeight::get().writes(7))
@@ -171,8 +171,8 @@ impl<T: polkadot_sdk::frame_system::Config> pallet_cross_chain_messages::WeightI
 		// Proof Size summary in bytes:
 		//  Measured:  `235`
 		//  Estimated: `3593`
-		// Minimum execution time: 77_573_000 picoseconds.
-		Weight::from_parts(133_133_000, 0)
+		// Minimum execution time: 73_578_000 picoseconds.
+		Weight::from_parts(121_371_000, 0)
 			.saturating_add(Weight::from_parts(0, 3593))
 			.saturating_add(T::DbWeight::get().reads(2))
 			.saturating_add(T::DbWeight::get().writes(2))
@@ -195,8 +195,8 @@ impl<T: polkadot_sdk::frame_system::Config> pallet_cross_chain_messages::WeightI
 		// Proof Size summary in bytes:
 		//  Measured:  `1845`
 		//  Estimated: `13978`
-		// Minimum execution time: 90_930_000 picoseconds.
-		Weight::from_parts(142_803_000, 0)
+		// Minimum execution time: 80_729_000 picoseconds.
+		Weight::from_parts(135_962_000, 0)
 			.saturating_add(Weight::from_parts(0, 13978))
 			.saturating_add(T::DbWeight::get().reads(7))
 			.saturating_add(T::DbWeight::get().writes(4))
@@ -228,8 +228,8 @@ impl<T: polkadot_sdk::frame_system::Config> pallet_cross_chain_messages::WeightI
 		// Proof Size summary in bytes:
 		//  Measured:  `434`
 		//  Estimated: `13978`
-		// Minimum execution time: 219_935_000 picoseconds.
-		Weight::from_parts(359_210_067, 0)
+		// Minimum execution time: 170_655_000 picoseconds.
+		Weight::from_parts(272_187_655, 0)
 			.saturating_add(Weight::from_parts(0, 13978))
 			.saturating_add(T::DbWeight::get().reads(10))
 			.saturating_add(T::DbWeight::get().writes(9))
@@ -241,13 +241,15 @@ impl<T: polkadot_sdk::frame_system::Config> pallet_cross_chain_messages::WeightI
 	/// Storage: `CrossChainMessages::RecordSlots` (r:1 w:1)
 	/// Proof: `CrossChainMessages::RecordSlots` (`max_values`: None, `max_size`: Some(56), added: 2531, mode: `MaxEncodedLen`)
 	/// The range of component `l` is `[1, 1024]`.
-	fn store_record(_l: u32, ) -> Weight {
+	fn store_record(l: u32, ) -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `237`
 		//  Estimated: `4551`
-		// Minimum execution time: 27_666_000 picoseconds.
-		Weight::from_parts(53_300_428, 0)
+		// Minimum execution time: 26_972_000 picoseconds.
+		Weight::from_parts(35_065_450, 0)
 			.saturating_add(Weight::from_parts(0, 4551))
+			// Standard Error: 117
+			.saturating_add(Weight::from_parts(1_661, 0).saturating_mul(l.into()))
 			.saturating_add(T::DbWeight::get().reads(3))
 			.saturating_add(T::DbWeight::get().writes(4))
 	}
@@ -261,8 +263,8 @@ impl<T: polkadot_sdk::frame_system::Config> pallet_cross_chain_messages::WeightI
 		// Proof Size summary in bytes:
 		//  Measured:  `511`
 		//  Estimated: `4510`
-		// Minimum execution time: 28_607_000 picoseconds.
-		Weight::from_parts(39_234_000, 0)
+		// Minimum execution time: 27_224_000 picoseconds.
+		Weight::from_parts(32_047_000, 0)
 			.saturating_add(Weight::from_parts(0, 4510))
 			.saturating_add(T::DbWeight::get().reads(2))
 			.saturating_add(T::DbWeight::get().writes(1))
@@ -273,8 +275,8 @@ impl<T: polkadot_sdk::frame_system::Config> pallet_cross_chain_messages::WeightI
 		// Proof Size summary in bytes:
 		//  Measured:  `42`
 		//  Estimated: `3542`
-		// Minimum execution time: 4_013_000 picoseconds.
-		Weight::from_parts(7_160_000, 0)
+		// Minimum execution time: 3_824_000 picoseconds.
+		Weight::from_parts(5_205_000, 0)
 			.saturating_add(Weight::from_parts(0, 3542))
 			.saturating_add(T::DbWeight::get().reads(1))
 	}
@@ -289,11 +291,11 @@ impl<T: polkadot_sdk::frame_system::Config> pallet_cross_chain_messages::WeightI
 		// Proof Size summary in bytes:
 		//  Measured:  `145 + d * (4 ±0)`
 		//  Estimated: `3542`
-		// Minimum execution time: 6_851_000 picoseconds.
-		Weight::from_parts(14_409_327, 0)
+		// Minimum execution time: 5_868_000 picoseconds.
+		Weight::from_parts(10_740_310, 0)
 			.saturating_add(Weight::from_parts(0, 3542))
-			// Standard Error: 12_172
-			.saturating_add(Weight::from_parts(6_198_562, 0).saturating_mul(d.into()))
+			// Standard Error: 7_480
+			.saturating_add(Weight::from_parts(3_303_452, 0).saturating_mul(d.into()))
 			.saturating_add(T::DbWeight::get().reads(1))
 			.saturating_add(T::DbWeight::get().writes(1))
 			.saturating_add(T::DbWeight::get().writes((2_u64).saturating_mul(d.into())))
