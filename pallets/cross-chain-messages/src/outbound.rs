@@ -2,7 +2,7 @@
 //! destination within its capacity; each leaf goes into the block's commitment
 //! (`commitment.rs`).
 
-use crate::{pallet::*, MessageOf, PendingMessage, PendingOf, ReceiptRecord};
+use crate::{pallet::*, LeafNeed, MessageOf, PendingMessage, PendingOf, ReceiptRecord};
 use alloc::vec::Vec;
 use codec::Encode;
 use fusion_hub_primitives::{
@@ -123,20 +123,11 @@ impl<T: Config> Pallet<T> {
 				Error::<T>::QueueFull
 			);
 		}
-		let leaves = Self::leaves_this_block(destination);
-		let max_leaves =
-			if hub_send { T::MaxSendLeavesPerBlock::get() } else { T::MaxLeavesPerBlock::get() };
-		ensure!(leaves < max_leaves, Error::<T>::BlockCapacityReached);
-		if leaves == 0 {
-			let destinations =
-				BlockDestinations::<T>::decode_len(Self::now_block()).unwrap_or(0) as u32;
-			let max_destinations = if hub_send {
-				T::MaxSendDestinationsPerBlock::get()
-			} else {
-				T::MaxDestinationsPerBlock::get()
-			};
-			ensure!(destinations < max_destinations, Error::<T>::BlockCapacityReached);
-		}
+		// The same check the transaction extension makes before inclusion.
+		ensure!(
+			Self::has_room_for(&[LeafNeed { destination, leaves: 1, share }]),
+			Error::<T>::BlockCapacityReached
+		);
 		Ok(())
 	}
 
