@@ -1,7 +1,9 @@
 //! Capacity checked before inclusion: a transaction whose leaves would not fit this block's
 //! outbound commitment is not included to fail (and pay) with `BlockCapacityReached`; the block
 //! builder sees `ExhaustsResources`, leaves it in the pool and includes it in a later block, as
-//! `CheckWeight` does with a transaction that does not fit the block's weight.
+//! `CheckWeight` does with a transaction that does not fit the block's weight. One whose
+//! messages a destination's full queue cannot take (`QueueFull`) is refused the same way: at
+//! submission the pool refuses it, unpaid; in the pool it waits until the queue has room.
 
 use crate::{outbound::CapacityShare, pallet::*, Call};
 use alloc::{collections::BTreeMap, vec::Vec};
@@ -22,15 +24,28 @@ use polkadot_sdk::{
 };
 use scale_info::TypeInfo;
 
-/// The leaves a call adds to one destination's commitment in the block that includes it.
+/// The leaves a call adds to one destination's commitment in the block that includes it, and
+/// the messages it adds to the destination's queue.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 pub struct LeafNeed {
-	/// The destination whose commitment takes them.
+	/// The destination whose commitment (and queue) takes them.
 	pub destination: ChainId,
-	/// How many, at most.
+	/// How many leaves, at most.
 	pub leaves: u32,
+	/// How many pending messages, at most (receipts take none).
+	pub pending: u32,
 	/// Whose share they take.
 	pub share: CapacityShare,
+}
+
+/// What has no room.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum Full {
+	/// A destination's queue of pending messages (`QueueFull`).
+	Queue,
+	/// This block's commitment: a destination's leaves or the block's destinations
+	/// (`BlockCapacityReached`).
+	Block,
 }
 
 /// Which leaves a runtime call adds to this block's outbound commitment: the runtime names its
@@ -79,12 +94,15 @@ where
 	type Pre = ();
 
 	fn weight(&self, call: &T::RuntimeCall) -> Weight {
-		// Each destination's frontier, and the block's destinations.
+		// Each destination's frontier (and pending counts where it queues messages), and the
+		// block's destinations.
 		let needs = Needs::leaf_needs(call);
 		if needs.is_empty() {
 			return Weight::zero();
 		}
-		<T as frame_system::Config>::DbWeight::get().reads(needs.len() as u64 + 1)
+		let queues = needs.iter().filter(|need| need.pending > 0).count() as u64;
+		<T as frame_system::Config>::DbWeight::get()
+			.reads((needs.len() as u64).saturating_add(2 * queues).saturating_add(1))
 	}
 
 	fn validate(
@@ -100,7 +118,7 @@ where
 		// The pool validates against a fresh block, which always has room; the block builder
 		// applies it against the block being built.
 		let needs = Needs::leaf_needs(call);
-		if !needs.is_empty() && !Pallet::<T>::has_room_for(&needs) {
+		if !needs.is_empty() && Pallet::<T>::room_for(&needs).is_err() {
 			return Err(InvalidTransaction::ExhaustsResources.into());
 		}
 		Ok((Default::default(), (), origin))
@@ -111,43 +129,61 @@ where
 
 impl<T: Config> Pallet<T> {
 	/// The leaves the messaging pallet's own calls add: a delivered message's receipt to its
-	/// source, or its route to its destination; a data record; a recommitted message.
+	/// source, or its route (a leaf and a pending message) to its destination; a data record;
+	/// a recommitted message (already pending).
 	pub fn leaf_needs(call: &Call<T>) -> Vec<LeafNeed> {
 		match call {
 			Call::deliver_messages { source, messages, .. } => {
-				let mut leaves = BTreeMap::<ChainId, u32>::new();
+				let mut needs = BTreeMap::<ChainId, (u32, u32)>::new();
 				for (message, _) in messages.iter() {
-					let destination = if message.destination == HUB_CHAIN_ID {
-						*source
-					} else {
-						message.destination
-					};
-					let count = leaves.entry(destination).or_default();
-					*count = count.saturating_add(1);
+					let routed = message.destination != HUB_CHAIN_ID;
+					let destination = if routed { message.destination } else { *source };
+					let (leaves, pending) = needs.entry(destination).or_default();
+					*leaves = leaves.saturating_add(1);
+					*pending = pending.saturating_add(u32::from(routed));
 				}
-				leaves
+				needs
 					.into_iter()
-					.map(|(destination, leaves)| LeafNeed {
+					.map(|(destination, (leaves, pending))| LeafNeed {
 						destination,
 						leaves,
+						pending,
 						share: CapacityShare::PeerTraffic,
 					})
 					.collect()
 			},
-			Call::send_data { destination, .. } | Call::recommit_message { destination, .. } => {
-				alloc::vec![LeafNeed {
-					destination: *destination,
-					leaves: 1,
-					share: CapacityShare::HubSend
-				}]
-			},
+			Call::send_data { destination, .. } => alloc::vec![LeafNeed {
+				destination: *destination,
+				leaves: 1,
+				pending: 1,
+				share: CapacityShare::HubSend,
+			}],
+			Call::recommit_message { destination, .. } => alloc::vec![LeafNeed {
+				destination: *destination,
+				leaves: 1,
+				pending: 0,
+				share: CapacityShare::HubSend,
+			}],
 			_ => Vec::new(),
 		}
 	}
 
-	/// Whether this block's commitment can take `needs` (each destination's leaves within its
-	/// share, and the destinations they open within theirs).
-	pub fn has_room_for(needs: &[LeafNeed]) -> bool {
+	/// Whether the destinations' queues and this block's commitment can take `needs`: each
+	/// destination's pending messages and leaves within its share, and the destinations they
+	/// open within theirs. Queues are checked first.
+	pub fn room_for(needs: &[LeafNeed]) -> Result<(), Full> {
+		for need in needs.iter().filter(|need| need.pending > 0) {
+			let pending = PendingCount::<T>::get(need.destination).saturating_add(need.pending);
+			if pending > T::MaxPendingPerDestination::get() {
+				return Err(Full::Queue);
+			}
+			if need.share == CapacityShare::HubSend
+				&& PendingSends::<T>::get(need.destination).saturating_add(need.pending)
+					> T::MaxPendingSendsPerDestination::get()
+			{
+				return Err(Full::Queue);
+			}
+		}
 		let mut opened = 0u32;
 		let mut hub_sends_open = false;
 		for need in needs {
@@ -157,7 +193,7 @@ impl<T: Config> Pallet<T> {
 				CapacityShare::PeerTraffic => T::MaxLeavesPerBlock::get(),
 			};
 			if leaves.saturating_add(need.leaves) > max {
-				return false;
+				return Err(Full::Block);
 			}
 			if leaves == 0 {
 				opened = opened.saturating_add(1);
@@ -165,7 +201,7 @@ impl<T: Config> Pallet<T> {
 			}
 		}
 		if opened == 0 {
-			return true;
+			return Ok(());
 		}
 		let destinations =
 			BlockDestinations::<T>::decode_len(Self::now_block()).unwrap_or(0) as u32;
@@ -174,6 +210,9 @@ impl<T: Config> Pallet<T> {
 		} else {
 			T::MaxDestinationsPerBlock::get()
 		};
-		destinations.saturating_add(opened) <= max
+		if destinations.saturating_add(opened) > max {
+			return Err(Full::Block);
+		}
+		Ok(())
 	}
 }

@@ -172,6 +172,28 @@ mod checked_before_inclusion {
 	}
 
 	#[test]
+	fn a_send_a_full_queue_cannot_take_is_refused_before_inclusion_too() {
+		build_and_execute(|| {
+			for payload in 0..MAX_SEND_LEAVES as u8 {
+				assert_ok!(send(B, payload));
+			}
+			next_block();
+			for payload in MAX_SEND_LEAVES as u8..MAX_PENDING_SENDS as u8 {
+				assert_ok!(send(B, payload));
+			}
+			// This block's commitment has room for B, its queue's senders' share does not: the
+			// pool refuses the send unpaid instead of including it to fail with `QueueFull`.
+			assert!(Messages::leaves_this_block(B) < MAX_SEND_LEAVES);
+			assert_eq!(crate::PendingSends::<Test>::get(B), MAX_PENDING_SENDS);
+			assert_eq!(check(&send_data_call(B)), Err(EXHAUSTED));
+			assert_noop!(send(B, 99), Error::<Test>::QueueFull);
+			// A delivery whose receipts go back to B queues nothing there: it has room.
+			let receipts = deliver_call(B, vec![message(B, HUB_CHAIN_ID, 1, TEST_APP)]);
+			assert_eq!(check(&receipts), Ok(()));
+		});
+	}
+
+	#[test]
 	fn a_delivery_needs_room_for_each_receipt_and_route_and_for_the_destinations_it_opens() {
 		build_and_execute(|| {
 			// Three receipts back to A, one route to B, one to C.
@@ -186,9 +208,24 @@ mod checked_before_inclusion {
 			assert_eq!(
 				Messages::leaf_needs(inner),
 				vec![
-					LeafNeed { destination: A, leaves: 2, share: CapacityShare::PeerTraffic },
-					LeafNeed { destination: B, leaves: 1, share: CapacityShare::PeerTraffic },
-					LeafNeed { destination: C, leaves: 1, share: CapacityShare::PeerTraffic },
+					LeafNeed {
+						destination: A,
+						leaves: 2,
+						pending: 0,
+						share: CapacityShare::PeerTraffic
+					},
+					LeafNeed {
+						destination: B,
+						leaves: 1,
+						pending: 1,
+						share: CapacityShare::PeerTraffic
+					},
+					LeafNeed {
+						destination: C,
+						leaves: 1,
+						pending: 1,
+						share: CapacityShare::PeerTraffic
+					},
 				]
 			);
 			assert_eq!(check(&call), Ok(()));

@@ -2,7 +2,10 @@
 //! destination within its capacity; each leaf goes into the block's commitment
 //! (`commitment.rs`).
 
-use crate::{pallet::*, LeafNeed, MessageOf, PendingMessage, PendingOf, ReceiptRecord};
+use crate::{
+	capacity_extension::Full, pallet::*, LeafNeed, MessageOf, PendingMessage, PendingOf,
+	ReceiptRecord,
+};
 use alloc::vec::Vec;
 use codec::Encode;
 use fusion_hub_primitives::{
@@ -104,31 +107,18 @@ impl<T: Config> Pallet<T> {
 	}
 
 	/// Fails unless `destination` can take one more leaf this block from `share`, and, when
-	/// `pending`, one more pending message: checked before anything is written.
+	/// `pending`, one more pending message: checked before anything is written. The same check
+	/// the transaction extension makes before inclusion.
 	pub(crate) fn ensure_capacity(
 		destination: ChainId,
 		share: CapacityShare,
 		pending: bool,
 	) -> DispatchResult {
-		let hub_send = share == CapacityShare::HubSend;
-		if pending {
-			ensure!(
-				PendingCount::<T>::get(destination) < T::MaxPendingPerDestination::get(),
-				Error::<T>::QueueFull
-			);
-			ensure!(
-				!hub_send
-					|| PendingSends::<T>::get(destination)
-						< T::MaxPendingSendsPerDestination::get(),
-				Error::<T>::QueueFull
-			);
-		}
-		// The same check the transaction extension makes before inclusion.
-		ensure!(
-			Self::has_room_for(&[LeafNeed { destination, leaves: 1, share }]),
-			Error::<T>::BlockCapacityReached
-		);
-		Ok(())
+		let need = LeafNeed { destination, leaves: 1, pending: u32::from(pending), share };
+		Self::room_for(&[need]).map_err(|full| match full {
+			Full::Queue => Error::<T>::QueueFull.into(),
+			Full::Block => Error::<T>::BlockCapacityReached.into(),
+		})
 	}
 
 	/// Queues a pending message for its destination and records it: sent from the hub when it

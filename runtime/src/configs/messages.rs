@@ -83,6 +83,7 @@ impl CommitmentNeeds<RuntimeCall> for HubCommitmentNeeds {
 				alloc::vec![LeafNeed {
 					destination: *destination,
 					leaves: 1,
+					pending: 1,
 					share: CapacityShare::HubSend,
 				}]
 			},
