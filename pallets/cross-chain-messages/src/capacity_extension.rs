@@ -1,9 +1,9 @@
 //! Capacity checked before inclusion: a transaction whose leaves would not fit this block's
 //! outbound commitment is not included to fail (and pay) with `BlockCapacityReached`; the block
 //! builder sees `ExhaustsResources`, leaves it in the pool and includes it in a later block, as
-//! `CheckWeight` does with a transaction that does not fit the block's weight. One whose
-//! messages a destination's full queue cannot take (`QueueFull`) is refused the same way: at
-//! submission the pool refuses it, unpaid; in the pool it waits until the queue has room.
+//! `CheckWeight` does with a transaction that does not fit the block's weight. A send that a
+//! destination's full queue cannot take (`QueueFull`) is refused as invalid
+//! ([`QUEUE_FULL`]): the pool refuses it at submission, or drops it, unpaid.
 
 use crate::{outbound::CapacityShare, pallet::*, Call};
 use alloc::{collections::BTreeMap, vec::Vec};
@@ -38,6 +38,9 @@ pub struct LeafNeed {
 	pub share: CapacityShare,
 }
 
+/// The `InvalidTransaction::Custom` code of a send whose destination's queue is full.
+pub const QUEUE_FULL: u8 = 140;
+
 /// What has no room.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 pub enum Full {
@@ -56,7 +59,8 @@ pub trait CommitmentNeeds<Call> {
 }
 
 /// The transaction extension: `ExhaustsResources` for a call whose leaves this block's
-/// commitment has no room for (per destination, each share, and destinations per block).
+/// commitment has no room for (per destination, each share, and destinations per block), so it
+/// waits in the pool; `Custom(QUEUE_FULL)` for a send whose destination's queue is full.
 #[derive(
 	Encode,
 	Decode,
@@ -118,8 +122,10 @@ where
 		// The pool validates against a fresh block, which always has room; the block builder
 		// applies it against the block being built.
 		let needs = Needs::leaf_needs(call);
-		if !needs.is_empty() && Pallet::<T>::room_for(&needs).is_err() {
-			return Err(InvalidTransaction::ExhaustsResources.into());
+		match Pallet::<T>::room_for(&needs) {
+			Ok(()) => {},
+			Err(Full::Block) => return Err(InvalidTransaction::ExhaustsResources.into()),
+			Err(Full::Queue) => return Err(InvalidTransaction::Custom(QUEUE_FULL).into()),
 		}
 		Ok((Default::default(), (), origin))
 	}
@@ -129,25 +135,28 @@ where
 
 impl<T: Config> Pallet<T> {
 	/// The leaves the messaging pallet's own calls add: a delivered message's receipt to its
-	/// source, or its route (a leaf and a pending message) to its destination; a data record;
-	/// a recommitted message (already pending).
+	/// source, or its route to its destination; a data record (and its pending message); a
+	/// recommitted message (already pending). A route's queue is not checked here: a route the
+	/// hub refuses (an inactive destination, ...) takes no room in it but a `Failed` receipt,
+	/// which only the dispatch can tell, so a route a full queue cannot take still fails its
+	/// call (`QueueFull`) and the relayer delivers it again later. Skipped messages (delivered
+	/// already) are counted: at worst the batch waits a block.
 	pub fn leaf_needs(call: &Call<T>) -> Vec<LeafNeed> {
 		match call {
 			Call::deliver_messages { source, messages, .. } => {
-				let mut needs = BTreeMap::<ChainId, (u32, u32)>::new();
+				let mut needs = BTreeMap::<ChainId, u32>::new();
 				for (message, _) in messages.iter() {
 					let routed = message.destination != HUB_CHAIN_ID;
 					let destination = if routed { message.destination } else { *source };
-					let (leaves, pending) = needs.entry(destination).or_default();
+					let leaves = needs.entry(destination).or_default();
 					*leaves = leaves.saturating_add(1);
-					*pending = pending.saturating_add(u32::from(routed));
 				}
 				needs
 					.into_iter()
-					.map(|(destination, (leaves, pending))| LeafNeed {
+					.map(|(destination, leaves)| LeafNeed {
 						destination,
 						leaves,
-						pending,
+						pending: 0,
 						share: CapacityShare::PeerTraffic,
 					})
 					.collect()

@@ -48,7 +48,8 @@ impl<T: Config> Pallet<T> {
 			BlockDestinations::<T>::try_append(block, destination)
 				.map_err(|_| Error::<T>::BlockCapacityReached)?;
 		}
-		// Appended without decoding what is there: the count above keeps it within its bound.
+		// Appended without decoding what is there (only its length is read): the count above
+		// keeps it within its bound.
 		OutboundLeaves::<T>::try_append(destination, block, leaf)
 			.map_err(|_| Error::<T>::BlockCapacityReached)?;
 		OutboundFrontiers::<T>::insert(destination, frontier);

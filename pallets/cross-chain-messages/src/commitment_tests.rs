@@ -155,7 +155,7 @@ mod checked_before_inclusion {
 			// unpaid; C still has room.
 			assert_eq!(check(&send_data_call(B)), Err(EXHAUSTED));
 			assert_eq!(check(&send_data_call(C)), Ok(()));
-			let balance = Balances::free_balance(SENDER);
+			// Applied in a block, it is refused before dispatch: nothing is queued.
 			let prepared = Extension::new().validate_and_prepare(
 				RuntimeOrigin::signed(SENDER),
 				&send_data_call(B),
@@ -164,8 +164,8 @@ mod checked_before_inclusion {
 				0,
 			);
 			assert_eq!(prepared.map(|_| ()), Err(EXHAUSTED));
-			assert_eq!(Balances::free_balance(SENDER), balance);
 			assert_eq!(Messages::leaves_this_block(B), MAX_SEND_LEAVES);
+			assert_eq!(crate::PendingSends::<Test>::get(B), MAX_SEND_LEAVES);
 			next_block();
 			assert_eq!(check(&send_data_call(B)), Ok(()));
 		});
@@ -185,7 +185,12 @@ mod checked_before_inclusion {
 			// pool refuses the send unpaid instead of including it to fail with `QueueFull`.
 			assert!(Messages::leaves_this_block(B) < MAX_SEND_LEAVES);
 			assert_eq!(crate::PendingSends::<Test>::get(B), MAX_PENDING_SENDS);
-			assert_eq!(check(&send_data_call(B)), Err(EXHAUSTED));
+			assert_eq!(
+				check(&send_data_call(B)),
+				Err(TransactionValidityError::Invalid(InvalidTransaction::Custom(
+					crate::QUEUE_FULL
+				)))
+			);
 			assert_noop!(send(B, 99), Error::<Test>::QueueFull);
 			// A delivery whose receipts go back to B queues nothing there: it has room.
 			let receipts = deliver_call(B, vec![message(B, HUB_CHAIN_ID, 1, TEST_APP)]);
@@ -217,13 +222,13 @@ mod checked_before_inclusion {
 					LeafNeed {
 						destination: B,
 						leaves: 1,
-						pending: 1,
+						pending: 0,
 						share: CapacityShare::PeerTraffic
 					},
 					LeafNeed {
 						destination: C,
 						leaves: 1,
-						pending: 1,
+						pending: 0,
 						share: CapacityShare::PeerTraffic
 					},
 				]

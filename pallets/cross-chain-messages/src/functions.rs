@@ -3,7 +3,7 @@
 
 use crate::{pallet::*, MessageOf, WeightInfo};
 use fusion_hub_primitives::{
-	message::{account_to_bytes32, bytes32_to_account},
+	message::{account_to_bytes32, bytes32_to_account, HUB_CHAIN_ID},
 	ChainId, ChainUsage, InclusionError, InclusionProof, MessageHandler, NonReceiptProof, Receipt,
 	VerifyInclusion,
 };
@@ -35,6 +35,12 @@ impl<T: Config> Error<T> {
 		}
 	}
 }
+
+/// The proof sizes of reading a frontier, a block's destinations and a per-chain count, at
+/// their largest encodings with the benchmarks' trie overhead (as the weight files give them).
+const FRONTIER_PROOF: u64 = 3_520;
+const DESTINATIONS_PROOF: u64 = 2_552;
+const COUNT_PROOF: u64 = 2_491;
 
 impl<T: Config> Pallet<T> {
 	/// The account that holds fees.
@@ -78,15 +84,22 @@ impl<T: Config> Pallet<T> {
 	}
 
 	/// A batch of `batch` messages of which `delivered` were delivered (the rest skipped): the
-	/// batch's base cost and each delivered message's proof, application and leaf.
+	/// batch's base cost and each delivered message's proof, application and leaf (a receipt's
+	/// is in the benchmark; a route's queueing is added).
 	pub(crate) fn delivered_weight<'a>(
 		batch: u32,
 		delivered: impl Iterator<Item = (&'a MessageOf<T>, &'a InclusionProof)>,
 	) -> Weight {
 		delivered.fold(T::WeightInfo::deliver_messages(batch), |total, (message, proof)| {
+			let routed = if message.destination == HUB_CHAIN_ID {
+				Weight::zero()
+			} else {
+				Self::routed_message_weight()
+			};
 			total
 				.saturating_add(T::Verifier::inclusion_weight(proof))
 				.saturating_add(T::Applications::weight(message))
+				.saturating_add(routed)
 		})
 	}
 
@@ -121,12 +134,24 @@ impl<T: Config> Pallet<T> {
 			.saturating_add(Self::forwarded_leaf_weight())
 	}
 
-	/// Queueing the leaf of a receipt that goes back to a routed message's source, which the
-	/// completion benchmarks (of messages sent from the hub) do not take: the frontier read
-	/// and written, the block's destinations read and written, the leaf appended. (The
-	/// block-end commitment is reserved in `on_initialize`.)
+	/// Queueing the receipt of a routed message for its source, which the completion benchmarks
+	/// (of messages sent from the hub) do not take: the frontier and the block's destinations
+	/// read and written, the leaf appended, the receipt kept and the channel's oldest dropped;
+	/// the proof size of what is read, at its largest encoding. (The block-end commitment is
+	/// reserved in `on_initialize`.) Not benchmarked: counted from the storage it touches.
 	fn forwarded_leaf_weight() -> Weight {
-		<T as frame_system::Config>::DbWeight::get().reads_writes(2, 3)
+		<T as frame_system::Config>::DbWeight::get()
+			.reads_writes(2, 5)
+			.saturating_add(Weight::from_parts(0, FRONTIER_PROOF + DESTINATIONS_PROOF))
+	}
+
+	/// Queueing a routed message for its destination, which the delivery benchmark (of messages
+	/// for the hub) does not take: the leaf as above, and the pending record with its counts
+	/// (the destination's, and the source's routed ones).
+	fn routed_message_weight() -> Weight {
+		<T as frame_system::Config>::DbWeight::get().reads_writes(4, 6).saturating_add(
+			Weight::from_parts(0, FRONTIER_PROOF + DESTINATIONS_PROOF + 2 * COUNT_PROOF),
+		)
 	}
 
 	/// Sending a message of `payload_len` bytes (the block-end commitment is reserved in

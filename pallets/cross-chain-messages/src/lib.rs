@@ -74,7 +74,7 @@ mod mock;
 #[cfg(test)]
 mod tests;
 
-pub use capacity_extension::{CheckOutboundCapacity, CommitmentNeeds, LeafNeed};
+pub use capacity_extension::{CheckOutboundCapacity, CommitmentNeeds, LeafNeed, QUEUE_FULL};
 pub use data_record::DataRecordApp;
 pub use outbound::CapacityShare;
 pub use pallet::*;
