@@ -16,9 +16,9 @@ import { cryptoWaitReady, decodeAddress } from '@polkadot/util-crypto';
 import { u8aToHex } from '@polkadot/util';
 import { StandardMerkleTree } from '@openzeppelin/merkle-tree';
 import { Wallet, zeroPadValue } from 'ethers';
-import { startDevNode, connect, submitInBlock } from '../lib/node.js';
-import { councilMotion } from '../lib/council.js';
-import { committeeVerifier, submitCommitteeHeader } from '../lib/committee.js';
+import { startDevNode, connect } from '../lib/node.js';
+import { submitCommitteeHeader } from '../lib/committee.js';
+import { admitEvmChain } from '../lib/evm-peer.js';
 import { MESSAGE_ABI_TYPES, messageValues, HUB_CHAIN_ID } from '../lib/messages.js';
 import { presign, floodAndFollow } from '../lib/flood.js';
 
@@ -49,15 +49,10 @@ log(`dev node ${node.url} (${process.env.FUSION_HUB_BIN ?? 'target/debug/fusion-
 /// Admits the peers by Council motions: EVM chains whose committee attests their headers.
 async function admitPeers() {
   for (const chainId of PEERS) {
-    await submitInBlock(
-      api.tx.chainRegistry.proposeChain(
-        chainId, `Bench peer ${chainId}`,
-        { EvmChain: { chainId, gateway: '0x' + chainId.toString(16).padStart(40, '0') } },
-        committeeVerifier(committee, 3),
-      ),
-      dave,
-    );
-    await councilMotion(api, api.tx.chainRegistry.approveChain(chainId), alice, [alice, bob]);
+    await admitEvmChain(api, {
+      chainId, evmChainId: chainId, gateway: '0x' + chainId.toString(16).padStart(40, '0'),
+      committee: committee.ecdsa, operator: dave, proposer: alice, voters: [alice, bob],
+    });
   }
   log(`admitted peers ${PEERS.join(', ')}`);
 }

@@ -12,9 +12,8 @@ import { Keyring } from '@polkadot/keyring';
 import { cryptoWaitReady, decodeAddress } from '@polkadot/util-crypto';
 import { u8aToHex } from '@polkadot/util';
 import { Wallet } from 'ethers';
-import { startDevNode, connect, submitInBlock } from '../lib/node.js';
-import { councilMotion } from '../lib/council.js';
-import { committeeVerifier } from '../lib/committee.js';
+import { startDevNode, connect } from '../lib/node.js';
+import { admitEvmChain } from '../lib/evm-peer.js';
 import { presign, floodAndFollow } from '../lib/flood.js';
 
 const PEER = 21;
@@ -33,14 +32,10 @@ before(async () => {
   api = await connect(node.url);
   const [alice, bob, , dave] = senders;
   const committee = ['c1', 'c2', 'c3'].map((b) => new Wallet('0x' + b.repeat(32)));
-  await submitInBlock(
-    api.tx.chainRegistry.proposeChain(
-      PEER, 'Flooded peer', { EvmChain: { chainId: PEER, gateway: '0x' + '21'.repeat(20) } },
-      committeeVerifier({ ecdsa: committee }, 3),
-    ),
-    dave,
-  );
-  await councilMotion(api, api.tx.chainRegistry.approveChain(PEER), alice, [alice, bob]);
+  await admitEvmChain(api, {
+    chainId: PEER, evmChainId: PEER, gateway: '0x' + '21'.repeat(20),
+    committee, operator: dave, proposer: alice, voters: [alice, bob],
+  });
 });
 
 after(async () => {

@@ -22,10 +22,15 @@ use polkadot_sdk::{
 };
 
 impl<T: Config> Pallet<T> {
+	/// The frontier of `destination`'s tree in `block`, if it has a leaf there (a frontier left
+	/// from an earlier block counts as none).
+	pub(crate) fn frontier_at(destination: ChainId, block: u32) -> Option<BlockFrontier> {
+		OutboundFrontiers::<T>::get(destination).filter(|frontier| frontier.block == block)
+	}
+
 	/// The frontier of `destination`'s tree in this block, if it has a leaf yet.
 	fn frontier_this_block(destination: ChainId) -> Option<BlockFrontier> {
-		OutboundFrontiers::<T>::get(destination)
-			.filter(|frontier| frontier.block == Self::now_block())
+		Self::frontier_at(destination, Self::now_block())
 	}
 
 	/// How many leaves `destination`'s commitment has in this block.
@@ -37,9 +42,9 @@ impl<T: Config> Pallet<T> {
 	/// caller; the bounds still hold if not); returns the block.
 	pub(crate) fn queue_leaf(destination: ChainId, leaf: H256) -> Result<u32, DispatchError> {
 		let block = Self::now_block();
-		let opened = Self::frontier_this_block(destination);
-		let first_leaf = opened.is_none();
-		let mut frontier = opened.unwrap_or(BlockFrontier { block, tree: Default::default() });
+		let existing = Self::frontier_at(destination, block);
+		let first_leaf = existing.is_none();
+		let mut frontier = existing.unwrap_or(BlockFrontier { block, tree: Default::default() });
 		if frontier.tree.leaves >= T::MaxLeavesPerBlock::get() {
 			return Err(Error::<T>::BlockCapacityReached.into());
 		}
@@ -65,11 +70,7 @@ impl<T: Config> Pallet<T> {
 		}
 		let mut roots: Vec<(ChainId, H256)> = Vec::with_capacity(destinations.len());
 		for destination in destinations {
-			let Some(frontier) =
-				OutboundFrontiers::<T>::get(destination).filter(|frontier| frontier.block == block)
-			else {
-				continue;
-			};
+			let Some(frontier) = Self::frontier_at(destination, block) else { continue };
 			if let Some(root) = frontier.tree.root() {
 				OutboundRoots::<T>::insert(destination, block, root);
 				roots.push((destination, root));

@@ -291,8 +291,7 @@ impl<T: Config> Pallet<T> {
 		let now = Self::now_block();
 		for destination in BlockDestinations::<T>::get(now) {
 			let leaves = OutboundLeaves::<T>::get(destination, now);
-			let frontier = OutboundFrontiers::<T>::get(destination)
-				.filter(|frontier| frontier.block == now)
+			let frontier = Self::frontier_at(destination, now)
 				.ok_or("a destination of this block without its frontier")?;
 			ensure!(
 				frontier.tree.leaves as usize == leaves.len()

@@ -60,6 +60,12 @@ fn fee_payment() -> Weight {
 	FungibleWeight::deposit_asset()
 }
 
+/// What moving a wrapped or foreign asset's supply costs beyond a benchmark that moves FUSE or
+/// mock credits: reading and writing the asset, as minting a derivative does.
+fn supply_change() -> Weight {
+	FungibleWeight::reserve_asset_deposited()
+}
+
 /// The weigher's `XcmWeightInfo`: `WeightInfoBounds<XcmWeight<RuntimeCall>, RuntimeCall, _>`.
 pub struct XcmWeight<RuntimeCall>(core::marker::PhantomData<RuntimeCall>);
 
@@ -141,8 +147,7 @@ impl<RuntimeCall> XcmWeightInfo<RuntimeCall> for XcmWeight<RuntimeCall> {
 	) -> Weight {
 		// The benchmark burns mock credits: a foreign derivative's burn also reads and writes its
 		// asset, as minting one does (`reserve_asset_deposited`).
-		let per_asset = FungibleWeight::initiate_reserve_withdraw()
-			.saturating_add(FungibleWeight::reserve_asset_deposited());
+		let per_asset = FungibleWeight::initiate_reserve_withdraw().saturating_add(supply_change());
 		assets.weigh_assets(per_asset)
 	}
 	fn initiate_teleport(_assets: &AssetFilter, _dest: &Location, _xcm: &Xcm<()>) -> Weight {
@@ -173,8 +178,7 @@ impl<RuntimeCall> XcmWeightInfo<RuntimeCall> for XcmWeight<RuntimeCall> {
 	fn claim_asset(assets: &Assets, _ticket: &Location) -> Weight {
 		// pallet-xcm mints each claimed asset back; the benchmark claims FUSE, whose issuance is
 		// whitelisted: a wrapped or foreign asset also reads and writes its asset.
-		let per_asset =
-			GenericWeight::claim_asset().saturating_add(FungibleWeight::reserve_asset_deposited());
+		let per_asset = GenericWeight::claim_asset().saturating_add(supply_change());
 		assets.weigh_assets(per_asset)
 	}
 	fn trap(_code: &u64) -> Weight {
@@ -189,8 +193,7 @@ impl<RuntimeCall> XcmWeightInfo<RuntimeCall> for XcmWeight<RuntimeCall> {
 	fn burn_asset(assets: &Assets) -> Weight {
 		// The benchmark burns mock credits; burning a foreign derivative (its way back to its
 		// reserve) reads and writes its asset, as minting one does.
-		let per_asset =
-			GenericWeight::burn_asset().saturating_add(FungibleWeight::reserve_asset_deposited());
+		let per_asset = GenericWeight::burn_asset().saturating_add(supply_change());
 		assets.weigh_assets(per_asset)
 	}
 	fn expect_asset(assets: &Assets) -> Weight {
