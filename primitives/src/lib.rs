@@ -17,6 +17,8 @@
 //!   non-receipt that let a source refund.
 //! - [`message`]: cross-chain messages, receipts and transfer payloads, the Merkle leaves that
 //!   commit to them, and the traits between the messaging pallet and its applications.
+//! - [`settlement`]: atomic multi-chain settlements: legs, their terms hash, and the payloads of
+//!   the settlement application (prepare, commit, abort, sign up).
 //! - [`runtime_api`]: runtime APIs the node exposes (also as `fusion_*` JSON-RPC methods).
 //!
 //! Every signed payload and proof encoding is specified byte for byte in `docs/protocol.md`.
@@ -35,6 +37,7 @@ pub mod message;
 pub mod notary;
 pub mod registry;
 pub mod runtime_api;
+pub mod settlement;
 
 pub use attestation::{Attestation, AttestedHeader, CommitteeHandover, Misbehaviour};
 pub use channel::{ChainClock, ChannelState, ChannelStateProof, NonReceiptProof};

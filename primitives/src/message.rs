@@ -32,6 +32,10 @@ pub type AppId = u32;
 pub const ASSET_TRANSFER_APP: AppId = 1;
 /// The data-record application: the payload is stored as the sender's latest record.
 pub const DATA_RECORD_APP: AppId = 2;
+/// The settlement application (`pallet-settlement`): its payloads are
+/// [`crate::settlement::SettlementOrder`] (hub to peer) and [`crate::settlement::SignUp`] (peer
+/// to hub).
+pub const SETTLEMENT_APP: AppId = 3;
 
 /// An account as the 32 bytes messages carry (senders, beneficiaries, relayers): its SCALE
 /// encoding, zero-padded; an `AccountId32` is its own 32 bytes.
@@ -170,7 +174,7 @@ impl<MaxPayload: Get<u32>> Message<MaxPayload> {
 }
 
 /// Appends a big-endian unsigned integer as a 32-byte ABI word.
-fn abi_word(out: &mut Vec<u8>, big_endian: &[u8]) {
+pub(crate) fn abi_word(out: &mut Vec<u8>, big_endian: &[u8]) {
 	out.resize(out.len() + 32 - big_endian.len(), 0);
 	out.extend_from_slice(big_endian);
 }
@@ -376,7 +380,7 @@ impl TransferPayload {
 }
 
 /// The low `N` bytes of a 32-byte ABI word, if the high ones are zero.
-fn abi_uint<const N: usize>(word: &[u8]) -> Option<[u8; N]> {
+pub(crate) fn abi_uint<const N: usize>(word: &[u8]) -> Option<[u8; N]> {
 	let (high, low) = word.split_at(32 - N);
 	if high.iter().any(|byte| *byte != 0) {
 		return None;

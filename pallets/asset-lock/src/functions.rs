@@ -306,7 +306,7 @@ impl<T: Config> Pallet<T> {
 	}
 
 	/// The least an account may hold of `asset`.
-	fn minimum_balance(asset: HubAsset) -> u128 {
+	pub(crate) fn minimum_balance(asset: HubAsset) -> u128 {
 		match asset {
 			HubAsset::Native => T::NativeToken::minimum_balance(),
 			HubAsset::Wrapped(id) => {

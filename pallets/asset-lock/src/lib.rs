@@ -50,6 +50,7 @@ extern crate alloc;
 
 mod functions;
 mod handler;
+mod hub_tokens;
 pub mod weights;
 pub mod xcm_books;
 

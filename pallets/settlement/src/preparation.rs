@@ -1,0 +1,166 @@
+//! Preparation: once every giver has signed up, each peer leg's chain is ordered to lock the
+//! leg's value; its receipt (or a proof that it never executed the order by the deadline) is
+//! its answer.
+
+use crate::{pallet::*, LegState, Phase, SettlementOf};
+use alloc::vec::Vec;
+use fusion_hub_primitives::{
+	message::{account_to_bytes32, Timeout, HUB_CHAIN_ID},
+	settlement::{OrderKind, SettlementId, SettlementOrder, SETTLEMENT_APP},
+	ChainId, SendMessage,
+};
+use polkadot_sdk::{frame_support::ensure, sp_runtime::DispatchResult};
+
+impl<T: Config> Pallet<T> {
+	pub(crate) fn do_advance(payer: &T::AccountId, id: SettlementId, fee: u128) -> DispatchResult {
+		let mut settlement = Settlements::<T>::get(id).ok_or(Error::<T>::UnknownSettlement)?;
+		match settlement.phase {
+			Phase::SigningUp if Self::now_ms() > settlement.deadline => {
+				// No order went out: nothing is locked on any peer.
+				Self::decide(id, &mut settlement, false)?;
+			},
+			Phase::SigningUp => {
+				ensure!(
+					settlement.legs.iter().all(|record| record.state != LegState::AwaitingSignUp),
+					Error::<T>::AwaitingSignUps
+				);
+				Self::send_prepares(payer, id, &mut settlement, fee)?;
+			},
+			Phase::Preparing => return Err(Error::<T>::AwaitingAnswers.into()),
+			Phase::Committed | Phase::Aborted => {
+				ensure!(
+					settlement.legs.iter().any(|record| record.state == LegState::DecisionDue),
+					Error::<T>::NothingDue
+				);
+			},
+		}
+		if settlement.phase.is_decided() {
+			Self::send_due_decisions(payer, id, &mut settlement, fee)?;
+		}
+		Self::store_or_conclude(id, settlement)
+	}
+
+	/// Hub legs are locked already; each peer leg's chain is ordered to lock, with the deadline
+	/// as the order's timeout on that chain's clock. A settlement of hub legs only commits now.
+	fn send_prepares(
+		payer: &T::AccountId,
+		id: SettlementId,
+		settlement: &mut SettlementOf<T>,
+		fee: u128,
+	) -> DispatchResult {
+		settlement.phase = Phase::Preparing;
+		let timeout = Timeout { height: 0, timestamp: settlement.deadline };
+		for (index, record) in settlement.legs.iter_mut().enumerate() {
+			let leg = index as u8;
+			if record.leg.chain == HUB_CHAIN_ID {
+				record.state = LegState::Prepared;
+				Self::deposit_event(Event::LegPrepared { id, leg });
+				continue;
+			}
+			let order = SettlementOrder::new(OrderKind::Prepare, id, leg, &record.leg);
+			let nonce = Self::send_order(payer, record.leg.chain, &order, timeout, fee)?;
+			record.state = LegState::Preparing;
+			record.prepare_nonce = Some(nonce);
+			Self::deposit_event(Event::PrepareSent { id, leg, chain: record.leg.chain, nonce });
+		}
+		if settlement.legs.iter().all(|record| record.state == LegState::Prepared) {
+			Self::decide(id, settlement, true)?;
+		}
+		Ok(())
+	}
+
+	/// Sends `order` to `chain`; its nonce on the channel.
+	pub(crate) fn send_order(
+		payer: &T::AccountId,
+		chain: ChainId,
+		order: &SettlementOrder,
+		timeout: Timeout,
+		fee: u128,
+	) -> Result<u64, polkadot_sdk::sp_runtime::DispatchError> {
+		let sender = account_to_bytes32(&Self::escrow_account());
+		let message = T::Messenger::send(
+			payer,
+			chain,
+			SETTLEMENT_APP,
+			sender,
+			order.abi_encode(),
+			timeout,
+			fee,
+		)?;
+		Ok(message.nonce)
+	}
+
+	/// A peer leg's chain answered its prepare order: prepared (its receipt says `Delivered`)
+	/// or refused (a `Failed` or `Expired` receipt, or a proof of non-receipt past the
+	/// deadline). The first refusal aborts; the last preparation commits. An answer that comes
+	/// after an abort changes nothing: the abort order follows the prepare order on the
+	/// channel, so it returns a lock the prepare made; a refusal before the abort order is sent
+	/// saves sending it.
+	pub(crate) fn answer_prepare(
+		id: SettlementId,
+		settlement: &mut SettlementOf<T>,
+		index: usize,
+		nonce: u64,
+		prepared: bool,
+	) -> DispatchResult {
+		let phase = settlement.phase;
+		let record = settlement.legs.get_mut(index).ok_or(Error::<T>::UnknownLeg)?;
+		ensure!(record.prepare_nonce == Some(nonce), Error::<T>::StaleAnswer);
+		let leg = index as u8;
+		match (phase, record.state) {
+			(Phase::Preparing, LegState::Preparing) => {
+				if prepared {
+					record.state = LegState::Prepared;
+					Self::deposit_event(Event::LegPrepared { id, leg });
+					if settlement.legs.iter().all(|record| record.state == LegState::Prepared) {
+						Self::decide(id, settlement, true)?;
+					}
+				} else {
+					record.state = LegState::Refused;
+					Self::deposit_event(Event::LegRefused { id, leg });
+					Self::decide(id, settlement, false)?;
+				}
+			},
+			(Phase::Aborted, LegState::DecisionDue) if !prepared => {
+				record.state = LegState::Settled;
+				Self::deposit_event(Event::LegRefused { id, leg });
+				Self::deposit_event(Event::LegSettled { id, leg, paid_to: record.leg.from });
+			},
+			(
+				Phase::Aborted,
+				LegState::DecisionDue | LegState::DecisionSent | LegState::Settled,
+			) => {
+				Self::deposit_event(if prepared {
+					Event::LegPrepared { id, leg }
+				} else {
+					Event::LegRefused { id, leg }
+				});
+			},
+			_ => return Err(Error::<T>::StaleAnswer.into()),
+		}
+		Ok(())
+	}
+
+	/// How many orders [`Pallet::advance`] of settlement `id` would send now, per chain: what
+	/// the pool's capacity check reserves before including the call.
+	pub fn orders_due(id: &SettlementId) -> Vec<(ChainId, u32)> {
+		let Some(settlement) = Settlements::<T>::get(id) else { return Vec::new() };
+		let sends = |record: &&crate::LegRecord| match settlement.phase {
+			Phase::SigningUp => {
+				record.leg.chain != HUB_CHAIN_ID
+					&& record.state == LegState::SignedUp
+					&& Self::now_ms() <= settlement.deadline
+			},
+			Phase::Preparing => false,
+			Phase::Committed | Phase::Aborted => record.state == LegState::DecisionDue,
+		};
+		let mut due: Vec<(ChainId, u32)> = Vec::new();
+		for record in settlement.legs.iter().filter(sends) {
+			match due.iter_mut().find(|(chain, _)| *chain == record.leg.chain) {
+				Some((_, count)) => *count = count.saturating_add(1),
+				None => due.push((record.leg.chain, 1)),
+			}
+		}
+		due
+	}
+}
