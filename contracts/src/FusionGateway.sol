@@ -11,6 +11,7 @@ import {MerkleProof} from "@openzeppelin/contracts/utils/cryptography/MerkleProo
 import {Strings} from "@openzeppelin/contracts/utils/Strings.sol";
 import {GatewayInboundStorage} from "./GatewayInboundStorage.sol";
 import {GatewayOutboundStorage} from "./GatewayOutboundStorage.sol";
+import {GatewaySettlementStorage} from "./GatewaySettlementStorage.sol";
 import {HubNotaries} from "./HubNotaries.sol";
 import {WrappedHubToken} from "./WrappedHubToken.sol";
 
@@ -35,11 +36,17 @@ import {WrappedHubToken} from "./WrappedHubToken.sol";
 /// the hub's clock, and a routed one comes back `Expired` once its destination proved it never
 /// delivered it. Fees go to the relayer the receipt names (`Delivered`, `Failed`), claimed with
 /// the secp256k1 key behind its hub account, or back to the payer (`Expired`).
+///
+/// Settlement (the hub's app 3, docs/protocol.md "Atomic settlement"): a party signs up to a
+/// settlement's terms through `signUpForSettlement`; the hub's prepare order then takes the leg's
+/// tokens from it (its allowance to the gateway) and holds them; only the hub's commit pays them
+/// to the counterparty and only its abort returns them, each once.
 /// @dev Messages and receipts are encoded exactly as the hub's `Message::abi_encode` and
 /// `Receipt::abi_encode`.
 contract FusionGateway is
     GatewayInboundStorage,
     GatewayOutboundStorage,
+    GatewaySettlementStorage,
     HubNotaries,
     Ownable2Step,
     Pausable,
@@ -53,6 +60,14 @@ contract FusionGateway is
     uint32 public constant ASSET_TRANSFER_APP = 1;
     /// @notice The data-record application.
     uint32 public constant DATA_RECORD_APP = 2;
+    /// @notice The hub's settlement application.
+    uint32 public constant SETTLEMENT_APP = 3;
+    /// @dev The kinds of a settlement payload's first word (internal: the gateway is near the
+    /// contract size limit).
+    uint8 internal constant PREPARE = 1;
+    uint8 internal constant COMMIT = 2;
+    uint8 internal constant ABORT = 3;
+    uint8 internal constant SIGN_UP = 4;
     /// @notice The hub's largest payload (`MaxPayload`).
     uint256 public constant MAX_PAYLOAD = 1024;
     /// @notice Receipt outcomes, as the hub numbers them.
@@ -98,6 +113,10 @@ contract FusionGateway is
     event MessageCompleted(uint32 indexed destination, uint64 indexed nonce, uint8 outcome, bytes32 relayer);
     /// @notice A relayer claimed its fees.
     event RewardsClaimed(bytes32 indexed hubAccount, address to, uint256 amount);
+    /// @notice A settlement leg moved on the hub's order: `Locked` (taken from `party`),
+    /// `Released` (paid to `party`, the counterparty), `Returned` (back to `party`, its owner), or
+    /// `Closed` (aborted before anything was locked; `party` is zero).
+    event SettlementLegMoved(bytes32 indexed id, uint8 leg, LegState state, address party);
 
     /// @notice The amount is zero.
     error ZeroAmount();
@@ -151,6 +170,15 @@ contract FusionGateway is
     error PaymentFailed();
     /// @notice The chain has no BLAKE2b compression precompile (EIP-152).
     error Blake2Unavailable();
+    /// @notice Settlement orders come from the hub only.
+    error NotFromHub(uint32 source);
+    /// @notice The hub ordered a leg locked for a party that did not sign up here.
+    error NotSignedUp(bytes32 id, address party);
+    /// @notice The order does not apply to the leg in `state`: a prepare of a leg seen before, a
+    /// commit of a leg not locked, an abort of a leg settled already.
+    error WrongLegState(bytes32 id, uint8 leg, LegState state);
+    /// @notice Not a settlement order's kind.
+    error UnknownOrder(uint8 kind);
 
     constructor(
         uint32 chainId_,
@@ -213,6 +241,20 @@ contract FusionGateway is
         nonce = _send(destination, DATA_RECORD_APP, payload, timeout, fee, address(0), 0);
     }
 
+    /// @notice Signs the caller up to settlement `id` on the hub, whose terms hash (the hub's
+    /// `fusion_settlement`) is `terms`: a message to the hub's settlement application. The hub's
+    /// prepare order may then take each leg the caller gives here (approve the gateway for it).
+    function signUpForSettlement(bytes32 id, bytes32 terms, Timeout calldata timeout, uint128 fee)
+        external
+        payable
+        whenNotPaused
+        nonReentrant
+        returns (uint64 nonce)
+    {
+        _settlements().signedUp[id][msg.sender] = terms;
+        nonce = _send(HUB_CHAIN_ID, SETTLEMENT_APP, abi.encode(SIGN_UP, id, terms), timeout, fee, address(0), 0);
+    }
+
     /// @notice The ABI encoding of a message, as the hub encodes it.
     function encodeMessage(Message memory m) public pure returns (bytes memory) {
         return abi.encode(
@@ -224,12 +266,17 @@ contract FusionGateway is
     /// token's decimals.
     function _lock(address token, uint128 amount) private returns (uint8 decimals) {
         decimals = _decimals(token);
+        _take(token, msg.sender, amount);
+        _outbound().locked[token] += amount;
+    }
+
+    /// @dev Takes exactly `amount` of `token` from `from` into the gateway.
+    function _take(address token, address from, uint128 amount) private {
         IERC20 erc20 = IERC20(token);
         uint256 before = erc20.balanceOf(address(this));
-        erc20.safeTransferFrom(msg.sender, address(this), amount);
+        erc20.safeTransferFrom(from, address(this), amount);
         uint256 received = erc20.balanceOf(address(this)) - before;
         if (received != amount) revert TransferAmountMismatch(amount, received);
-        _outbound().locked[token] += amount;
     }
 
     function _send(
@@ -339,6 +386,9 @@ contract FusionGateway is
         } else if (message.appId == DATA_RECORD_APP) {
             if (message.payload.length == 0) revert InvalidPayload();
             emit DataReceived(message.source, message.sender, message.payload);
+        } else if (message.appId == SETTLEMENT_APP) {
+            if (message.source != HUB_CHAIN_ID) revert NotFromHub(message.source);
+            _settle(message.payload);
         } else {
             revert UnknownApplication(message.appId);
         }
@@ -368,6 +418,62 @@ contract FusionGateway is
         } else {
             WrappedHubToken(_wrappedOrCreate(home, id, decimals)).mint(to, amount);
         }
+    }
+
+    /// @notice The hub's order for one settlement leg (the payload of app 3, seven words).
+    struct SettlementOrder {
+        uint8 kind;
+        bytes32 id;
+        uint8 leg;
+        bytes32 token;
+        bytes32 from;
+        bytes32 to;
+        uint128 amount;
+    }
+
+    /// @dev Executes the hub's settlement order: prepare locks the leg (once, for a party that
+    /// signed up); commit pays a locked leg to its counterparty; abort returns a locked leg, or
+    /// closes an unseen one so that it is never locked. A refusal reverts: a `Failed` receipt.
+    function _settle(bytes calldata payload) private {
+        if (payload.length != 224) revert InvalidPayload();
+        SettlementOrder memory order = abi.decode(payload, (SettlementOrder));
+        SettlementLeg storage held = _settlements().legs[_legKey(order.id, order.leg)];
+        if (order.kind == PREPARE) {
+            _prepareLeg(order, held);
+        } else if (order.kind == COMMIT) {
+            if (held.state != LegState.Locked) revert WrongLegState(order.id, order.leg, held.state);
+            held.state = LegState.Released;
+            IERC20(held.token).safeTransfer(held.to, held.amount);
+            emit SettlementLegMoved(order.id, order.leg, LegState.Released, held.to);
+        } else if (order.kind == ABORT) {
+            if (held.state == LegState.Locked) {
+                held.state = LegState.Returned;
+                IERC20(held.token).safeTransfer(held.from, held.amount);
+                emit SettlementLegMoved(order.id, order.leg, LegState.Returned, held.from);
+            } else if (held.state == LegState.None) {
+                held.state = LegState.Closed;
+                emit SettlementLegMoved(order.id, order.leg, LegState.Closed, address(0));
+            } else {
+                revert WrongLegState(order.id, order.leg, held.state);
+            }
+        } else {
+            revert UnknownOrder(order.kind);
+        }
+    }
+
+    function _prepareLeg(SettlementOrder memory order, SettlementLeg storage held) private {
+        if (held.state != LegState.None) revert WrongLegState(order.id, order.leg, held.state);
+        if (order.amount == 0) revert ZeroAmount();
+        address party = _address(order.from);
+        if (_settlements().signedUp[order.id][party] == bytes32(0)) revert NotSignedUp(order.id, party);
+        address token = _address(order.token);
+        _take(token, party, order.amount);
+        held.token = token;
+        held.from = party;
+        held.to = _address(order.to);
+        held.amount = order.amount;
+        held.state = LegState.Locked;
+        emit SettlementLegMoved(order.id, order.leg, LegState.Locked, party);
     }
 
     function _wrappedOrCreate(uint32 home, bytes32 id, uint8 decimals) private returns (address wrapped) {

@@ -457,3 +457,79 @@ test('a receipt for a message in flight the other way round, or of another gatew
   await expectRevert(acknowledge(foreign, 602, proofs[0]), 'NotIncluded');
   assert.equal((await gateway.sentMessage(HUB, sent.nonce)).leaf, sent.leaf);
 });
+
+const SETTLEMENT_APP = 3;
+const ORDER_TYPES = ['uint8', 'bytes32', 'uint8', 'bytes32', 'bytes32', 'bytes32', 'uint128'];
+const LEG = { None: 0n, Locked: 1n, Released: 2n, Returned: 3n, Closed: 4n };
+const ORDER = { Prepare: 1, Commit: 2, Abort: 3 };
+
+test("settlement legs: locked on the hub's prepare only for a party that signed up, paid once on commit, returned or closed on abort; any other order fails and moves nothing", async () => {
+  const seller = new Wallet(USER_KEY, provider);
+  const buyer = '0x' + '5b'.repeat(20);
+  const tokenAddress = await token.getAddress();
+  const gatewayAddress = await gateway.getAddress();
+  const later = await timeoutAhead();
+  const [trade, other] = ['0x' + '71'.repeat(32), '0x' + '72'.repeat(32)];
+  const terms = '0x' + '7e'.repeat(32);
+  await (await token.transfer(seller.address, 3n * AMOUNT)).wait();
+  await (await token.connect(seller).approve(gatewayAddress, 3n * AMOUNT)).wait();
+
+  // The seller signs up through the gateway: a three-word message to the hub's app 3.
+  const signed = await (await gateway.connect(seller).signUpForSettlement(trade, terms, later, 0)).wait();
+  gas.signUpForSettlement = Number(signed.gasUsed);
+  const [sent] = sentMessages(signed);
+  const fields = abi.decode(MESSAGE_ABI_TYPES, sent.message);
+  assert.deepEqual([sent.destination, fields[3], fields[4]], [HUB, zeroPadValue(seller.address, 32), BigInt(SETTLEMENT_APP)]);
+  assert.equal(fields[5], abi.encode(['uint8', 'bytes32', 'bytes32'], [4, trade, terms]));
+  assert.equal(await gateway.settlementSignUp(trade, seller.address), terms);
+  await (await gateway.connect(seller).signUpForSettlement(other, terms, later, 0)).wait();
+
+  const order = (kind, id, leg, from, amount = AMOUNT) => abi.encode(ORDER_TYPES, [
+    kind, id, leg, zeroPadValue(tokenAddress, 32), zeroPadValue(from, 32), zeroPadValue(buyer, 32), amount,
+  ]);
+  const first = (await gateway.inboundNonce(HUB)) + 1n;
+  const orders = [
+    [order(ORDER.Prepare, trade, 0, seller.address), 'Delivered'],
+    [order(ORDER.Prepare, trade, 1, admin.address), 'NotSignedUp'], // the admin never signed up
+    [order(ORDER.Prepare, trade, 0, seller.address), 'WrongLegState'], // locked already
+    [order(ORDER.Commit, trade, 0, seller.address), 'Delivered'],
+    [order(ORDER.Commit, trade, 0, seller.address), 'WrongLegState'], // paid already
+    [order(ORDER.Abort, trade, 0, seller.address), 'WrongLegState'],
+    [order(ORDER.Prepare, other, 0, seller.address), 'Delivered'],
+    [order(ORDER.Abort, other, 0, seller.address), 'Delivered'], // returned
+    [order(ORDER.Abort, other, 1, seller.address), 'Delivered'], // never locked: closed
+    [order(ORDER.Prepare, other, 1, seller.address), 'WrongLegState'], // closed for good
+    [order(9, other, 2, seller.address), 'UnknownOrder'],
+    [abi.encode(['uint8', 'bytes32'], [ORDER.Prepare, other]), 'InvalidPayload'],
+  ].map(([payload, expected], i) => ({ message: hubMessage(first + BigInt(i), SETTLEMENT_APP, payload, later), expected }));
+  // A peer's "order" routed through the hub is no order.
+  orders.push({ message: { ...hubMessage(first + BigInt(orders.length), SETTLEMENT_APP, order(ORDER.Commit, trade, 0, seller.address), later), source: OTHER, nonce: (await gateway.inboundNonce(OTHER)) + 1n }, expected: 'NotFromHub' });
+  const { proofs } = await certify(9_000, orders.map((o) => o.message));
+
+  const sellerStart = await token.balanceOf(seller.address);
+  const legs = [];
+  for (const [i, { message, expected }] of orders.entries()) {
+    const before = [await token.balanceOf(seller.address), await token.balanceOf(buyer), await token.balanceOf(gatewayAddress)];
+    const receipt = await (await gateway.deliverMessage(message, 9_000, proofs[i], RELAYER)).wait();
+    const written = receiptEvent(receipt);
+    if (expected === 'Delivered') {
+      assert.equal(Number(written.outcome), OUTCOME.Delivered, `order ${i}`);
+      gas[`deliverSettlement${['', 'Prepare', 'Commit', 'Abort'][abi.decode(['uint8'], message.payload.slice(0, 66))[0]]}`] ??= Number(receipt.gasUsed);
+    } else {
+      assert.equal(Number(written.outcome), OUTCOME.Failed, `order ${i}`);
+      assert.equal(gateway.interface.parseError(written.error).name, expected, `order ${i}`);
+      const after = [await token.balanceOf(seller.address), await token.balanceOf(buyer), await token.balanceOf(gatewayAddress)];
+      assert.deepEqual(after, before, `order ${i} moved nothing`);
+    }
+    legs.push([(await gateway.settlementLeg(trade, 0)).state, (await gateway.settlementLeg(other, 0)).state, (await gateway.settlementLeg(other, 1)).state]);
+  }
+  // Leg 0 of the trade: locked, then paid to the buyer; leg 0 of the other: locked, then back.
+  assert.deepEqual(legs[0], [LEG.Locked, LEG.None, LEG.None]);
+  assert.deepEqual(legs[3], [LEG.Released, LEG.None, LEG.None]);
+  assert.deepEqual(legs[6], [LEG.Released, LEG.Locked, LEG.None]);
+  assert.deepEqual(legs[8], [LEG.Released, LEG.Returned, LEG.Closed]);
+  assert.equal(await token.balanceOf(buyer), AMOUNT);
+  assert.equal(await token.balanceOf(seller.address), sellerStart - AMOUNT);
+  const held = await gateway.settlementLeg(trade, 0);
+  assert.deepEqual([held.token, held.from, held.to.toLowerCase(), held.amount], [tokenAddress, seller.address, buyer, AMOUNT]);
+});

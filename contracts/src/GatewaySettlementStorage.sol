@@ -1,0 +1,64 @@
+// SPDX-License-Identifier: Apache-2.0
+pragma solidity ^0.8.24;
+
+/// @title The gateway's settlement legs, in ERC-7201 namespaced storage.
+/// @notice The hub's atomic settlements (app id 3): which parties signed up to which settlement
+/// here, and each leg this chain holds for one, by (settlement id, leg index). A leg is locked
+/// only on the hub's prepare order and for a party that signed up, and released only on the
+/// hub's commit (to its counterparty) or abort (back to its owner), each at most once.
+abstract contract GatewaySettlementStorage {
+    /// @notice Where a leg is on this chain.
+    enum LegState {
+        // Never seen.
+        None,
+        // Held by the gateway for the settlement.
+        Locked,
+        // Paid to the counterparty on the hub's commit.
+        Released,
+        // Back with its owner on the hub's abort.
+        Returned,
+        // Aborted before anything was locked: it never will be.
+        Closed
+    }
+
+    /// @notice A leg this chain holds or held.
+    struct SettlementLeg {
+        address token;
+        address from;
+        address to;
+        uint128 amount;
+        LegState state;
+    }
+
+    /// @custom:storage-location erc7201:fusion-hub.gateway.settlement
+    struct SettlementStorage {
+        // The terms hash each party signed up to, by settlement.
+        mapping(bytes32 id => mapping(address party => bytes32 terms)) signedUp;
+        // Legs by keccak256(abi.encode(id, leg)).
+        mapping(bytes32 key => SettlementLeg) legs;
+    }
+
+    // keccak256(abi.encode(uint256(keccak256("fusion-hub.gateway.settlement")) - 1)) & ~bytes32(uint256(0xff))
+    bytes32 internal constant SETTLEMENT_STORAGE_LOCATION =
+        0x1044c3dcb1b4757fe1b6f92b17fad265d916b3c5f98ec71ed7d5c0cab1d02700;
+
+    function _settlements() internal pure returns (SettlementStorage storage $) {
+        assembly {
+            $.slot := SETTLEMENT_STORAGE_LOCATION
+        }
+    }
+
+    function _legKey(bytes32 id, uint8 leg) internal pure returns (bytes32) {
+        return keccak256(abi.encode(id, leg));
+    }
+
+    /// @notice Leg `leg` of settlement `id` as this chain holds it.
+    function settlementLeg(bytes32 id, uint8 leg) external view returns (SettlementLeg memory) {
+        return _settlements().legs[_legKey(id, leg)];
+    }
+
+    /// @notice The terms `party` signed up to for settlement `id` here (zero if none).
+    function settlementSignUp(bytes32 id, address party) external view returns (bytes32) {
+        return _settlements().signedUp[id][party];
+    }
+}
