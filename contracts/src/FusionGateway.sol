@@ -172,7 +172,7 @@ contract FusionGateway is
     error Blake2Unavailable();
     /// @notice Settlement orders come from the hub only.
     error NotFromHub(uint32 source);
-    /// @notice The hub ordered a leg locked for a party that did not sign up here.
+    /// @notice The hub ordered a leg locked for a party that did not sign up here to these terms.
     error NotSignedUp(bytes32 id, address party);
     /// @notice The order does not apply to the leg in `state`: a prepare of a leg seen before, a
     /// commit of a leg not locked, an abort of a leg settled already.
@@ -420,7 +420,7 @@ contract FusionGateway is
         }
     }
 
-    /// @notice The hub's order for one settlement leg (the payload of app 3, seven words).
+    /// @notice The hub's order for one settlement leg (the payload of app 3, eight words).
     struct SettlementOrder {
         uint8 kind;
         bytes32 id;
@@ -429,26 +429,29 @@ contract FusionGateway is
         bytes32 from;
         bytes32 to;
         uint128 amount;
+        bytes32 terms;
     }
 
     /// @dev Executes the hub's settlement order: prepare locks the leg (once, for a party that
-    /// signed up); commit pays a locked leg to its counterparty; abort returns a locked leg, or
-    /// closes an unseen one so that it is never locked. A refusal reverts: a `Failed` receipt.
+    /// signed up to exactly these terms); commit pays a locked leg to its counterparty; abort
+    /// returns a locked leg, or closes an unseen one so that it is never locked. A refusal
+    /// reverts: a `Failed` receipt. A payment the token refuses is owed, not retried: the
+    /// decision is final, and the leg is settled all the same.
     function _settle(bytes calldata payload) private {
-        if (payload.length != 224) revert InvalidPayload();
+        if (payload.length != 256) revert InvalidPayload();
         SettlementOrder memory order = abi.decode(payload, (SettlementOrder));
-        SettlementLeg storage held = _settlements().legs[_legKey(order.id, order.leg)];
+        SettlementLeg storage held = _settlements().legs[_legKey(order.id, order.terms, order.leg)];
         if (order.kind == PREPARE) {
             _prepareLeg(order, held);
         } else if (order.kind == COMMIT) {
             if (held.state != LegState.Locked) revert WrongLegState(order.id, order.leg, held.state);
             held.state = LegState.Released;
-            IERC20(held.token).safeTransfer(held.to, held.amount);
+            _payOrOwe(held.token, held.to, held.amount);
             emit SettlementLegMoved(order.id, order.leg, LegState.Released, held.to);
         } else if (order.kind == ABORT) {
             if (held.state == LegState.Locked) {
                 held.state = LegState.Returned;
-                IERC20(held.token).safeTransfer(held.from, held.amount);
+                _payOrOwe(held.token, held.from, held.amount);
                 emit SettlementLegMoved(order.id, order.leg, LegState.Returned, held.from);
             } else if (held.state == LegState.None) {
                 held.state = LegState.Closed;
@@ -465,7 +468,7 @@ contract FusionGateway is
         if (held.state != LegState.None) revert WrongLegState(order.id, order.leg, held.state);
         if (order.amount == 0) revert ZeroAmount();
         address party = _address(order.from);
-        if (_settlements().signedUp[order.id][party] == bytes32(0)) revert NotSignedUp(order.id, party);
+        if (_settlements().signedUp[order.id][party] != order.terms) revert NotSignedUp(order.id, party);
         address token = _address(order.token);
         _take(token, party, order.amount);
         held.token = token;
@@ -474,6 +477,19 @@ contract FusionGateway is
         held.amount = order.amount;
         held.state = LegState.Locked;
         emit SettlementLegMoved(order.id, order.leg, LegState.Locked, party);
+    }
+
+    function _payOrOwe(address token, address to, uint256 amount) private {
+        if (!IERC20(token).trySafeTransfer(to, amount)) _settlements().owed[token][to] += amount;
+    }
+
+    /// @notice Pays the caller what settled legs owe it of `token` (payments the token refused
+    /// when the hub's decision arrived).
+    function claimSettlementPayment(address token) external nonReentrant {
+        uint256 amount = _settlements().owed[token][msg.sender];
+        if (amount == 0) revert NothingToClaim();
+        _settlements().owed[token][msg.sender] = 0;
+        IERC20(token).safeTransfer(msg.sender, amount);
     }
 
     function _wrappedOrCreate(uint32 home, bytes32 id, uint8 decimals) private returns (address wrapped) {

@@ -26,3 +26,21 @@ contract FeeOnTransferToken is ERC20 {
         super._update(from, to, value);
     }
 }
+
+/// @title A token that refuses transfers to blocked accounts (as regulated stablecoins do).
+contract BlockingToken is ERC20 {
+    mapping(address => bool) public blocked;
+
+    constructor(uint256 supply) ERC20("Blocking token", "BLK") {
+        _mint(msg.sender, supply);
+    }
+
+    function setBlocked(address account, bool isBlocked) external {
+        blocked[account] = isBlocked;
+    }
+
+    function _update(address from, address to, uint256 value) internal override {
+        require(!blocked[to], "blocked");
+        super._update(from, to, value);
+    }
+}

@@ -2,7 +2,9 @@
 // the gateway, four committee signers and four notary signers (3 of 4 each) and the relayer.
 // The chain is admitted by a Council motion. Then value moves both ways by proof only, the
 // relayer survives `kill -9` in the middle of a batch, and after every step the supply of each
-// token over both chains is unchanged.
+// token over both chains is unchanged. Last, trades settle atomically across both chains: a DvP
+// of an ERC-20 against FUSE commits; one whose payer holds too little, and one whose EVM leg never
+// answers by its deadline, abort and give every party its value back.
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -15,7 +17,7 @@ import { ANVIL_CHAIN_ID, ANVIL_DEFAULT_KEY, startAnvil } from '../lib/anvil.js';
 import {
   DEV_COMMITTEE_SECRETS, DEV_NOTARY_SECRETS, THRESHOLD, admitEvmChain, deployGateway, hubNotarySet, wallets,
 } from '../lib/evm-peer.js';
-import { keyFile, startProcess, startSigner, workDir } from '../lib/processes.js';
+import { keyFile, startProcess, startSigner, workDir, wsCall } from '../lib/processes.js';
 import { councilMotion } from '../lib/council.js';
 import { committeeVerifier, submitCommitteeHeader } from '../lib/committee.js';
 import {
@@ -506,4 +508,137 @@ test('3b. a hub transfer the paused gateway cannot take is refunded on the hub b
   await until('the next transfer on the EVM chain', async () => (await wrapped.totalSupply()) === supplyBefore + next);
   await until('its receipt on the hub', async () => (await escrowedFuse()) === escrowBefore + next);
   assert.equal(await wrapped.totalSupply(), await escrowedFuse());
+});
+
+// ----- Atomic settlement (delivery versus payment) -----
+
+const SETTLEMENT = { id: (n) => '0x' + n.toString(16).padStart(2, '0').repeat(32) };
+const FUSE_UNITS = 10n ** 12n;
+
+/// Proposes settlement `id` with `legs` and `deadline` (alice), and returns its terms hash as the
+/// RPC shows it.
+async function proposeSettlement(id, legs, deadline) {
+  await submitInBlock(api.tx.settlement.propose(id, legs, deadline), alice);
+  const view = await wsCall(node.url, 'fusion_settlement', [id]);
+  assert.equal(view.phase, 'SigningUp');
+  assert.equal(view.legs.length, legs.length);
+  return view.terms;
+}
+
+const settlementView = (id) => wsCall(node.url, 'fusion_settlement', [id]);
+const legStates = async (id) => (await settlementView(id))?.legs.map((leg) => leg.state);
+const freeFuse = async (who) => (await api.query.system.account(who.address)).data.free.toBigInt();
+
+/// The deadline `seconds` ahead of the EVM chain's clock (ms): the prepare order's timeout there.
+async function evmDeadline(seconds) {
+  const { timestamp } = await provider.getBlock('latest');
+  return BigInt(timestamp + seconds) * 1000n;
+}
+
+/// `holder` (an EVM wallet) signs up to settlement `id` through the gateway; resolves when the hub
+/// has the sign-up.
+async function signUpOnEvm(holder, id, terms, leg) {
+  await (await gateway.connect(holder).signUpForSettlement(id, terms, await hubTimeout(), 0)).wait();
+  await until('the sign-up on the hub', async () => (await legStates(id))?.[leg] === 'SignedUp');
+}
+
+test('6. a DvP trade of an ERC-20 on the EVM chain against FUSE on the hub commits on both chains', async () => {
+  const seller = new Wallet(HOLDER_EVM_KEY, provider);
+  const buyerEvm = '0x' + '6b'.repeat(20);
+  const [buyer, sellerHub] = [bob, keyring.addFromUri('//Eve')];
+  const shares = 250n * 10n ** 18n;
+  const price = 40n * FUSE_UNITS;
+  const tokenAddress = await token.getAddress();
+  await (await token.transfer(seller.address, shares)).wait();
+  await (await token.connect(seller).approve(gatewayAddress, shares)).wait();
+  const id = SETTLEMENT.id(0x61);
+  const legs = [
+    { chain: CHAIN_ID, token: await tokenRef(), from: padded(seller.address), to: padded(buyerEvm), amount: shares },
+    { chain: HUB, token: FUSE, from: u8aToHex(buyer.publicKey), to: u8aToHex(sellerHub.publicKey), amount: price },
+  ];
+  const terms = await proposeSettlement(id, legs, await evmDeadline(600));
+  const sellerHubBefore = await freeFuse(sellerHub);
+  const sellerTokens = await token.balanceOf(seller.address);
+
+  await signUpOnEvm(seller, id, terms, 0);
+  await submitInBlock(api.tx.settlement.signUp(id, terms), buyer);
+  assert.deepEqual(await legStates(id), ['SignedUp', 'SignedUp']);
+  await submitInBlock(api.tx.settlement.advance(id, 0), alice);
+  // The gateway locks the seller's shares; its receipt proves it; the hub commits.
+  await until('the commit', async () => (await settlementView(id))?.phase === 'Committed');
+  assert.equal((await gateway.settlementLeg(id, terms, 0)).state, 1n, 'locked on the EVM chain');
+  assert.equal(await token.balanceOf(buyerEvm), 0n, 'nothing released before the decision reaches it');
+  // The next advance pays the seller on the hub and sends the commit to the gateway.
+  await submitInBlock(api.tx.settlement.advance(id, 0), alice);
+  assert.equal(await freeFuse(sellerHub), sellerHubBefore + price);
+  await until('the shares with the buyer', async () => (await token.balanceOf(buyerEvm)) === shares);
+  await until('the settlement concluded', async () => (await settlementView(id)) === null);
+  assert.equal(await token.balanceOf(seller.address), sellerTokens - shares);
+  assert.equal((await gateway.settlementLeg(id, terms, 0)).state, 2n, 'released');
+  assert.equal(await token.balanceOf(gatewayAddress), await gateway.lockedAmount(tokenAddress), 'no settlement tokens left in the gateway');
+  await assertErc20Books();
+});
+
+test('7. a trade whose EVM payer holds too little aborts: the hub seller gets its FUSE back, nothing moves on the EVM chain', async () => {
+  const payer = new Wallet(HOLDER_EVM_KEY, provider);
+  const [seller, buyerHub] = [bob, keyring.addFromUri('//Eve')];
+  const cash = (await token.balanceOf(payer.address)) + 1n;
+  await (await token.connect(payer).approve(gatewayAddress, cash)).wait();
+  const id = SETTLEMENT.id(0x62);
+  const legs = [
+    { chain: HUB, token: FUSE, from: u8aToHex(seller.publicKey), to: u8aToHex(buyerHub.publicKey), amount: 7n * FUSE_UNITS },
+    { chain: CHAIN_ID, token: await tokenRef(), from: padded(payer.address), to: padded(admin.address), amount: cash },
+  ];
+  const terms = await proposeSettlement(id, legs, await evmDeadline(600));
+  const [sellerBefore, buyerBefore, payerTokens] = [await freeFuse(seller), await freeFuse(buyerHub), await token.balanceOf(payer.address)];
+  const { events } = await submitInBlock(api.tx.settlement.signUp(id, terms), seller);
+  const fee = events.find(({ event }) => api.events.transactionPayment.TransactionFeePaid.is(event)).event.data.actualFee.toBigInt();
+  assert.equal(await freeFuse(seller), sellerBefore - fee - 7n * FUSE_UNITS, 'the FUSE leg is in escrow');
+  await signUpOnEvm(payer, id, terms, 1);
+  await submitInBlock(api.tx.settlement.advance(id, 0), alice);
+  // The gateway cannot take the cash: a Failed receipt, the hub aborts; the next advance gives
+  // the FUSE back, and no abort order is needed (nothing was locked there).
+  await until('the abort', async () => (await settlementView(id))?.phase === 'Aborted');
+  assert.deepEqual(await legStates(id), ['DecisionDue', 'Settled']);
+  await submitInBlock(api.tx.settlement.advance(id, 0), alice);
+  assert.equal(await settlementView(id), null, 'concluded');
+  assert.equal(await freeFuse(seller), sellerBefore - fee, 'the seller has its FUSE back');
+  assert.equal(await freeFuse(buyerHub), buyerBefore);
+  assert.equal(await token.balanceOf(payer.address), payerTokens);
+  assert.equal((await gateway.settlementLeg(id, terms, 1)).state, 0n, 'never locked');
+});
+
+test('8. a trade whose EVM leg is not prepared by its deadline aborts by proof of non-receipt; the late order expires there', async () => {
+  const seller = new Wallet(HOLDER_EVM_KEY, provider);
+  const [buyer, sellerHub] = [bob, keyring.addFromUri('//Eve')];
+  const shares = 10n ** 18n;
+  await (await token.connect(seller).approve(gatewayAddress, shares)).wait();
+  const id = SETTLEMENT.id(0x63);
+  const legs = [
+    { chain: CHAIN_ID, token: await tokenRef(), from: padded(seller.address), to: padded(admin.address), amount: shares },
+    { chain: HUB, token: FUSE, from: u8aToHex(buyer.publicKey), to: u8aToHex(sellerHub.publicKey), amount: 3n * FUSE_UNITS },
+  ];
+  const terms = await proposeSettlement(id, legs, await evmDeadline(25));
+  await signUpOnEvm(seller, id, terms, 0);
+  const { events } = await submitInBlock(api.tx.settlement.signUp(id, terms), buyer);
+  const fee = events.find(({ event }) => api.events.transactionPayment.TransactionFeePaid.is(event)).event.data.actualFee.toBigInt();
+  const buyerAfterSignUp = await freeFuse(buyer);
+  const [sellerHubBefore, sellerTokens] = [await freeFuse(sellerHub), await token.balanceOf(seller.address)];
+  // The gateway is paused: the prepare order cannot be delivered before the deadline.
+  await (await gateway.pause()).wait();
+  await submitInBlock(api.tx.settlement.advance(id, 0), alice);
+  const nonce = (await settlementView(id)).legs[0].prepareNonce;
+  await until('the abort by proof', async () => (await settlementView(id))?.phase === 'Aborted', 180_000);
+  assert.deepEqual(await legStates(id), ['Settled', 'DecisionDue'], 'refused: no order for the EVM leg');
+  await submitInBlock(api.tx.settlement.advance(id, 0), alice);
+  assert.equal(await settlementView(id), null, 'concluded');
+  assert.equal(await freeFuse(buyer), buyerAfterSignUp + 3n * FUSE_UNITS, 'the buyer has its FUSE back');
+  assert.equal(await freeFuse(sellerHub), sellerHubBefore);
+  assert.ok(fee > 0n);
+  await (await gateway.unpause()).wait();
+  await until('the gateway took the late order', async () => (await gateway.inboundNonce(HUB)) >= BigInt(nonce));
+  const [written] = await gateway.queryFilter(gateway.filters.ReceiptWritten(HUB, nonce));
+  assert.equal(Number(written.args.outcome), 2, 'Expired');
+  assert.equal(await token.balanceOf(seller.address), sellerTokens, 'the shares never moved');
+  assert.equal((await gateway.settlementLeg(id, terms, 0)).state, 0n);
 });

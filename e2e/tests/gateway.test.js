@@ -40,6 +40,7 @@ before(async () => {
     gateway: compileContract(['src/FusionGateway.sol'], 'FusionGateway'),
     token: compileContract(['test/TestToken.sol'], 'TestToken'),
     feeToken: compileContract(['test/TestToken.sol'], 'FeeOnTransferToken'),
+    blockingToken: compileContract(['test/TestToken.sol'], 'BlockingToken'),
     wrapped: compileContract(['src/WrappedHubToken.sol'], 'WrappedHubToken'),
   };
   anvil = await startAnvil();
@@ -459,11 +460,11 @@ test('a receipt for a message in flight the other way round, or of another gatew
 });
 
 const SETTLEMENT_APP = 3;
-const ORDER_TYPES = ['uint8', 'bytes32', 'uint8', 'bytes32', 'bytes32', 'bytes32', 'uint128'];
+const ORDER_TYPES = ['uint8', 'bytes32', 'uint8', 'bytes32', 'bytes32', 'bytes32', 'uint128', 'bytes32'];
 const LEG = { None: 0n, Locked: 1n, Released: 2n, Returned: 3n, Closed: 4n };
 const ORDER = { Prepare: 1, Commit: 2, Abort: 3 };
 
-test("settlement legs: locked on the hub's prepare only for a party that signed up, paid once on commit, returned or closed on abort; any other order fails and moves nothing", async () => {
+test("settlement legs: locked on the hub's prepare only for a party that signed up to its terms, paid once on commit, returned or closed on abort; any other order fails and moves nothing", async () => {
   const seller = new Wallet(USER_KEY, provider);
   const buyer = '0x' + '5b'.repeat(20);
   const tokenAddress = await token.getAddress();
@@ -484,13 +485,14 @@ test("settlement legs: locked on the hub's prepare only for a party that signed 
   assert.equal(await gateway.settlementSignUp(trade, seller.address), terms);
   await (await gateway.connect(seller).signUpForSettlement(other, terms, later, 0)).wait();
 
-  const order = (kind, id, leg, from, amount = AMOUNT) => abi.encode(ORDER_TYPES, [
-    kind, id, leg, zeroPadValue(tokenAddress, 32), zeroPadValue(from, 32), zeroPadValue(buyer, 32), amount,
+  const order = (kind, id, leg, from, orderTerms = terms) => abi.encode(ORDER_TYPES, [
+    kind, id, leg, zeroPadValue(tokenAddress, 32), zeroPadValue(from, 32), zeroPadValue(buyer, 32), AMOUNT, orderTerms,
   ]);
   const first = (await gateway.inboundNonce(HUB)) + 1n;
   const orders = [
     [order(ORDER.Prepare, trade, 0, seller.address), 'Delivered'],
     [order(ORDER.Prepare, trade, 1, admin.address), 'NotSignedUp'], // the admin never signed up
+    [order(ORDER.Prepare, trade, 1, seller.address, '0x' + '0e'.repeat(32)), 'NotSignedUp'], // to other terms
     [order(ORDER.Prepare, trade, 0, seller.address), 'WrongLegState'], // locked already
     [order(ORDER.Commit, trade, 0, seller.address), 'Delivered'],
     [order(ORDER.Commit, trade, 0, seller.address), 'WrongLegState'], // paid already
@@ -521,15 +523,48 @@ test("settlement legs: locked on the hub's prepare only for a party that signed 
       const after = [await token.balanceOf(seller.address), await token.balanceOf(buyer), await token.balanceOf(gatewayAddress)];
       assert.deepEqual(after, before, `order ${i} moved nothing`);
     }
-    legs.push([(await gateway.settlementLeg(trade, 0)).state, (await gateway.settlementLeg(other, 0)).state, (await gateway.settlementLeg(other, 1)).state]);
+    legs.push([(await gateway.settlementLeg(trade, terms, 0)).state, (await gateway.settlementLeg(other, terms, 0)).state, (await gateway.settlementLeg(other, terms, 1)).state]);
   }
   // Leg 0 of the trade: locked, then paid to the buyer; leg 0 of the other: locked, then back.
   assert.deepEqual(legs[0], [LEG.Locked, LEG.None, LEG.None]);
-  assert.deepEqual(legs[3], [LEG.Released, LEG.None, LEG.None]);
-  assert.deepEqual(legs[6], [LEG.Released, LEG.Locked, LEG.None]);
-  assert.deepEqual(legs[8], [LEG.Released, LEG.Returned, LEG.Closed]);
+  assert.deepEqual(legs[4], [LEG.Released, LEG.None, LEG.None]);
+  assert.deepEqual(legs[7], [LEG.Released, LEG.Locked, LEG.None]);
+  assert.deepEqual(legs[9], [LEG.Released, LEG.Returned, LEG.Closed]);
   assert.equal(await token.balanceOf(buyer), AMOUNT);
   assert.equal(await token.balanceOf(seller.address), sellerStart - AMOUNT);
-  const held = await gateway.settlementLeg(trade, 0);
+  const held = await gateway.settlementLeg(trade, terms, 0);
   assert.deepEqual([held.token, held.from, held.to.toLowerCase(), held.amount], [tokenAddress, seller.address, buyer, AMOUNT]);
+});
+
+test('a settled leg whose token refuses the payment is owed to its recipient, who claims it: the decision is not retried', async () => {
+  const seller = new Wallet(USER_KEY, provider);
+  const blocking = await deploy(compiled.blockingToken, SUPPLY);
+  const blockingAddress = await blocking.getAddress();
+  const later = await timeoutAhead();
+  const [id, terms] = ['0x' + '73'.repeat(32), '0x' + '7f'.repeat(32)];
+  await (await blocking.transfer(seller.address, AMOUNT)).wait();
+  await (await blocking.connect(seller).approve(await gateway.getAddress(), AMOUNT)).wait();
+  await (await gateway.connect(seller).signUpForSettlement(id, terms, later, 0)).wait();
+  const order = (kind) => abi.encode(ORDER_TYPES, [
+    kind, id, 0, zeroPadValue(blockingAddress, 32), zeroPadValue(seller.address, 32), zeroPadValue(admin.address, 32), AMOUNT, terms,
+  ]);
+  const first = (await gateway.inboundNonce(HUB)) + 1n;
+  const messages = [order(ORDER.Prepare), order(ORDER.Commit)].map((payload, i) => hubMessage(first + BigInt(i), SETTLEMENT_APP, payload, later));
+  const { proofs } = await certify(9_001, messages);
+  await (await gateway.deliverMessage(messages[0], 9_001, proofs[0], RELAYER)).wait();
+  // The buyer's account is blocked by the token when the commit arrives.
+  await (await blocking.setBlocked(admin.address, true)).wait();
+  const committed = receiptEvent(await (await gateway.deliverMessage(messages[1], 9_001, proofs[1], RELAYER)).wait());
+  assert.equal(Number(committed.outcome), OUTCOME.Delivered, 'the leg is settled: the hub need not send it again');
+  assert.equal((await gateway.settlementLeg(id, terms, 0)).state, LEG.Released);
+  assert.equal(await gateway.settlementOwed(blockingAddress, admin.address), AMOUNT);
+  // Still blocked: the claim fails (the token's own revert) and the debt stays.
+  await assert.rejects(gateway.claimSettlementPayment(blockingAddress), (error) => error.revert?.args?.[0] === 'blocked');
+  assert.equal(await gateway.settlementOwed(blockingAddress, admin.address), AMOUNT);
+  await (await blocking.setBlocked(admin.address, false)).wait();
+  const before = await blocking.balanceOf(admin.address);
+  await (await gateway.claimSettlementPayment(blockingAddress)).wait();
+  assert.equal(await blocking.balanceOf(admin.address), before + AMOUNT);
+  assert.equal(await gateway.settlementOwed(blockingAddress, admin.address), 0n);
+  await expectRevert(gateway.claimSettlementPayment(blockingAddress), 'NothingToClaim');
 });

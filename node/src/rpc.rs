@@ -1,6 +1,7 @@
 //! The node's RPC extensions: the standard account-nonce and fee RPCs plus the hub's `fusion_*`
 //! methods (`fusion_nodeInfo`, `fusion_chain`, `fusion_chains`, `fusion_latestHeader`,
-//! `fusion_header`, `fusion_verifyInclusion`, `fusion_messageProof`, `fusion_receiptProof`).
+//! `fusion_header`, `fusion_verifyInclusion`, `fusion_messageProof`, `fusion_receiptProof`,
+//! `fusion_settlement`).
 
 use std::sync::Arc;
 
@@ -8,6 +9,7 @@ use codec::DecodeLimit;
 use fusion_hub_primitives::{
 	runtime_api::{
 		ChainRegistryApi, CrossChainMessagesApi, MessageView, OutboundProof, ProofVerifierApi,
+		SettlementApi,
 	},
 	ChainId, ChainStatus, InclusionError, InclusionProof, Receipt, VerifiedHeader, HUB_CHAIN_ID,
 };
@@ -223,6 +225,13 @@ mod api {
 			source: Option<ChainId>,
 		) -> RpcResult<Option<MessageProofView>>;
 
+		/// Settlement `id` while in progress, with every leg's state; null once concluded.
+		#[method(name = "fusion_settlement")]
+		fn settlement(
+			&self,
+			id: polkadot_sdk::sp_core::H256,
+		) -> RpcResult<Option<fusion_hub_primitives::settlement::SettlementView>>;
+
 		/// The receipt the hub issued or forwarded for message `nonce` of the channel
 		/// (source, destination), with its proof in the commitment for `source`, or null.
 		#[method(name = "fusion_receiptProof")]
@@ -296,7 +305,8 @@ where
 		+ GetParachainInfo<Block>
 		+ ChainRegistryApi<Block, ChainRecord>
 		+ ProofVerifierApi<Block>
-		+ CrossChainMessagesApi<Block>,
+		+ CrossChainMessagesApi<Block>
+		+ SettlementApi<Block>,
 {
 	fn message_proof(
 		&self,
@@ -326,6 +336,17 @@ where
 			.receipt_proof(best, source, destination, nonce)
 			.map_err(|e| runtime_api_error("CrossChainMessagesApi_receipt_proof", e))?;
 		Ok(found.map(|(receipt, proof)| ReceiptProofView { receipt, proof }))
+	}
+
+	fn settlement(
+		&self,
+		id: polkadot_sdk::sp_core::H256,
+	) -> RpcResult<Option<fusion_hub_primitives::settlement::SettlementView>> {
+		let best = self.client.info().best_hash;
+		self.client
+			.runtime_api()
+			.settlement(best, id)
+			.map_err(|e| runtime_api_error("SettlementApi_settlement", e))
 	}
 
 	fn latest_header(&self, chain_id: ChainId) -> RpcResult<Option<VerifiedHeader>> {
@@ -448,7 +469,8 @@ where
 		+ GetParachainInfo<Block>
 		+ ChainRegistryApi<Block, ChainRecord>
 		+ ProofVerifierApi<Block>
-		+ CrossChainMessagesApi<Block>,
+		+ CrossChainMessagesApi<Block>
+		+ SettlementApi<Block>,
 	P: TransactionPool + Sync + Send + 'static,
 {
 	let FullDeps { client, pool, node } = deps;

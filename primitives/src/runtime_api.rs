@@ -95,7 +95,7 @@ pub struct MessageView {
 
 /// JSON numbers cannot hold every `u128`: fees go out as decimal strings.
 #[cfg(feature = "std")]
-fn serialize_u128_as_string<S: serde::Serializer>(
+pub(crate) fn serialize_u128_as_string<S: serde::Serializer>(
 	value: &u128,
 	serializer: S,
 ) -> Result<S::Ok, S::Error> {
@@ -155,5 +155,14 @@ polkadot_sdk::sp_api::decl_runtime_apis! {
 		/// The signed handover that installed set `set_id`, for the gateways still on an older
 		/// set.
 		fn handover(set_id: u64) -> Option<NotaryHandover>;
+	}
+}
+
+polkadot_sdk::sp_api::decl_runtime_apis! {
+	/// Queries of atomic settlements.
+	pub trait SettlementApi {
+		/// Settlement `id` while it is in progress, with every leg's state; `None` once it has
+		/// concluded (its events tell how) or if it never existed.
+		fn settlement(id: crate::settlement::SettlementId) -> Option<crate::settlement::SettlementView>;
 	}
 }

@@ -44,7 +44,7 @@ pub type SettlementId = H256;
 	MaxEncodedLen,
 	TypeInfo,
 )]
-#[cfg_attr(feature = "std", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "std", derive(serde::Serialize))]
 #[cfg_attr(feature = "std", serde(rename_all = "camelCase"))]
 pub struct Leg {
 	/// The chain the value moves on: a peer, or the hub ([`crate::HUB_CHAIN_ID`]).
@@ -56,7 +56,12 @@ pub struct Leg {
 	pub from: H256,
 	/// The party that receives it on commit.
 	pub to: H256,
-	/// How much, in the token's smallest unit.
+	/// How much, in the token's smallest unit (a decimal string in JSON: JavaScript numbers
+	/// cannot hold every `u128`).
+	#[cfg_attr(
+		feature = "std",
+		serde(serialize_with = "crate::runtime_api::serialize_u128_as_string")
+	)]
 	pub amount: u128,
 }
 
@@ -87,6 +92,75 @@ pub fn terms_hash(id: &SettlementId, deadline: u64, legs: &[Leg]) -> H256 {
 		leg.abi_encode_into(&mut out);
 	}
 	H256(keccak_256(&out))
+}
+
+/// Where a settlement is in its life.
+#[derive(
+	Clone,
+	Copy,
+	PartialEq,
+	Eq,
+	Debug,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	MaxEncodedLen,
+	TypeInfo,
+)]
+#[cfg_attr(feature = "std", derive(serde::Serialize, serde::Deserialize))]
+pub enum Phase {
+	/// Waiting for every giving party to sign up.
+	SigningUp,
+	/// Prepare orders sent; waiting for every peer leg's answer.
+	Preparing,
+	/// Decided: every leg is paid to its counterparty.
+	Committed,
+	/// Decided: every leg goes back to its owner (or is never locked).
+	Aborted,
+}
+
+impl Phase {
+	/// Whether the decision is taken.
+	pub fn is_decided(self) -> bool {
+		matches!(self, Self::Committed | Self::Aborted)
+	}
+}
+
+/// Where one leg is.
+#[derive(
+	Clone,
+	Copy,
+	PartialEq,
+	Eq,
+	Debug,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	MaxEncodedLen,
+	TypeInfo,
+)]
+#[cfg_attr(feature = "std", derive(serde::Serialize, serde::Deserialize))]
+pub enum LegState {
+	/// Its giver has not signed up.
+	AwaitingSignUp,
+	/// Its giver has signed up: a hub leg's value is in escrow; a peer leg waits for its prepare
+	/// order.
+	SignedUp,
+	/// Its prepare order is on its way to the leg's chain; the answer is not known.
+	Preparing,
+	/// Locked for the settlement: in the hub's escrow, or on its chain as the chain's receipt
+	/// proves.
+	Prepared,
+	/// Its chain refused the prepare order, or never executed it before the deadline: nothing
+	/// is locked there.
+	Refused,
+	/// Decided, and the leg holds value: the next `advance` pays it (a hub leg) or sends its
+	/// chain the decision order (again).
+	DecisionDue,
+	/// The decision order is on its way.
+	DecisionSent,
+	/// Paid to its counterparty (commit), or back to its owner or never locked (abort).
+	Settled,
 }
 
 /// What the hub orders a leg's chain to do.
@@ -123,8 +197,8 @@ impl OrderKind {
 /// The code of a [`SignUp`] payload's first word.
 pub const SIGN_UP_CODE: u8 = 4;
 
-/// Length of an encoded [`SettlementOrder`]: seven ABI words.
-pub const ORDER_PAYLOAD_LEN: usize = 7 * 32;
+/// Length of an encoded [`SettlementOrder`]: eight ABI words.
+pub const ORDER_PAYLOAD_LEN: usize = 8 * 32;
 
 /// Length of an encoded [`SignUp`]: three ABI words.
 pub const SIGN_UP_PAYLOAD_LEN: usize = 3 * 32;
@@ -146,11 +220,15 @@ pub struct SettlementOrder {
 	pub to: H256,
 	/// The amount.
 	pub amount: u128,
+	/// The settlement's [`terms_hash`]: a gateway locks a leg only for a party that signed up to
+	/// exactly these terms, and keys the leg by (id, terms, leg), so that an id used before, or
+	/// squatted with other terms, never touches this trade's legs.
+	pub terms: H256,
 }
 
 impl SettlementOrder {
-	/// The order of `kind` for leg `index` of settlement `id`.
-	pub fn new(kind: OrderKind, id: SettlementId, index: u8, leg: &Leg) -> Self {
+	/// The order of `kind` for leg `index` of settlement `id`, whose terms hash is `terms`.
+	pub fn new(kind: OrderKind, id: SettlementId, index: u8, leg: &Leg, terms: H256) -> Self {
 		Self {
 			kind,
 			id,
@@ -159,11 +237,12 @@ impl SettlementOrder {
 			from: leg.from,
 			to: leg.to,
 			amount: leg.amount,
+			terms,
 		}
 	}
 
 	/// `abi.encode(uint8 kind, bytes32 id, uint8 leg, bytes32 token, bytes32 from, bytes32 to,
-	/// uint128 amount)`.
+	/// uint128 amount, bytes32 terms)`.
 	pub fn abi_encode(&self) -> Vec<u8> {
 		let mut out = Vec::with_capacity(ORDER_PAYLOAD_LEN);
 		abi_word(&mut out, &[self.kind.code()]);
@@ -173,10 +252,11 @@ impl SettlementOrder {
 		out.extend_from_slice(self.from.as_bytes());
 		out.extend_from_slice(self.to.as_bytes());
 		abi_word(&mut out, &self.amount.to_be_bytes());
+		out.extend_from_slice(self.terms.as_bytes());
 		out
 	}
 
-	/// Decodes exactly seven ABI words of a known kind; `None` otherwise.
+	/// Decodes exactly eight ABI words of a known kind; `None` otherwise.
 	pub fn abi_decode(bytes: &[u8]) -> Option<Self> {
 		if bytes.len() != ORDER_PAYLOAD_LEN {
 			return None;
@@ -192,6 +272,7 @@ impl SettlementOrder {
 			from: H256::from_slice(word(4)),
 			to: H256::from_slice(word(5)),
 			amount: u128::from_be_bytes(abi_uint::<16>(word(6))?),
+			terms: H256::from_slice(word(7)),
 		})
 	}
 }
@@ -223,6 +304,41 @@ impl SignUp {
 		}
 		Some(Self { id: H256::from_slice(&bytes[32..64]), terms: H256::from_slice(&bytes[64..96]) })
 	}
+}
+
+/// A leg as the runtime API shows it: its terms, where it is, and the nonces of its orders on
+/// the channel (hub, leg's chain).
+#[derive(Clone, PartialEq, Eq, Debug, Encode, Decode, TypeInfo)]
+#[cfg_attr(feature = "std", derive(serde::Serialize))]
+#[cfg_attr(feature = "std", serde(rename_all = "camelCase"))]
+pub struct LegView {
+	/// The leg's terms.
+	pub leg: Leg,
+	/// Where it is.
+	pub state: LegState,
+	/// Its prepare order's nonce, once sent.
+	pub prepare_nonce: Option<u64>,
+	/// Its latest decision order's nonce, once sent.
+	pub decision_nonce: Option<u64>,
+}
+
+/// A settlement in progress as the runtime API shows it.
+#[derive(Clone, PartialEq, Eq, Debug, Encode, Decode, TypeInfo)]
+#[cfg_attr(feature = "std", derive(serde::Serialize))]
+#[cfg_attr(feature = "std", serde(rename_all = "camelCase"))]
+pub struct SettlementView {
+	/// Its id.
+	pub id: SettlementId,
+	/// Its proposer, as 32 bytes.
+	pub proposer: H256,
+	/// The deadline (ms since the Unix epoch).
+	pub deadline: u64,
+	/// The terms hash every giver signs up to.
+	pub terms: H256,
+	/// Where it is.
+	pub phase: Phase,
+	/// Its legs, in order.
+	pub legs: Vec<LegView>,
 }
 
 /// The hub's own tokens as the settlement application moves them between hub accounts:
@@ -264,19 +380,20 @@ mod tests {
 	fn an_order_decodes_from_exactly_its_encoding() {
 		let id = H256::repeat_byte(0x42);
 		for kind in [OrderKind::Prepare, OrderKind::Commit, OrderKind::Abort] {
-			let order = SettlementOrder::new(kind, id, 3, &leg(7, 1_000));
+			let order = SettlementOrder::new(kind, id, 3, &leg(7, 1_000), H256::repeat_byte(9));
 			let bytes = order.abi_encode();
 			assert_eq!(bytes.len(), ORDER_PAYLOAD_LEN);
 			assert_eq!(SettlementOrder::abi_decode(&bytes), Some(order));
 		}
-		let bytes = SettlementOrder::new(OrderKind::Commit, id, 1, &leg(7, 5)).abi_encode();
+		let bytes =
+			SettlementOrder::new(OrderKind::Commit, id, 1, &leg(7, 5), H256::zero()).abi_encode();
 		let mut unknown_kind = bytes.clone();
 		unknown_kind[31] = 9;
 		assert_eq!(SettlementOrder::abi_decode(&unknown_kind), None);
 		let mut wide_leg = bytes.clone();
 		wide_leg[2 * 32 + 30] = 1;
 		assert_eq!(SettlementOrder::abi_decode(&wide_leg), None);
-		assert_eq!(SettlementOrder::abi_decode(&bytes[..6 * 32]), None);
+		assert_eq!(SettlementOrder::abi_decode(&bytes[..7 * 32]), None);
 	}
 
 	#[test]

@@ -495,3 +495,61 @@ mod non_receipt {
 		assert_eq!(&encoded[14..], &[0x11; 32]);
 	}
 }
+
+/// "Atomic settlement": the DvP example's terms hash, prepare order and sign-up, as ethers'
+/// `AbiCoder` computes them (`keccak256(abi.encode(...))`).
+#[test]
+fn settlement_example() {
+	use fusion_hub_primitives::{
+		settlement::{terms_hash, Leg, OrderKind, SettlementOrder, SignUp},
+		TokenRef,
+	};
+	let padded = |byte: u8| {
+		let mut bytes = [0u8; 32];
+		bytes[12..].copy_from_slice(&[byte; 20]);
+		H256(bytes)
+	};
+	let id = H256::repeat_byte(0x42);
+	let deadline = 1_700_000_600_000;
+	let security = Leg {
+		chain: 7,
+		token: TokenRef { home: 7, id: padded(0xee) },
+		from: padded(0xaa),
+		to: padded(0xbb),
+		amount: 500,
+	};
+	let payment = Leg {
+		chain: 0,
+		token: TokenRef::HUB_NATIVE,
+		from: H256::repeat_byte(0xd4),
+		to: H256::repeat_byte(0x8e),
+		amount: 1_000_000_000_000,
+	};
+	let terms = terms_hash(&id, deadline, &[security, payment]);
+	assert_eq!(
+		hex(terms.as_bytes()),
+		"0x1c013acbf425da67eab1e178baf2d4cdfa7f3f1527634f3edbd00c7ba91e55b8"
+	);
+	let prepare = SettlementOrder::new(OrderKind::Prepare, id, 0, &security, terms);
+	assert_eq!(
+		hex(&prepare.abi_encode()),
+		concat!(
+			"0x0000000000000000000000000000000000000000000000000000000000000001",
+			"4242424242424242424242424242424242424242424242424242424242424242",
+			"0000000000000000000000000000000000000000000000000000000000000000",
+			"000000000000000000000000eeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeee",
+			"000000000000000000000000aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
+			"000000000000000000000000bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb",
+			"00000000000000000000000000000000000000000000000000000000000001f4",
+			"1c013acbf425da67eab1e178baf2d4cdfa7f3f1527634f3edbd00c7ba91e55b8",
+		)
+	);
+	assert_eq!(
+		hex(&SignUp { id, terms }.abi_encode()),
+		concat!(
+			"0x0000000000000000000000000000000000000000000000000000000000000004",
+			"4242424242424242424242424242424242424242424242424242424242424242",
+			"1c013acbf425da67eab1e178baf2d4cdfa7f3f1527634f3edbd00c7ba91e55b8",
+		)
+	);
+}

@@ -325,6 +325,14 @@ impl_runtime_apis! {
 		}
 	}
 
+	impl fusion_hub_primitives::runtime_api::SettlementApi<Block> for Runtime {
+		fn settlement(
+			id: fusion_hub_primitives::settlement::SettlementId,
+		) -> Option<fusion_hub_primitives::settlement::SettlementView> {
+			crate::Settlement::settlement_view(id)
+		}
+	}
+
 	impl fusion_hub_primitives::runtime_api::CrossChainMessagesApi<Block> for Runtime {
 		fn message_proof(
 			source: ChainId,

@@ -33,6 +33,7 @@ polkadot_sdk::frame_benchmarking::define_benchmarks!(
 	[pallet_proof_verifier, ProofVerifier]
 	[pallet_cross_chain_messages, CrossChainMessages]
 	[pallet_asset_lock, AssetLock]
+	[pallet_settlement, Settlement]
 	[pallet_hub_notaries, HubNotaries]
 	[pallet_balances, Balances]
 	[pallet_preimage, Preimage]

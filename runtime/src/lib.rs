@@ -161,12 +161,12 @@ macro_rules! runtime_version {
 // gates XCM; preimages and the whitelist take Council motions to Root. 6: foreign assets of
 // parachain peers (`ForeignAssets`), XCM fees in them. 7: outbound commitments folded from a
 // frontier (4,096 leaves per destination per block), capacity checked before inclusion
-// (`CheckOutboundCapacity`).
+// (`CheckOutboundCapacity`). 8: atomic multi-chain settlement (`Settlement`, app id 3).
 #[cfg(not(feature = "next-spec-version"))]
-runtime_version!(7);
+runtime_version!(8);
 // The same runtime one spec version later: the wasm that the runtime-upgrade test enacts.
 #[cfg(feature = "next-spec-version")]
-runtime_version!(8);
+runtime_version!(9);
 
 /// The parachain id the hub registers with on its relay chain (local and dev networks).
 pub const PARACHAIN_ID: u32 = 2000;
@@ -303,6 +303,8 @@ mod runtime {
 	pub type AssetLock = pallet_asset_lock;
 	#[runtime::pallet_index(54)]
 	pub type HubNotaries = pallet_hub_notaries;
+	#[runtime::pallet_index(55)]
+	pub type Settlement = pallet_settlement;
 }
 
 /// A peer chain's record in the registry, as runtime APIs return it.

@@ -418,6 +418,120 @@ mod chain_registry {
 		});
 	}
 
+	/// A DvP settlement through the runtime's real messenger and books: the sign-up of a peer
+	/// party arrives as an app-3 message, `advance` is reserved room by the pool's capacity check
+	/// and queues the prepare order in the hub's outbound commitment, and the order's
+	/// `Delivered` outcome commits; the next `advance` pays the hub leg and queues the commit.
+	#[test]
+	fn a_settlement_prepares_through_the_messenger_and_commits_on_the_peers_proven_lock() {
+		use fusion_hub_primitives::{
+			message::{account_to_bytes32, Message, Timeout, TokenRef, HUB_CHAIN_ID},
+			settlement::{
+				terms_hash, Leg, LegState, OrderKind, Phase, SettlementOrder, SignUp,
+				SETTLEMENT_APP,
+			},
+			MessageHandler,
+		};
+		use fusion_hub_runtime::{
+			configs::messages::{HubApplications, HubCommitmentNeeds},
+			Settlement,
+		};
+		use pallet_cross_chain_messages::{CheckOutboundCapacity, PendingMessages};
+		use polkadot_sdk::{
+			frame_support::dispatch::GetDispatchInfo,
+			sp_core::H256,
+			sp_runtime::{
+				traits::{DispatchTransaction, Dispatchable},
+				transaction_validity::TransactionSource,
+			},
+		};
+		externalities(DEV_RUNTIME_PRESET).execute_with(|| {
+			apply(&account(Sr25519Keyring::Dave));
+			assert_ok!(ChainRegistry::approve_chain(RuntimeOrigin::root(), CHAIN));
+			System::set_block_number(2);
+			polkadot_sdk::pallet_timestamp::Now::<Runtime>::put(1_000_000);
+			let (buyer, seller) = (account(Sr25519Keyring::Ferdie), account(Sr25519Keyring::Eve));
+			let id = H256::repeat_byte(0x61);
+			let price = 5 * fusion_hub_runtime::FUSE;
+			let legs = [
+				Leg {
+					chain: CHAIN,
+					token: TokenRef { home: CHAIN, id: H256::repeat_byte(0xee) },
+					from: H256::repeat_byte(0xaa),
+					to: H256::repeat_byte(0xbb),
+					amount: 250,
+				},
+				Leg {
+					chain: HUB_CHAIN_ID,
+					token: TokenRef::HUB_NATIVE,
+					from: account_to_bytes32(&buyer),
+					to: account_to_bytes32(&seller),
+					amount: price,
+				},
+			];
+			let deadline = 1_000_000 + 60_000;
+			assert_ok!(Settlement::propose(
+				RuntimeOrigin::signed(seller.clone()),
+				id,
+				legs.to_vec().try_into().unwrap(),
+				deadline
+			));
+			let terms = terms_hash(&id, deadline, &legs);
+			let sign_up = Message {
+				source: CHAIN,
+				destination: HUB_CHAIN_ID,
+				nonce: 1,
+				sender: H256::repeat_byte(0xaa),
+				app_id: SETTLEMENT_APP,
+				payload: SignUp { id, terms }.abi_encode().try_into().unwrap(),
+				timeout: Timeout { height: 0, timestamp: deadline },
+				fee: 0,
+			};
+			assert_ok!(HubApplications::on_receive(&sign_up));
+			assert_ok!(Settlement::sign_up(RuntimeOrigin::signed(buyer.clone()), id, terms));
+			let advance = RuntimeCall::Settlement(pallet_settlement::Call::advance { id, fee: 0 });
+			let room = CheckOutboundCapacity::<Runtime, HubCommitmentNeeds>::new().validate_only(
+				RuntimeOrigin::signed(seller.clone()),
+				&advance,
+				&advance.get_dispatch_info(),
+				0,
+				TransactionSource::External,
+				0,
+			);
+			assert!(room.is_ok());
+			assert_ok!(advance.dispatch(RuntimeOrigin::signed(seller.clone())));
+			let nonce = Settlement::settlement_view(id).unwrap().legs[0].prepare_nonce.unwrap();
+			let prepare = PendingMessages::<Runtime>::get((HUB_CHAIN_ID, CHAIN, nonce))
+				.expect("queued for the peer")
+				.message;
+			assert_eq!(
+				SettlementOrder::abi_decode(&prepare.payload),
+				Some(SettlementOrder::new(OrderKind::Prepare, id, 0, &legs[0], terms))
+			);
+			assert_eq!(prepare.timeout, Timeout { height: 0, timestamp: deadline });
+
+			assert_ok!(HubApplications::on_outcome(&prepare, true, 2));
+			let view = Settlement::settlement_view(id).unwrap();
+			assert_eq!(view.phase, Phase::Committed);
+			assert_eq!(view.legs[0].state, LegState::DecisionDue);
+			// The next advance pays the seller on the hub and queues the commit for the peer.
+			let seller_before = Balances::free_balance(&seller);
+			let advance = RuntimeCall::Settlement(pallet_settlement::Call::advance { id, fee: 0 });
+			assert_ok!(advance.dispatch(RuntimeOrigin::signed(buyer.clone())));
+			assert_eq!(Balances::free_balance(&seller), seller_before + price);
+			let commit = PendingMessages::<Runtime>::get((HUB_CHAIN_ID, CHAIN, nonce + 1))
+				.expect("the commit order queued")
+				.message;
+			assert_eq!(
+				SettlementOrder::abi_decode(&commit.payload),
+				Some(SettlementOrder::new(OrderKind::Commit, id, 0, &legs[0], terms))
+			);
+			// A peer may not order another through the hub.
+			let routed = Message { source: CHAIN, destination: 8, ..prepare };
+			assert!(HubApplications::on_route(&routed).is_err());
+		});
+	}
+
 	#[test]
 	fn a_signed_account_cannot_approve_directly() {
 		externalities(DEV_RUNTIME_PRESET).execute_with(|| {

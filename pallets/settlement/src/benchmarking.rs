@@ -164,7 +164,7 @@ mod benchmarks {
 		assert!(settlement.legs.iter().all(|record| record.state == LegState::Preparing));
 	}
 
-	/// The last peer leg prepared: the settlement commits and pays its `l - 1` hub legs.
+	/// The last peer leg prepared, `l - 1` hub legs besides: the settlement commits.
 	#[benchmark]
 	fn answer(l: Linear<2, { T::MaxLegs::get() }>) {
 		assert_ok!(T::Messenger::open_destination_for_benchmarks(PEER));
@@ -180,7 +180,7 @@ mod benchmarks {
 			0
 		));
 		let nonce = Settlements::<T>::get(id()).and_then(|s| s.legs[0].prepare_nonce);
-		let order = SettlementOrder::new(OrderKind::Prepare, id(), 0, &legs[0]);
+		let order = SettlementOrder::new(OrderKind::Prepare, id(), 0, &legs[0], terms);
 		let message = Message::<T::MaxPayload> {
 			source: HUB_CHAIN_ID,
 			destination: PEER,

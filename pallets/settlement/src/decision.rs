@@ -1,5 +1,6 @@
-//! The decision: taken once, it pays the hub legs at once and sends every peer leg that may hold
-//! a lock its order, again until delivered; the settlement concludes when every leg is settled.
+//! The decision: taken once; carried out by `advance`, which pays the hub legs and sends every
+//! peer leg that may hold a lock its order, again until delivered; the settlement concludes when
+//! every leg is settled.
 
 use crate::{pallet::*, LegState, Phase, SettlementOf};
 use fusion_hub_primitives::{
@@ -18,9 +19,12 @@ use polkadot_sdk::{
 };
 
 impl<T: Config> Pallet<T> {
-	/// Decides settlement `id`: commit only when every leg is prepared. Hub legs are paid now;
-	/// a peer leg whose chain may hold a lock (its prepare order went out and was not refused)
-	/// is due its decision order; every other leg is settled, nothing having been locked.
+	/// Decides settlement `id`: commit only when every leg is prepared. A leg that holds value
+	/// for the settlement (a hub leg in escrow, or a peer leg whose prepare order went out and
+	/// was not refused) is due the decision, which the next `advance` carries out: a hub leg is
+	/// paid, a peer leg's chain is sent its order. Every other leg is settled, nothing having
+	/// been locked. Nothing moves here, so an answer (which may decide) costs the same whatever
+	/// the legs: the messaging pallet charges it for every receipt.
 	pub(crate) fn decide(
 		id: SettlementId,
 		settlement: &mut SettlementOf<T>,
@@ -34,22 +38,18 @@ impl<T: Config> Pallet<T> {
 		settlement.phase = if committed { Phase::Committed } else { Phase::Aborted };
 		Self::deposit_event(Event::Decided { id, committed });
 		for (index, record) in settlement.legs.iter_mut().enumerate() {
-			let leg = index as u8;
-			let payee = if committed { record.leg.to } else { record.leg.from };
-			let holds_lock = matches!(
-				record.state,
-				LegState::SignedUp | LegState::Preparing | LegState::Prepared
-			);
-			if record.leg.chain == HUB_CHAIN_ID {
-				if holds_lock {
-					Self::pay_out(&record.leg, &payee)?;
-				}
-			} else if matches!(record.state, LegState::Preparing | LegState::Prepared) {
+			let holds_value = if record.leg.chain == HUB_CHAIN_ID {
+				matches!(record.state, LegState::SignedUp | LegState::Prepared)
+			} else {
+				matches!(record.state, LegState::Preparing | LegState::Prepared)
+			};
+			if holds_value {
 				record.state = LegState::DecisionDue;
-				continue;
+			} else {
+				record.state = LegState::Settled;
+				let (id, leg, paid_to) = (id, index as u8, record.leg.from);
+				Self::deposit_event(Event::LegSettled { id, leg, paid_to });
 			}
-			record.state = LegState::Settled;
-			Self::deposit_event(Event::LegSettled { id, leg, paid_to: payee });
 		}
 		Ok(())
 	}
@@ -84,26 +84,35 @@ impl<T: Config> Pallet<T> {
 		})
 	}
 
-	/// Sends each leg that is due its decision order, with a fresh timeout: one that was not
-	/// delivered goes again.
-	pub(crate) fn send_due_decisions(
+	/// Carries out the decision for each leg due it: pays a hub leg out of escrow (to its
+	/// counterparty on commit, back to its owner on abort), and sends a peer leg's chain its
+	/// order with a fresh timeout (one that was not delivered goes again).
+	pub(crate) fn carry_out_decision(
 		payer: &T::AccountId,
 		id: SettlementId,
 		settlement: &mut SettlementOf<T>,
 		fee: u128,
 	) -> DispatchResult {
-		let kind =
-			if settlement.phase == Phase::Committed { OrderKind::Commit } else { OrderKind::Abort };
+		let committed = settlement.phase == Phase::Committed;
+		let kind = if committed { OrderKind::Commit } else { OrderKind::Abort };
 		let timeout = Timeout {
 			height: 0,
 			timestamp: Self::now_ms().saturating_add(T::DecisionTimeoutMillis::get()),
 		};
+		let terms = settlement.terms;
 		for (index, record) in settlement.legs.iter_mut().enumerate() {
 			if record.state != LegState::DecisionDue {
 				continue;
 			}
 			let leg = index as u8;
-			let order = SettlementOrder::new(kind, id, leg, &record.leg);
+			if record.leg.chain == HUB_CHAIN_ID {
+				let paid_to = if committed { record.leg.to } else { record.leg.from };
+				Self::pay_out(&record.leg, &paid_to)?;
+				record.state = LegState::Settled;
+				Self::deposit_event(Event::LegSettled { id, leg, paid_to });
+				continue;
+			}
+			let order = SettlementOrder::new(kind, id, leg, &record.leg, terms);
 			let nonce = Self::send_order(payer, record.leg.chain, &order, timeout, fee)?;
 			record.state = LegState::DecisionSent;
 			record.decision_nonce = Some(nonce);
@@ -186,7 +195,10 @@ impl<T: Config> Pallet<T> {
 		for (_, settlement) in Settlements::<T>::iter() {
 			for record in settlement.legs.iter() {
 				let locked = record.leg.chain == HUB_CHAIN_ID
-					&& matches!(record.state, LegState::SignedUp | LegState::Prepared);
+					&& matches!(
+						record.state,
+						LegState::SignedUp | LegState::Prepared | LegState::DecisionDue
+					);
 				if locked {
 					let sum = expected.entry(record.leg.token).or_default();
 					*sum = sum.saturating_add(record.leg.amount);

@@ -13,8 +13,8 @@ use polkadot_sdk::{
 };
 
 impl<T: Config> Pallet<T> {
-	/// Applies the answer a hub order got (`prepared_or_delivered`: its receipt said
-	/// `Delivered`), or fails with the reason it is no answer the settlement waits for.
+	/// Applies the answer a hub order got (`delivered`: its receipt said `Delivered`), or fails
+	/// with the reason it is no answer the settlement waits for.
 	pub(crate) fn apply_answer(
 		message: &Message<T::MaxPayload>,
 		delivered: bool,
@@ -24,6 +24,8 @@ impl<T: Config> Pallet<T> {
 			SettlementOrder::abi_decode(&message.payload).ok_or(Error::<T>::InvalidPayload)?;
 		let mut settlement =
 			Settlements::<T>::get(order.id).ok_or(Error::<T>::UnknownSettlement)?;
+		// An order of an earlier settlement under the same id.
+		ensure!(order.terms == settlement.terms, Error::<T>::StaleAnswer);
 		let index = usize::from(order.leg);
 		let on_chain = settlement.legs.get(index).map(|record| record.leg.chain);
 		ensure!(on_chain == Some(message.destination), Error::<T>::UnknownLeg);
@@ -79,7 +81,8 @@ impl<T: Config> MessageHandler<T::MaxPayload> for Pallet<T> {
 		T::WeightInfo::sign_up_by_message(T::MaxLegs::get())
 	}
 
-	/// The costliest answer: the last preparation, which commits and pays every hub leg.
+	/// The costliest answer: the last preparation, which decides (nothing moves until
+	/// `advance`, so this is small whatever the legs).
 	fn outcome_weight() -> Weight {
 		T::WeightInfo::answer(T::MaxLegs::get())
 	}

@@ -19,10 +19,12 @@
 //!    (the messaging pallet's) is refused. If the deadline passes on the hub before every giver
 //!    has signed up, `advance` aborts: no order was sent.
 //! 4. **Decision**: when every leg is prepared, the hub commits; on the first refusal it aborts.
-//!    Hub legs are paid (to the counterparty, or back to the owner) at once; each peer leg that
-//!    may hold a lock gets the decision ([`OrderKind::Commit`] or [`OrderKind::Abort`]), sent
-//!    by `advance` and sent again if it is not delivered. The decision is final and in the hub's
-//!    outbound commitment, so a leg's chain acts on it with the trust it already gives the hub.
+//!    The decision moves nothing by itself (an answer costs the same whatever the legs); the
+//!    next `advance` carries it out: hub legs are paid (to the counterparty, or back to the
+//!    owner), and each peer leg that may hold a lock is sent the decision
+//!    ([`OrderKind::Commit`] or [`OrderKind::Abort`]), again if it is not delivered. The
+//!    decision is final and in the hub's outbound commitment, so a leg's chain acts on it with
+//!    the trust it already gives the hub.
 //! 5. **Conclusion**: when every leg is settled, the record goes and the deposit is released.
 //!
 //! Why all-or-nothing holds: a commit is decided only when every leg's chain has proven that the
@@ -64,73 +66,7 @@ use polkadot_sdk::{
 };
 use scale_info::TypeInfo;
 
-pub use fusion_hub_primitives::settlement::{OrderKind, SignUp, SETTLEMENT_APP};
-
-/// Where a settlement is in its life.
-#[derive(
-	Clone,
-	Copy,
-	PartialEq,
-	Eq,
-	Debug,
-	Encode,
-	Decode,
-	DecodeWithMemTracking,
-	MaxEncodedLen,
-	TypeInfo,
-)]
-pub enum Phase {
-	/// Waiting for every giving party to sign up.
-	SigningUp,
-	/// Prepare orders sent; waiting for every peer leg's answer.
-	Preparing,
-	/// Decided: every leg is paid to its counterparty.
-	Committed,
-	/// Decided: every leg goes back to its owner (or is never locked).
-	Aborted,
-}
-
-impl Phase {
-	/// Whether the decision is taken.
-	pub fn is_decided(self) -> bool {
-		matches!(self, Self::Committed | Self::Aborted)
-	}
-}
-
-/// Where one leg is.
-#[derive(
-	Clone,
-	Copy,
-	PartialEq,
-	Eq,
-	Debug,
-	Encode,
-	Decode,
-	DecodeWithMemTracking,
-	MaxEncodedLen,
-	TypeInfo,
-)]
-pub enum LegState {
-	/// Its giver has not signed up.
-	AwaitingSignUp,
-	/// Its giver has signed up: a hub leg's value is in escrow; a peer leg waits for its prepare
-	/// order.
-	SignedUp,
-	/// Its prepare order is on its way to the leg's chain; the answer is not known.
-	Preparing,
-	/// Locked for the settlement: in the hub's escrow, or on its chain as the chain's receipt
-	/// proves.
-	Prepared,
-	/// Its chain refused the prepare order, or never executed it before the deadline: nothing
-	/// is locked there.
-	Refused,
-	/// Decided: the decision order has to go (again) to the leg's chain.
-	DecisionDue,
-	/// The decision order is on its way.
-	DecisionSent,
-	/// Paid to its counterparty (commit), or back to its owner or never locked (abort).
-	Settled,
-}
+pub use fusion_hub_primitives::settlement::{LegState, OrderKind, Phase, SignUp, SETTLEMENT_APP};
 
 /// A leg and where it is.
 #[derive(
@@ -427,5 +363,35 @@ pub mod pallet {
 			let owner = ensure_signed(origin)?;
 			Self::do_claim_payout(owner, token)
 		}
+	}
+}
+
+impl<T: Config> Pallet<T> {
+	/// Settlement `id` as the runtime API shows it.
+	pub fn settlement_view(
+		id: SettlementId,
+	) -> Option<fusion_hub_primitives::settlement::SettlementView> {
+		use fusion_hub_primitives::{
+			message::account_to_bytes32,
+			settlement::{LegView, SettlementView},
+		};
+		let settlement = Settlements::<T>::get(id)?;
+		Some(SettlementView {
+			id,
+			proposer: account_to_bytes32(&settlement.proposer),
+			deadline: settlement.deadline,
+			terms: settlement.terms,
+			phase: settlement.phase,
+			legs: settlement
+				.legs
+				.iter()
+				.map(|record| LegView {
+					leg: record.leg,
+					state: record.state,
+					prepare_nonce: record.prepare_nonce,
+					decision_nonce: record.decision_nonce,
+				})
+				.collect(),
+		})
 	}
 }

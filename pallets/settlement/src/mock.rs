@@ -23,7 +23,10 @@ use polkadot_sdk::{
 	sp_runtime::{BuildStorage, DispatchError, DispatchResult},
 	*,
 };
-use std::{cell::RefCell, collections::BTreeSet};
+use std::{
+	cell::RefCell,
+	collections::{BTreeMap, BTreeSet},
+};
 
 type Block = frame_system::mocking::MockBlock<Test>;
 
@@ -108,6 +111,7 @@ thread_local! {
 	static SENT: RefCell<Vec<TestMessage>> = const { RefCell::new(Vec::new()) };
 	static REFUSE_SEND: RefCell<bool> = const { RefCell::new(false) };
 	static BLOCKED_PAYEES: RefCell<BTreeSet<u64>> = const { RefCell::new(BTreeSet::new()) };
+	static WRAPPED: RefCell<BTreeMap<u64, u128>> = const { RefCell::new(BTreeMap::new()) };
 }
 
 /// The messaging pallet, in memory: numbers the messages per destination and records them.
@@ -176,10 +180,27 @@ impl Contains<ChainId> for MockPeers {
 	}
 }
 
-/// The hub's tokens: the native token only. A payee can be blocked, so that paying it fails.
+/// The hub's tokens: the native token, and one wrapped asset that, like the runtime's, is not
+/// sufficient (only an account that exists by the native token may hold it). A payee can be
+/// blocked, so that paying it fails.
 pub struct MockTokens;
 
+/// The wrapped asset of [`MockTokens`].
+pub fn wrapped_token() -> TokenRef {
+	TokenRef { home: Q, id: H256::repeat_byte(0x77) }
+}
+
 impl MockTokens {
+	/// Gives `who` `amount` of the wrapped asset.
+	pub fn mint_wrapped(who: u64, amount: u128) {
+		WRAPPED.with(|balances| *balances.borrow_mut().entry(who).or_default() += amount);
+	}
+
+	/// What `who` holds of the wrapped asset.
+	pub fn wrapped(who: u64) -> u128 {
+		WRAPPED.with(|balances| balances.borrow().get(&who).copied().unwrap_or_default())
+	}
+
 	/// Makes payments to `who` fail, or succeed again.
 	pub fn block(who: u64, blocked: bool) {
 		BLOCKED_PAYEES.with(|payees| {
@@ -196,6 +217,8 @@ impl HubTokens<u64> for MockTokens {
 	fn minimum_balance(token: &TokenRef) -> Result<u128, DispatchError> {
 		if *token == TokenRef::HUB_NATIVE {
 			Ok(ED)
+		} else if *token == wrapped_token() {
+			Ok(1)
 		} else {
 			Err(DispatchError::Other("unknown token"))
 		}
@@ -204,6 +227,8 @@ impl HubTokens<u64> for MockTokens {
 	fn balance(token: &TokenRef, who: &u64) -> u128 {
 		if *token == TokenRef::HUB_NATIVE {
 			Balances::balance(who)
+		} else if *token == wrapped_token() {
+			Self::wrapped(*who)
 		} else {
 			0
 		}
@@ -216,11 +241,30 @@ impl HubTokens<u64> for MockTokens {
 		amount: u128,
 		keep_alive: bool,
 	) -> DispatchResult {
-		if *token != TokenRef::HUB_NATIVE {
-			return Err(DispatchError::Other("unknown token"));
-		}
 		if BLOCKED_PAYEES.with(|payees| payees.borrow().contains(to)) {
 			return Err(DispatchError::Other("payee blocked"));
+		}
+		if *token == wrapped_token() {
+			if Balances::balance(to) == 0 {
+				return Err(DispatchError::Token(
+					polkadot_sdk::sp_runtime::TokenError::CannotCreate,
+				));
+			}
+			let held = Self::wrapped(*from);
+			if held < amount {
+				return Err(DispatchError::Token(
+					polkadot_sdk::sp_runtime::TokenError::FundsUnavailable,
+				));
+			}
+			WRAPPED.with(|balances| {
+				let mut balances = balances.borrow_mut();
+				balances.insert(*from, held - amount);
+				*balances.entry(*to).or_default() += amount;
+			});
+			return Ok(());
+		}
+		if *token != TokenRef::HUB_NATIVE {
+			return Err(DispatchError::Other("unknown token"));
 		}
 		let preservation =
 			if keep_alive { Preservation::Preserve } else { Preservation::Expendable };
@@ -306,6 +350,7 @@ pub fn new_test_ext() -> sp_io::TestExternalities {
 	.unwrap();
 	SENT.with(|sent| sent.borrow_mut().clear());
 	BLOCKED_PAYEES.with(|payees| payees.borrow_mut().clear());
+	WRAPPED.with(|balances| balances.borrow_mut().clear());
 	MockMessenger::refuse(false);
 	let mut ext = sp_io::TestExternalities::new(storage);
 	ext.execute_with(|| {

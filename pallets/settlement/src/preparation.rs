@@ -35,13 +35,14 @@ impl<T: Config> Pallet<T> {
 			},
 		}
 		if settlement.phase.is_decided() {
-			Self::send_due_decisions(payer, id, &mut settlement, fee)?;
+			Self::carry_out_decision(payer, id, &mut settlement, fee)?;
 		}
 		Self::store_or_conclude(id, settlement)
 	}
 
 	/// Hub legs are locked already; each peer leg's chain is ordered to lock, with the deadline
-	/// as the order's timeout on that chain's clock. A settlement of hub legs only commits now.
+	/// as the order's timeout on that chain's clock. A settlement of hub legs only commits now
+	/// (and the same `advance` pays its legs).
 	fn send_prepares(
 		payer: &T::AccountId,
 		id: SettlementId,
@@ -57,7 +58,8 @@ impl<T: Config> Pallet<T> {
 				Self::deposit_event(Event::LegPrepared { id, leg });
 				continue;
 			}
-			let order = SettlementOrder::new(OrderKind::Prepare, id, leg, &record.leg);
+			let order =
+				SettlementOrder::new(OrderKind::Prepare, id, leg, &record.leg, settlement.terms);
 			let nonce = Self::send_order(payer, record.leg.chain, &order, timeout, fee)?;
 			record.state = LegState::Preparing;
 			record.prepare_nonce = Some(nonce);
@@ -152,7 +154,9 @@ impl<T: Config> Pallet<T> {
 					&& Self::now_ms() <= settlement.deadline
 			},
 			Phase::Preparing => false,
-			Phase::Committed | Phase::Aborted => record.state == LegState::DecisionDue,
+			Phase::Committed | Phase::Aborted => {
+				record.leg.chain != HUB_CHAIN_ID && record.state == LegState::DecisionDue
+			},
 		};
 		let mut due: Vec<(ChainId, u32)> = Vec::new();
 		for record in settlement.legs.iter().filter(sends) {

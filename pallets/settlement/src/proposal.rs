@@ -131,6 +131,10 @@ impl<T: Config> Pallet<T> {
 		let party = account_to_bytes32(&who);
 		let (mut settlement, legs) = Self::sign_up_check(id, HUB_CHAIN_ID, &party, terms)?;
 		let escrow = Self::escrow_account();
+		// The escrow exists by the native token before it takes anything, once and for good:
+		// a wrapped asset is not sufficient to create it, and paying out the last native leg
+		// must not reap it while it holds wrapped ones.
+		fusion_hub_primitives::endow_to_minimum::<_, T::Currency>(&escrow);
 		for index in &legs {
 			let record = &mut settlement.legs[*index];
 			T::Tokens::transfer(&record.leg.token, &who, &escrow, record.leg.amount, true)?;

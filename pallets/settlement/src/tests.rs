@@ -3,7 +3,7 @@
 use crate::{mock::*, pallet::*, LegState, Phase};
 use codec::Encode;
 use fusion_hub_primitives::{
-	message::{Message, Timeout, HUB_CHAIN_ID},
+	message::{bytes32_to_account, Message, Timeout, HUB_CHAIN_ID},
 	settlement::{Leg, OrderKind, SettlementId, SettlementOrder, SETTLEMENT_APP},
 	MessageHandler, TokenRef,
 };
@@ -60,14 +60,28 @@ fn order(index: usize) -> (TestMessage, SettlementOrder) {
 	(message, order)
 }
 
+/// Proposes `legs_` as settlement `id` and signs every giver up, hub givers by call and peer
+/// givers by message; its terms hash.
+fn propose_and_sign_up(id: SettlementId, legs_: &[Leg]) -> H256 {
+	propose(id, legs_);
+	let terms = terms_of(id, legs_);
+	for leg in legs_ {
+		// A giver of several legs signs once: the later tries are `AlreadySignedUp`.
+		let _ = if leg.chain == HUB_CHAIN_ID {
+			let who: u64 = bytes32_to_account(&leg.from).expect("a hub account");
+			Settlement::sign_up(RuntimeOrigin::signed(who), id, terms)
+		} else {
+			Settlement::on_receive(&sign_up_message(leg.chain, leg.from, id, terms))
+		};
+	}
+	assert!(state(id).1.iter().all(|leg| *leg == LegState::SignedUp));
+	terms
+}
+
 /// Proposes the DvP trade as settlement `id`, signs both parties up and sends the prepare
 /// order.
 fn dvp_preparing(id: SettlementId) {
-	let legs_ = dvp_legs();
-	propose(id, &legs_);
-	let terms = terms_of(id, &legs_);
-	assert_ok!(Settlement::on_receive(&sign_up_message(P, peer_party(SELLER), id, terms)));
-	assert_ok!(Settlement::sign_up(RuntimeOrigin::signed(2), id, terms));
+	propose_and_sign_up(id, &dvp_legs());
 	assert_ok!(Settlement::advance(RuntimeOrigin::signed(RELAYER), id, 0));
 }
 
@@ -141,7 +155,8 @@ fn a_hub_party_signs_up_and_its_legs_go_into_escrow() {
 		propose(id, &legs_);
 		assert_ok!(Settlement::sign_up(RuntimeOrigin::signed(2), id, terms_of(id, &legs_)));
 		assert_eq!(balance(2), INITIAL_BALANCE - PRICE);
-		assert_eq!(balance(Settlement::escrow_account()), PRICE);
+		// The escrow exists by the existential deposit from its first sign-up on.
+		assert_eq!(balance(Settlement::escrow_account()), ED + PRICE);
 		assert_eq!(Escrowed::<Test>::get(TokenRef::HUB_NATIVE), PRICE);
 		assert_eq!(
 			state(id),
@@ -251,16 +266,13 @@ fn once_all_signed_up_each_peer_leg_is_ordered_to_lock_by_the_deadline() {
 		let id = sid(1);
 		assert_eq!(Settlement::orders_due(&id), vec![]);
 		let legs_ = dvp_legs();
-		propose(id, &legs_);
-		let terms = terms_of(id, &legs_);
-		assert_ok!(Settlement::on_receive(&sign_up_message(P, peer_party(SELLER), id, terms)));
-		assert_ok!(Settlement::sign_up(RuntimeOrigin::signed(2), id, terms));
+		let terms = propose_and_sign_up(id, &legs_);
 		assert_eq!(Settlement::orders_due(&id), vec![(P, 1)]);
 		assert_ok!(Settlement::advance(RuntimeOrigin::signed(RELAYER), id, 7));
 		let (message, prepare) = order(0);
 		assert_eq!((message.destination, message.app_id, message.fee), (P, SETTLEMENT_APP, 7));
 		assert_eq!(message.timeout, Timeout { height: 0, timestamp: deadline() });
-		assert_eq!(prepare, SettlementOrder::new(OrderKind::Prepare, id, 0, &legs_[0]));
+		assert_eq!(prepare, SettlementOrder::new(OrderKind::Prepare, id, 0, &legs_[0], terms));
 		assert_eq!(state(id), (Phase::Preparing, vec![LegState::Preparing, LegState::Prepared]));
 		assert_eq!(Settlements::<Test>::get(id).unwrap().legs[0].prepare_nonce, Some(1));
 		// The decision waits for the answer; a second advance is refused.
@@ -282,14 +294,26 @@ fn every_leg_prepared_commits_and_each_chain_is_paid_once() {
 		dvp_preparing(id);
 		let (prepare_message, _) = order(0);
 		assert_ok!(Settlement::on_outcome(&prepare_message, true, 1));
-		// Committed: the hub leg is paid to the seller's hub account at once.
-		assert_eq!(balance(1), INITIAL_BALANCE + PRICE);
-		assert_eq!(balance(Settlement::escrow_account()), 0);
-		assert_eq!(state(id), (Phase::Committed, vec![LegState::DecisionDue, LegState::Settled]));
-		assert_eq!(Settlement::orders_due(&id), vec![(P, 1)]);
+		// Committed: every leg is due the decision; nothing has moved yet.
+		assert_eq!(state(id), (Phase::Committed, vec![LegState::DecisionDue; 2]));
+		assert_eq!(balance(1), INITIAL_BALANCE);
+		assert_eq!(Settlement::orders_due(&id), vec![(P, 1)], "the hub leg needs no order");
+		// The next advance pays the hub leg to the seller's hub account and orders the commit.
 		assert_ok!(Settlement::advance(RuntimeOrigin::signed(RELAYER), id, 0));
+		assert_eq!(balance(1), INITIAL_BALANCE + PRICE);
+		assert_eq!(balance(Settlement::escrow_account()), ED);
+		assert_eq!(state(id), (Phase::Committed, vec![LegState::DecisionSent, LegState::Settled]));
 		let (commit_message, commit) = order(1);
-		assert_eq!(commit, SettlementOrder::new(OrderKind::Commit, id, 0, &dvp_legs()[0]));
+		assert_eq!(
+			commit,
+			SettlementOrder::new(
+				OrderKind::Commit,
+				id,
+				0,
+				&dvp_legs()[0],
+				terms_of(id, &dvp_legs())
+			)
+		);
 		assert_eq!(
 			commit_message.timeout,
 			Timeout { height: 0, timestamp: START + DECISION_TIMEOUT }
@@ -321,6 +345,9 @@ fn a_refusal_aborts_and_every_leg_goes_back() {
 		let (prepare_message, _) = order(0);
 		// The seller's chain could not lock (a `Failed` receipt): nothing is locked there.
 		assert_ok!(Settlement::on_outcome(&prepare_message, false, 1));
+		assert_eq!(state(id), (Phase::Aborted, vec![LegState::Settled, LegState::DecisionDue]));
+		assert_eq!(Settlement::orders_due(&id), vec![]);
+		assert_ok!(Settlement::advance(RuntimeOrigin::signed(RELAYER), id, 0));
 		assert_eq!(balance(2), INITIAL_BALANCE, "the buyer's payment is back");
 		assert_eq!(balance(1), INITIAL_BALANCE);
 		assert!(Settlements::<Test>::get(id).is_none(), "nothing left to order");
@@ -336,25 +363,25 @@ fn an_abort_reaches_every_leg_that_may_hold_a_lock_and_is_sent_again_until_deliv
 		let id = sid(1);
 		let legs_ =
 			[peer_leg(P, SELLER, BUYER, SHARES), peer_leg(Q, 0xcc, 0xdd, 9), hub_leg(2, 1, PRICE)];
-		propose(id, &legs_);
-		let terms = terms_of(id, &legs_);
-		assert_ok!(Settlement::on_receive(&sign_up_message(P, peer_party(SELLER), id, terms)));
-		assert_ok!(Settlement::on_receive(&sign_up_message(Q, peer_party(0xcc), id, terms)));
-		assert_ok!(Settlement::sign_up(RuntimeOrigin::signed(2), id, terms));
+		let terms = propose_and_sign_up(id, &legs_);
 		assert_ok!(Settlement::advance(RuntimeOrigin::signed(RELAYER), id, 0));
 		let (prepare_p, _) = order(0);
 		let (prepare_q, _) = order(1);
 		// P's lock is proven; Q's order expired unexecuted (a proof of non-receipt).
 		assert_ok!(Settlement::on_outcome(&prepare_p, true, 1));
 		assert_ok!(Settlement::on_outcome(&prepare_q, false, 1));
+		assert_eq!(
+			state(id),
+			(Phase::Aborted, vec![LegState::DecisionDue, LegState::Settled, LegState::DecisionDue])
+		);
+		assert_ok!(Settlement::advance(RuntimeOrigin::signed(RELAYER), id, 0));
 		assert_eq!(balance(2), INITIAL_BALANCE);
 		assert_eq!(
 			state(id),
-			(Phase::Aborted, vec![LegState::DecisionDue, LegState::Settled, LegState::Settled])
+			(Phase::Aborted, vec![LegState::DecisionSent, LegState::Settled, LegState::Settled])
 		);
-		assert_ok!(Settlement::advance(RuntimeOrigin::signed(RELAYER), id, 0));
 		let (abort_p, abort) = order(2);
-		assert_eq!(abort, SettlementOrder::new(OrderKind::Abort, id, 0, &legs_[0]));
+		assert_eq!(abort, SettlementOrder::new(OrderKind::Abort, id, 0, &legs_[0], terms));
 		// Not delivered in time: due again, and sent again with a new nonce.
 		assert_ok!(Settlement::on_outcome(&abort_p, false, 2));
 		assert_eq!(events().last(), Some(&Event::DecisionUndelivered { id, leg: 0 }));
@@ -382,10 +409,7 @@ fn a_late_answer_after_the_abort_changes_no_decision() {
 	build_and_execute(|| {
 		let id = sid(1);
 		let legs_ = [peer_leg(P, SELLER, BUYER, SHARES), peer_leg(Q, 0xcc, 0xdd, 9)];
-		propose(id, &legs_);
-		let terms = terms_of(id, &legs_);
-		assert_ok!(Settlement::on_receive(&sign_up_message(P, peer_party(SELLER), id, terms)));
-		assert_ok!(Settlement::on_receive(&sign_up_message(Q, peer_party(0xcc), id, terms)));
+		propose_and_sign_up(id, &legs_);
 		assert_ok!(Settlement::advance(RuntimeOrigin::signed(RELAYER), id, 0));
 		let (prepare_p, _) = order(0);
 		let (prepare_q, _) = order(1);
@@ -399,10 +423,7 @@ fn a_late_answer_after_the_abort_changes_no_decision() {
 		assert_eq!(events().last(), Some(&Event::LegPrepared { id, leg: 0 }));
 		// A refusal that arrives before the abort order goes saves sending it.
 		let other = sid(2);
-		propose(other, &legs_);
-		let terms = terms_of(other, &legs_);
-		assert_ok!(Settlement::on_receive(&sign_up_message(P, peer_party(SELLER), other, terms)));
-		assert_ok!(Settlement::on_receive(&sign_up_message(Q, peer_party(0xcc), other, terms)));
+		propose_and_sign_up(other, &legs_);
 		assert_ok!(Settlement::advance(RuntimeOrigin::signed(RELAYER), other, 0));
 		let sent = MockMessenger::sent().len();
 		let (prepare_p2, _) = order(sent - 2);
@@ -439,6 +460,12 @@ fn answers_the_settlement_does_not_wait_for_are_ignored_with_their_reason() {
 		foreign.payload =
 			BoundedVec::truncate_from(SettlementOrder { id: sid(2), ..order_ }.abi_encode());
 		ignored(&foreign, Error::<Test>::UnknownSettlement);
+		// The same id's order under other terms (a settlement that used the id before).
+		let mut earlier = prepare.clone();
+		earlier.payload = BoundedVec::truncate_from(
+			SettlementOrder { terms: H256::repeat_byte(3), ..order_ }.abi_encode(),
+		);
+		ignored(&earlier, Error::<Test>::StaleAnswer);
 		// An older message on the channel, or the order's answer for a leg on another chain.
 		ignored(
 			&Message { nonce: prepare.nonce + 5, ..prepare.clone() },
@@ -459,7 +486,7 @@ fn answers_the_settlement_does_not_wait_for_are_ignored_with_their_reason() {
 		garbled.payload = BoundedVec::truncate_from(vec![1u8; 32]);
 		ignored(&garbled, Error::<Test>::InvalidPayload);
 		assert_eq!(Settlements::<Test>::get(id).encode(), before, "nothing changed");
-		assert_eq!(balance(Settlement::escrow_account()), PRICE);
+		assert_eq!(balance(Settlement::escrow_account()), ED + PRICE);
 		// Peers may not order each other through the hub.
 		assert_eq!(
 			Settlement::on_route(&Message { source: Q, ..prepare.clone() }),
@@ -477,10 +504,7 @@ fn a_settlement_of_hub_legs_commits_as_soon_as_everyone_signs_up() {
 	build_and_execute(|| {
 		let id = sid(1);
 		let legs_ = [hub_leg(1, 2, 300), hub_leg(2, 1, 700)];
-		propose(id, &legs_);
-		let terms = terms_of(id, &legs_);
-		assert_ok!(Settlement::sign_up(RuntimeOrigin::signed(1), id, terms));
-		assert_ok!(Settlement::sign_up(RuntimeOrigin::signed(2), id, terms));
+		propose_and_sign_up(id, &legs_);
 		assert_ok!(Settlement::advance(RuntimeOrigin::signed(RELAYER), id, 0));
 		assert_eq!(balance(1), INITIAL_BALANCE - 300 + 700);
 		assert_eq!(balance(2), INITIAL_BALANCE + 300 - 700);
@@ -516,10 +540,7 @@ fn an_order_that_cannot_be_queued_fails_the_call_and_changes_nothing() {
 	build_and_execute(|| {
 		let id = sid(1);
 		let legs_ = dvp_legs();
-		propose(id, &legs_);
-		let terms = terms_of(id, &legs_);
-		assert_ok!(Settlement::on_receive(&sign_up_message(P, peer_party(SELLER), id, terms)));
-		assert_ok!(Settlement::sign_up(RuntimeOrigin::signed(2), id, terms));
+		propose_and_sign_up(id, &legs_);
 		MockMessenger::refuse(true);
 		assert_noop!(
 			Settlement::advance(RuntimeOrigin::signed(RELAYER), id, 0),
@@ -533,10 +554,7 @@ fn a_payment_the_payee_cannot_take_now_is_kept_for_it_to_claim() {
 	build_and_execute(|| {
 		let id = sid(1);
 		let legs_ = [hub_leg(1, 2, 300), hub_leg(2, 1, 700)];
-		propose(id, &legs_);
-		let terms = terms_of(id, &legs_);
-		assert_ok!(Settlement::sign_up(RuntimeOrigin::signed(1), id, terms));
-		assert_ok!(Settlement::sign_up(RuntimeOrigin::signed(2), id, terms));
+		propose_and_sign_up(id, &legs_);
 		MockTokens::block(2, true);
 		assert_ok!(Settlement::advance(RuntimeOrigin::signed(RELAYER), id, 0));
 		assert!(Settlements::<Test>::get(id).is_none(), "the decision does not wait for a payee");
@@ -556,6 +574,30 @@ fn a_payment_the_payee_cannot_take_now_is_kept_for_it_to_claim() {
 		assert_ok!(Settlement::claim_payout(RuntimeOrigin::signed(2), TokenRef::HUB_NATIVE));
 		assert_eq!(balance(2), before + 300);
 		assert_eq!(Escrowed::<Test>::get(TokenRef::HUB_NATIVE), 0);
+		assert_eq!(balance(Settlement::escrow_account()), ED);
+	});
+}
+
+#[test]
+fn a_hub_leg_in_a_wrapped_asset_goes_through_the_escrow_that_exists_by_the_native_token() {
+	build_and_execute(|| {
+		let id = sid(1);
+		let wrapped = Leg { token: wrapped_token(), ..hub_leg(1, 2, 40) };
+		let legs_ = [wrapped, hub_leg(2, 1, PRICE)];
+		MockTokens::mint_wrapped(1, 100);
+		propose(id, &legs_);
+		let terms = terms_of(id, &legs_);
+		// The first sign-up of any leg endows the escrow, so a wrapped asset can go in.
 		assert_eq!(balance(Settlement::escrow_account()), 0);
+		assert_ok!(Settlement::sign_up(RuntimeOrigin::signed(1), id, terms));
+		assert_eq!(balance(Settlement::escrow_account()), ED);
+		assert_eq!(MockTokens::wrapped(Settlement::escrow_account()), 40);
+		assert_ok!(Settlement::sign_up(RuntimeOrigin::signed(2), id, terms));
+		assert_ok!(Settlement::advance(RuntimeOrigin::signed(RELAYER), id, 0));
+		assert_eq!((MockTokens::wrapped(1), MockTokens::wrapped(2)), (60, 40));
+		assert_eq!(balance(1), INITIAL_BALANCE + PRICE);
+		// Paying out the native leg did not reap the escrow.
+		assert_eq!(balance(Settlement::escrow_account()), ED);
+		assert_eq!(Escrowed::<Test>::iter().count(), 0);
 	});
 }

@@ -1,22 +1,22 @@
 //! Cross-chain messages and the applications they are delivered to: asset transfers
-//! (`AssetLock`) and data records.
+//! (`AssetLock`), data records and atomic settlements (`Settlement`).
 
 use super::governance::GovernanceOrigin;
 use crate::{
 	deposit, AccountId, AssetId, AssetLock, Balance, Balances, ChainRegistry, CrossChainMessages,
-	ProofVerifier, Runtime, RuntimeCall, RuntimeHoldReason, RuntimeOrigin, Timestamp,
+	ProofVerifier, Runtime, RuntimeCall, RuntimeHoldReason, RuntimeOrigin, Settlement, Timestamp,
 	TOKEN_DECIMALS,
 };
 use alloc::vec::Vec;
 use fusion_hub_primitives::{
-	message::{Message, ASSET_TRANSFER_APP, DATA_RECORD_APP},
-	MessageHandler,
+	message::{Message, ASSET_TRANSFER_APP, DATA_RECORD_APP, SETTLEMENT_APP},
+	ChainId, ChainRegistry as _, MessageHandler,
 };
 use pallet_cross_chain_messages::{CapacityShare, CommitmentNeeds, DataRecordApp, LeafNeed};
 use polkadot_sdk::{
 	frame_support::{
 		parameter_types,
-		traits::{ConstU32, ConstU64, ConstU8, EnsureOrigin, EnsureOriginWithArg},
+		traits::{ConstU32, ConstU64, ConstU8, Contains, EnsureOrigin, EnsureOriginWithArg},
 		weights::Weight,
 		PalletId,
 	},
@@ -33,6 +33,10 @@ pub const FIRST_WRAPPED_ASSET_ID: AssetId = 0x8000_0000;
 parameter_types! {
 	pub const MessagesPalletId: PalletId = PalletId(*b"fh/msgs_");
 	pub const AssetLockPalletId: PalletId = PalletId(*b"fh/escrw");
+	pub const SettlementPalletId: PalletId = PalletId(*b"fh/settl");
+	// A settlement's record: about 90 bytes, and about 140 per leg.
+	pub const SettlementDepositBase: Balance = deposit(1, 90);
+	pub const SettlementDepositPerLeg: Balance = deposit(0, 140);
 	pub const MessageDepositBase: Balance = deposit(1, 0);
 	pub const MessageDepositPerByte: Balance = deposit(0, 1);
 }
@@ -69,7 +73,8 @@ impl pallet_cross_chain_messages::Config for Runtime {
 }
 
 /// The calls that add leaves to the block's outbound commitment, for the capacity check before
-/// inclusion (`CheckOutboundCapacity`): the messaging pallet's own, and asset transfers out.
+/// inclusion (`CheckOutboundCapacity`): the messaging pallet's own, asset transfers out, and
+/// the orders a settlement's `advance` sends.
 /// Inside a batch or a proxy a call is not seen here; the pallet still refuses it when the
 /// block is full (`BlockCapacityReached`).
 pub struct HubCommitmentNeeds;
@@ -86,6 +91,17 @@ impl CommitmentNeeds<RuntimeCall> for HubCommitmentNeeds {
 					pending: 1,
 					share: CapacityShare::HubSend,
 				}]
+			},
+			RuntimeCall::Settlement(pallet_settlement::Call::advance { id, .. }) => {
+				Settlement::orders_due(id)
+					.into_iter()
+					.map(|(destination, orders)| LeafNeed {
+						destination,
+						leaves: orders,
+						pending: orders,
+						share: CapacityShare::HubSend,
+					})
+					.collect()
 			},
 			_ => Vec::new(),
 		}
@@ -106,6 +122,34 @@ impl pallet_asset_lock::Config for Runtime {
 	type WeightInfo = crate::weights::pallet_asset_lock::WeightInfo<Runtime>;
 }
 
+/// The peers a settlement leg may be on: the registry's active chains.
+pub struct ActivePeers;
+
+impl Contains<ChainId> for ActivePeers {
+	fn contains(chain: &ChainId) -> bool {
+		ChainRegistry::is_active(*chain)
+	}
+}
+
+impl pallet_settlement::Config for Runtime {
+	type Currency = Balances;
+	type RuntimeHoldReason = RuntimeHoldReason;
+	type Tokens = AssetLock;
+	type Messenger = CrossChainMessages;
+	type MaxPayload = MaxPayload;
+	type ActivePeers = ActivePeers;
+	type Time = Timestamp;
+	type PalletId = SettlementPalletId;
+	type MaxLegs = ConstU32<8>;
+	// The prepare orders' timeout: at most the messaging pallet's longest, a day.
+	type MaxDeadlineMillis = ConstU64<{ 24 * 60 * 60 * 1000 }>;
+	// A decision order not delivered in six hours is sent again.
+	type DecisionTimeoutMillis = ConstU64<{ 6 * 60 * 60 * 1000 }>;
+	type DepositBase = SettlementDepositBase;
+	type DepositPerLeg = SettlementDepositPerLeg;
+	type WeightInfo = crate::weights::pallet_settlement::WeightInfo<Runtime>;
+}
+
 /// The hub's applications, by a message's app id. A message for an unknown application fails
 /// (its source is told by the receipt); one routed through the hub is the destination's
 /// business.
@@ -116,6 +160,7 @@ impl MessageHandler<MaxPayload> for HubApplications {
 		match message.app_id {
 			ASSET_TRANSFER_APP => AssetLock::on_receive(message),
 			DATA_RECORD_APP => DataRecordApp::<Runtime>::on_receive(message),
+			SETTLEMENT_APP => Settlement::on_receive(message),
 			_ => Err(pallet_cross_chain_messages::Error::<Runtime>::UnknownApplication.into()),
 		}
 	}
@@ -123,6 +168,7 @@ impl MessageHandler<MaxPayload> for HubApplications {
 	fn on_route(message: &Message<MaxPayload>) -> DispatchResult {
 		match message.app_id {
 			ASSET_TRANSFER_APP => AssetLock::on_route(message),
+			SETTLEMENT_APP => Settlement::on_route(message),
 			_ => Ok(()),
 		}
 	}
@@ -130,6 +176,7 @@ impl MessageHandler<MaxPayload> for HubApplications {
 	fn on_outcome(message: &Message<MaxPayload>, delivered: bool, sent_at: u32) -> DispatchResult {
 		match message.app_id {
 			ASSET_TRANSFER_APP => AssetLock::on_outcome(message, delivered, sent_at),
+			SETTLEMENT_APP => Settlement::on_outcome(message, delivered, sent_at),
 			_ => Ok(()),
 		}
 	}
@@ -138,12 +185,15 @@ impl MessageHandler<MaxPayload> for HubApplications {
 		match message.app_id {
 			ASSET_TRANSFER_APP => AssetLock::weight(message),
 			DATA_RECORD_APP => DataRecordApp::<Runtime>::weight(message),
+			SETTLEMENT_APP => Settlement::weight(message),
 			_ => Weight::zero(),
 		}
 	}
 
 	fn outcome_weight() -> Weight {
-		AssetLock::outcome_weight().max(DataRecordApp::<Runtime>::outcome_weight())
+		AssetLock::outcome_weight()
+			.max(DataRecordApp::<Runtime>::outcome_weight())
+			.max(Settlement::outcome_weight())
 	}
 }
 

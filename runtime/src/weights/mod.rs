@@ -6,6 +6,7 @@ pub mod pallet_cross_chain_messages;
 pub mod pallet_hub_notaries;
 pub mod pallet_preimage;
 pub mod pallet_proof_verifier;
+pub mod pallet_settlement;
 pub mod pallet_whitelist;
 pub mod pallet_xcm;
 pub mod xcm;
