@@ -86,8 +86,9 @@ pub type TxExtension = cumulus_pallet_weight_reclaim::StorageWeightReclaim<
 pub type UncheckedExtrinsic =
 	generic::UncheckedExtrinsic<Address, RuntimeCall, Signature, TxExtension>;
 
-/// Migrations to run on the next runtime upgrade.
-pub type Migrations = ();
+/// Migrations to run on the next runtime upgrade. `EndowEscrow` is for a chain that gained the
+/// settlement pallet (spec 8) by an upgrade; idempotent, and one read once done.
+pub type Migrations = (pallet_settlement::migrations::EndowEscrow<Runtime>,);
 
 /// Dispatches extrinsics to pallets.
 pub type Executive = frame_executive::Executive<

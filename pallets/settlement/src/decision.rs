@@ -93,8 +93,7 @@ impl<T: Config> Pallet<T> {
 		settlement: &mut SettlementOf<T>,
 		fee: u128,
 	) -> DispatchResult {
-		let committed = settlement.phase == Phase::Committed;
-		let kind = if committed { OrderKind::Commit } else { OrderKind::Abort };
+		let (phase, committed) = (settlement.phase, settlement.phase == Phase::Committed);
 		let timeout = Timeout {
 			height: 0,
 			timestamp: Self::now_ms().saturating_add(T::DecisionTimeoutMillis::get()),
@@ -105,13 +104,14 @@ impl<T: Config> Pallet<T> {
 				continue;
 			}
 			let leg = index as u8;
-			if record.leg.chain == HUB_CHAIN_ID {
+			let Some(kind) = Self::order_due(phase, false, record) else {
+				// A hub leg: paid out of escrow now.
 				let paid_to = if committed { record.leg.to } else { record.leg.from };
 				Self::pay_out(&record.leg, &paid_to)?;
 				record.state = LegState::Settled;
 				Self::deposit_event(Event::LegSettled { id, leg, paid_to });
 				continue;
-			}
+			};
 			let order = SettlementOrder::new(kind, id, leg, &record.leg, terms);
 			let nonce = Self::send_order(payer, record.leg.chain, &order, timeout, fee)?;
 			record.state = LegState::DecisionSent;

@@ -34,7 +34,7 @@
 //!
 //! Calls that send orders are paid by their caller (each message's deposit, returned when it
 //! completes, and the relayer fee the caller offers); the pool's capacity check knows them
-//! ([`Pallet::leaf_needs`]).
+//! ([`Pallet::orders_due`]).
 
 #![cfg_attr(not(feature = "std"), no_std)]
 
@@ -42,6 +42,7 @@ extern crate alloc;
 
 mod decision;
 mod handler;
+pub mod migrations;
 mod preparation;
 mod proposal;
 pub mod weights;
@@ -214,6 +215,20 @@ pub mod pallet {
 		u128,
 		ValueQuery,
 	>;
+
+	#[pallet::genesis_config]
+	#[derive(frame_support::DefaultNoBound)]
+	pub struct GenesisConfig<T: Config> {
+		#[serde(skip)]
+		pub _config: core::marker::PhantomData<T>,
+	}
+
+	#[pallet::genesis_build]
+	impl<T: Config> BuildGenesisConfig for GenesisConfig<T> {
+		fn build(&self) {
+			Pallet::<T>::endow_escrow_account();
+		}
+	}
 
 	#[pallet::event]
 	#[pallet::generate_deposit(pub(super) fn deposit_event)]

@@ -348,6 +348,7 @@ pub fn new_test_ext() -> sp_io::TestExternalities {
 	}
 	.assimilate_storage(&mut storage)
 	.unwrap();
+	pallet_settlement::GenesisConfig::<Test>::default().assimilate_storage(&mut storage).unwrap();
 	SENT.with(|sent| sent.borrow_mut().clear());
 	BLOCKED_PAYEES.with(|payees| payees.borrow_mut().clear());
 	WRAPPED.with(|balances| balances.borrow_mut().clear());

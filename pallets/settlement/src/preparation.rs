@@ -2,7 +2,7 @@
 //! leg's value; its receipt (or a proof that it never executed the order by the deadline) is
 //! its answer.
 
-use crate::{pallet::*, LegState, Phase, SettlementOf};
+use crate::{pallet::*, LegRecord, LegState, Phase, SettlementOf};
 use alloc::vec::Vec;
 use fusion_hub_primitives::{
 	message::{account_to_bytes32, Timeout, HUB_CHAIN_ID},
@@ -49,26 +49,47 @@ impl<T: Config> Pallet<T> {
 		settlement: &mut SettlementOf<T>,
 		fee: u128,
 	) -> DispatchResult {
-		settlement.phase = Phase::Preparing;
 		let timeout = Timeout { height: 0, timestamp: settlement.deadline };
 		for (index, record) in settlement.legs.iter_mut().enumerate() {
 			let leg = index as u8;
-			if record.leg.chain == HUB_CHAIN_ID {
+			let Some(kind) = Self::order_due(settlement.phase, false, record) else {
+				// A hub leg: locked in escrow since its sign-up.
 				record.state = LegState::Prepared;
 				Self::deposit_event(Event::LegPrepared { id, leg });
 				continue;
-			}
-			let order =
-				SettlementOrder::new(OrderKind::Prepare, id, leg, &record.leg, settlement.terms);
+			};
+			let order = SettlementOrder::new(kind, id, leg, &record.leg, settlement.terms);
 			let nonce = Self::send_order(payer, record.leg.chain, &order, timeout, fee)?;
 			record.state = LegState::Preparing;
 			record.prepare_nonce = Some(nonce);
 			Self::deposit_event(Event::PrepareSent { id, leg, chain: record.leg.chain, nonce });
 		}
+		settlement.phase = Phase::Preparing;
 		if settlement.legs.iter().all(|record| record.state == LegState::Prepared) {
 			Self::decide(id, settlement, true)?;
 		}
 		Ok(())
+	}
+
+	/// The order `advance` sends leg `record` now, if any, in a settlement in `phase` whose
+	/// deadline has passed on the hub or not: while signing up, a prepare to each signed-up peer
+	/// leg (before the deadline); once decided, the decision to each peer leg due it. Hub legs
+	/// need no order. [`Pallet::orders_due`] counts by this rule, so what the pool reserves for
+	/// `advance` is what it sends.
+	pub(crate) fn order_due(
+		phase: Phase,
+		deadline_passed: bool,
+		record: &LegRecord,
+	) -> Option<OrderKind> {
+		if record.leg.chain == HUB_CHAIN_ID {
+			return None;
+		}
+		match (phase, record.state) {
+			(Phase::SigningUp, LegState::SignedUp) if !deadline_passed => Some(OrderKind::Prepare),
+			(Phase::Committed, LegState::DecisionDue) => Some(OrderKind::Commit),
+			(Phase::Aborted, LegState::DecisionDue) => Some(OrderKind::Abort),
+			_ => None,
+		}
 	}
 
 	/// Sends `order` to `chain`; its nonce on the channel.
@@ -147,16 +168,9 @@ impl<T: Config> Pallet<T> {
 	/// the pool's capacity check reserves before including the call.
 	pub fn orders_due(id: &SettlementId) -> Vec<(ChainId, u32)> {
 		let Some(settlement) = Settlements::<T>::get(id) else { return Vec::new() };
-		let sends = |record: &&crate::LegRecord| match settlement.phase {
-			Phase::SigningUp => {
-				record.leg.chain != HUB_CHAIN_ID
-					&& record.state == LegState::SignedUp
-					&& Self::now_ms() <= settlement.deadline
-			},
-			Phase::Preparing => false,
-			Phase::Committed | Phase::Aborted => {
-				record.leg.chain != HUB_CHAIN_ID && record.state == LegState::DecisionDue
-			},
+		let deadline_passed = Self::now_ms() > settlement.deadline;
+		let sends = |record: &&LegRecord| {
+			Self::order_due(settlement.phase, deadline_passed, record).is_some()
 		};
 		let mut due: Vec<(ChainId, u32)> = Vec::new();
 		for record in settlement.legs.iter().filter(sends) {

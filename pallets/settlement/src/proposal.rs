@@ -25,6 +25,15 @@ impl<T: Config> Pallet<T> {
 		T::PalletId::get().into_account_truncating()
 	}
 
+	/// Endows the escrow with the native token's minimum balance, at genesis (or by
+	/// [`crate::migrations::EndowEscrow`] on a chain that gains the pallet by an upgrade). It
+	/// exists by the native token before it takes anything, for good: a wrapped asset is not
+	/// sufficient to create an account, and paying out the last native leg must not reap it
+	/// while it holds wrapped ones.
+	pub(crate) fn endow_escrow_account() {
+		fusion_hub_primitives::endow_to_minimum::<_, T::Currency>(&Self::escrow_account());
+	}
+
 	pub(crate) fn now_ms() -> u64 {
 		T::Time::now().as_millis().unique_saturated_into()
 	}
@@ -131,10 +140,6 @@ impl<T: Config> Pallet<T> {
 		let party = account_to_bytes32(&who);
 		let (mut settlement, legs) = Self::sign_up_check(id, HUB_CHAIN_ID, &party, terms)?;
 		let escrow = Self::escrow_account();
-		// The escrow exists by the native token before it takes anything, once and for good:
-		// a wrapped asset is not sufficient to create it, and paying out the last native leg
-		// must not reap it while it holds wrapped ones.
-		fusion_hub_primitives::endow_to_minimum::<_, T::Currency>(&escrow);
 		for index in &legs {
 			let record = &mut settlement.legs[*index];
 			T::Tokens::transfer(&record.leg.token, &who, &escrow, record.leg.amount, true)?;

@@ -587,10 +587,9 @@ fn a_hub_leg_in_a_wrapped_asset_goes_through_the_escrow_that_exists_by_the_nativ
 		MockTokens::mint_wrapped(1, 100);
 		propose(id, &legs_);
 		let terms = terms_of(id, &legs_);
-		// The first sign-up of any leg endows the escrow, so a wrapped asset can go in.
-		assert_eq!(balance(Settlement::escrow_account()), 0);
-		assert_ok!(Settlement::sign_up(RuntimeOrigin::signed(1), id, terms));
+		// The escrow exists by the native token from genesis, so a wrapped asset can go in.
 		assert_eq!(balance(Settlement::escrow_account()), ED);
+		assert_ok!(Settlement::sign_up(RuntimeOrigin::signed(1), id, terms));
 		assert_eq!(MockTokens::wrapped(Settlement::escrow_account()), 40);
 		assert_ok!(Settlement::sign_up(RuntimeOrigin::signed(2), id, terms));
 		assert_ok!(Settlement::advance(RuntimeOrigin::signed(RELAYER), id, 0));
@@ -599,5 +598,32 @@ fn a_hub_leg_in_a_wrapped_asset_goes_through_the_escrow_that_exists_by_the_nativ
 		// Paying out the native leg did not reap the escrow.
 		assert_eq!(balance(Settlement::escrow_account()), ED);
 		assert_eq!(Escrowed::<Test>::iter().count(), 0);
+	});
+}
+
+#[test]
+fn the_upgrade_that_adds_the_pallet_endows_the_escrow_once() {
+	use crate::migrations::EndowEscrow;
+	use polkadot_sdk::frame_support::traits::{
+		fungible::Mutate,
+		tokens::{Fortitude, Precision, Preservation},
+		OnRuntimeUpgrade,
+	};
+	new_test_ext().execute_with(|| {
+		let escrow = Settlement::escrow_account();
+		// A chain that gained the pallet by an upgrade: no genesis ran for it.
+		assert_ok!(Balances::burn_from(
+			&escrow,
+			ED,
+			Preservation::Expendable,
+			Precision::Exact,
+			Fortitude::Force
+		));
+		assert_eq!(balance(escrow), 0);
+		EndowEscrow::<Test>::on_runtime_upgrade();
+		assert_eq!(balance(escrow), ED);
+		let issuance = Balances::total_issuance();
+		EndowEscrow::<Test>::on_runtime_upgrade();
+		assert_eq!((balance(escrow), Balances::total_issuance()), (ED, issuance));
 	});
 }
