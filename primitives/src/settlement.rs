@@ -360,6 +360,11 @@ pub trait HubTokens<AccountId> {
 		amount: u128,
 		keep_alive: bool,
 	) -> DispatchResult;
+
+	/// A hub token of the costlier kind to move (a wrapped asset), with `amount` of it given to
+	/// `holder` (an existing account): for the benchmarks of applications.
+	#[cfg(feature = "runtime-benchmarks")]
+	fn wrapped_token_for_benchmarks(holder: &AccountId, amount: u128) -> TokenRef;
 }
 
 #[cfg(test)]

@@ -163,11 +163,12 @@ macro_rules! runtime_version {
 // parachain peers (`ForeignAssets`), XCM fees in them. 7: outbound commitments folded from a
 // frontier (4,096 leaves per destination per block), capacity checked before inclusion
 // (`CheckOutboundCapacity`). 8: atomic multi-chain settlement (`Settlement`, app id 3).
+// 9: the settlement escrow endowed at genesis and by migration; benchmarked settlement weights.
 #[cfg(not(feature = "next-spec-version"))]
-runtime_version!(8);
+runtime_version!(9);
 // The same runtime one spec version later: the wasm that the runtime-upgrade test enacts.
 #[cfg(feature = "next-spec-version")]
-runtime_version!(9);
+runtime_version!(10);
 
 /// The parachain id the hub registers with on its relay chain (local and dev networks).
 pub const PARACHAIN_ID: u32 = 2000;

@@ -55,4 +55,15 @@ impl<T: Config> HubTokens<T::AccountId> for Pallet<T> {
 		}
 		Ok(())
 	}
+
+	#[cfg(feature = "runtime-benchmarks")]
+	fn wrapped_token_for_benchmarks(holder: &T::AccountId, amount: u128) -> TokenRef {
+		let token = TokenRef { home: 4_242, id: polkadot_sdk::sp_core::H256::repeat_byte(0x5e) };
+		let id = Self::wrapped_or_create(&token, 12).expect("a wrapped asset id is free");
+		<pallet_assets::Pallet<T> as fungibles::Mutate<T::AccountId>>::mint_into(
+			id, holder, amount,
+		)
+		.expect("the holder exists");
+		token
+	}
 }

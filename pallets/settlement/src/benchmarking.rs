@@ -4,7 +4,7 @@
 use crate::*;
 use fusion_hub_primitives::{
 	message::{account_to_bytes32, Message, Timeout, HUB_CHAIN_ID},
-	settlement::{terms_hash, OrderKind, SettlementOrder},
+	settlement::{terms_hash, HubTokens, OrderKind, SettlementOrder},
 	ChainId, MessageHandler, SendMessage, TokenRef,
 };
 use polkadot_sdk::{
@@ -110,11 +110,15 @@ mod benchmarks {
 		assert!(Settlements::<T>::contains_key(id()));
 	}
 
-	/// A party giving all `l` legs, each locked in escrow.
+	/// A party giving all `l` legs, each in a wrapped asset (the costlier kind to move) and
+	/// locked in escrow.
 	#[benchmark]
 	fn sign_up(l: Linear<2, { T::MaxLegs::get() }>) {
 		let giver = funded::<T>("giver", 0);
-		let legs = (0..l).map(|n| hub_leg::<T>(&giver, &funded::<T>("taker", n))).collect();
+		let token = T::Tokens::wrapped_token_for_benchmarks(&giver, AMOUNT * u128::from(l));
+		let legs = (0..l)
+			.map(|n| Leg { token, ..hub_leg::<T>(&giver, &funded::<T>("taker", n)) })
+			.collect();
 		let terms = proposed::<T>(legs);
 
 		#[extrinsic_call]
@@ -164,6 +168,30 @@ mod benchmarks {
 		assert!(settlement.legs.iter().all(|record| record.state == LegState::Preparing));
 	}
 
+	/// `l` hub legs in a wrapped asset, all signed up: the same `advance` commits and pays
+	/// every leg to its counterparty, and the settlement concludes.
+	#[benchmark]
+	fn advance_paying(l: Linear<2, { T::MaxLegs::get() }>) {
+		let legs: alloc::vec::Vec<Leg> = (0..l)
+			.map(|n| {
+				let giver = funded::<T>("giver", n);
+				let token = T::Tokens::wrapped_token_for_benchmarks(&giver, AMOUNT);
+				Leg { token, ..hub_leg::<T>(&giver, &funded::<T>("taker", n)) }
+			})
+			.collect();
+		let terms = proposed::<T>(legs.clone());
+		all_signed_up::<T>(terms);
+		let payer = funded::<T>("relayer", 0);
+		let taker = Pallet::<T>::hub_account(&legs[0].to).expect("a hub account");
+		let held = T::Tokens::balance(&legs[0].token, &taker);
+
+		#[extrinsic_call]
+		advance(RawOrigin::Signed(payer), id(), 0);
+
+		assert!(!Settlements::<T>::contains_key(id()));
+		assert_eq!(T::Tokens::balance(&legs[0].token, &taker), held + AMOUNT);
+	}
+
 	/// The last peer leg prepared, `l - 1` hub legs besides: the settlement commits.
 	#[benchmark]
 	fn answer(l: Linear<2, { T::MaxLegs::get() }>) {
@@ -201,17 +229,21 @@ mod benchmarks {
 		assert_eq!(settlement.phase, Phase::Committed);
 	}
 
+	/// A deferred payment in a wrapped asset.
 	#[benchmark]
 	fn claim_payout() {
 		let owner = funded::<T>("owner", 0);
-		T::Currency::set_balance(&Pallet::<T>::escrow_account(), AMOUNT * 2);
-		Escrowed::<T>::insert(TokenRef::HUB_NATIVE, AMOUNT);
-		PayoutsDue::<T>::insert(&owner, TokenRef::HUB_NATIVE, AMOUNT);
+		let escrow = Pallet::<T>::escrow_account();
+		T::Currency::set_balance(&escrow, AMOUNT);
+		let token = T::Tokens::wrapped_token_for_benchmarks(&escrow, AMOUNT);
+		Escrowed::<T>::insert(token, AMOUNT);
+		PayoutsDue::<T>::insert(&owner, token, AMOUNT);
 
 		#[extrinsic_call]
-		_(RawOrigin::Signed(owner.clone()), TokenRef::HUB_NATIVE);
+		_(RawOrigin::Signed(owner.clone()), token);
 
-		assert_eq!(PayoutsDue::<T>::get(&owner, TokenRef::HUB_NATIVE), 0);
+		assert_eq!(PayoutsDue::<T>::get(&owner, token), 0);
+		assert_eq!(T::Tokens::balance(&token, &owner), AMOUNT);
 	}
 
 	impl_benchmark_test_suite!(Pallet, crate::mock::new_test_ext(), crate::mock::Test);

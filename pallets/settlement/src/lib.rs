@@ -355,9 +355,14 @@ pub mod pallet {
 		/// gives is locked in escrow now.
 		#[pallet::call_index(1)]
 		#[pallet::weight(T::WeightInfo::sign_up(T::MaxLegs::get()))]
-		pub fn sign_up(origin: OriginFor<T>, id: SettlementId, terms: H256) -> DispatchResult {
+		pub fn sign_up(
+			origin: OriginFor<T>,
+			id: SettlementId,
+			terms: H256,
+		) -> DispatchResultWithPostInfo {
 			let party = ensure_signed(origin)?;
-			Self::do_sign_up(party, id, terms)
+			let legs = Self::do_sign_up(party, id, terms)?;
+			Ok(Some(T::WeightInfo::sign_up(legs)).into())
 		}
 
 		/// Takes settlement `id` its next step, whoever calls: sends the prepare orders once
@@ -365,10 +370,15 @@ pub mod pallet {
 		/// decision order that is due. The caller pays each order's message deposit (returned
 		/// when it completes) and offers `fee` to the relayer of each.
 		#[pallet::call_index(2)]
-		#[pallet::weight(T::WeightInfo::advance(T::MaxLegs::get()))]
-		pub fn advance(origin: OriginFor<T>, id: SettlementId, fee: u128) -> DispatchResult {
+		#[pallet::weight(Pallet::<T>::advance_weight(T::MaxLegs::get()))]
+		pub fn advance(
+			origin: OriginFor<T>,
+			id: SettlementId,
+			fee: u128,
+		) -> DispatchResultWithPostInfo {
 			let payer = ensure_signed(origin)?;
-			Self::do_advance(&payer, id, fee)
+			let legs = Self::do_advance(&payer, id, fee)?;
+			Ok(Some(Self::advance_weight(legs)).into())
 		}
 
 		/// Pays the caller a hub-leg payment that could not be made when decided.

@@ -270,6 +270,12 @@ impl HubTokens<u64> for MockTokens {
 			if keep_alive { Preservation::Preserve } else { Preservation::Expendable };
 		<Balances as Mutate<u64>>::transfer(from, to, amount, preservation).map(|_| ())
 	}
+
+	#[cfg(feature = "runtime-benchmarks")]
+	fn wrapped_token_for_benchmarks(holder: &u64, amount: u128) -> TokenRef {
+		Self::mint_wrapped(*holder, amount);
+		wrapped_token()
+	}
 }
 
 /// The 32 bytes of hub account `who`.

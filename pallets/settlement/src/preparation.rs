@@ -2,18 +2,27 @@
 //! leg's value; its receipt (or a proof that it never executed the order by the deadline) is
 //! its answer.
 
-use crate::{pallet::*, LegRecord, LegState, Phase, SettlementOf};
+use crate::{pallet::*, LegRecord, LegState, Phase, SettlementOf, WeightInfo};
 use alloc::vec::Vec;
 use fusion_hub_primitives::{
 	message::{account_to_bytes32, Timeout, HUB_CHAIN_ID},
 	settlement::{OrderKind, SettlementId, SettlementOrder, SETTLEMENT_APP},
 	ChainId, SendMessage,
 };
-use polkadot_sdk::{frame_support::ensure, sp_runtime::DispatchResult};
+use polkadot_sdk::{
+	frame_support::{ensure, weights::Weight},
+	sp_runtime::{DispatchError, DispatchResult},
+};
 
 impl<T: Config> Pallet<T> {
-	pub(crate) fn do_advance(payer: &T::AccountId, id: SettlementId, fee: u128) -> DispatchResult {
+	/// Takes settlement `id` its next step; its number of legs, for the call's weight.
+	pub(crate) fn do_advance(
+		payer: &T::AccountId,
+		id: SettlementId,
+		fee: u128,
+	) -> Result<u32, DispatchError> {
 		let mut settlement = Settlements::<T>::get(id).ok_or(Error::<T>::UnknownSettlement)?;
+		let leg_count = settlement.legs.len() as u32;
 		match settlement.phase {
 			Phase::SigningUp if Self::now_ms() > settlement.deadline => {
 				// No order went out: nothing is locked on any peer.
@@ -37,7 +46,14 @@ impl<T: Config> Pallet<T> {
 		if settlement.phase.is_decided() {
 			Self::carry_out_decision(payer, id, &mut settlement, fee)?;
 		}
-		Self::store_or_conclude(id, settlement)
+		Self::store_or_conclude(id, settlement)?;
+		Ok(leg_count)
+	}
+
+	/// What `advance` of a settlement of `legs` legs may cost: each leg sends an order, or each
+	/// is a hub leg paid out of escrow (and the settlement concludes).
+	pub fn advance_weight(legs: u32) -> Weight {
+		T::WeightInfo::advance(legs).max(T::WeightInfo::advance_paying(legs))
 	}
 
 	/// Hub legs are locked already; each peer leg's chain is ordered to lock, with the deadline

@@ -165,7 +165,7 @@ fn sign_up_leg(scenario: &Scenario, index: usize) {
 	let Some(terms) = terms else { return };
 	let _ = if leg.chain == HUB_CHAIN_ID {
 		let who = u64::from_le_bytes(leg.from.as_bytes()[..8].try_into().unwrap());
-		Settlement::sign_up(RuntimeOrigin::signed(who), id, terms)
+		Settlement::sign_up(RuntimeOrigin::signed(who), id, terms).map(|_| ()).map_err(|e| e.error)
 	} else {
 		Settlement::on_receive(&sign_up_message(leg.chain, leg.from, id, terms))
 	};

@@ -135,8 +135,12 @@ impl<T: Config> Pallet<T> {
 	}
 
 	/// A hub account signs up: its hub legs' value goes into escrow, all of it or none (the
-	/// call is one storage transaction).
-	pub(crate) fn do_sign_up(who: T::AccountId, id: SettlementId, terms: H256) -> DispatchResult {
+	/// call is one storage transaction). The settlement's number of legs, for the call's weight.
+	pub(crate) fn do_sign_up(
+		who: T::AccountId,
+		id: SettlementId,
+		terms: H256,
+	) -> Result<u32, DispatchError> {
 		let party = account_to_bytes32(&who);
 		let (mut settlement, legs) = Self::sign_up_check(id, HUB_CHAIN_ID, &party, terms)?;
 		let escrow = Self::escrow_account();
@@ -146,6 +150,7 @@ impl<T: Config> Pallet<T> {
 			Self::add_escrowed(&record.leg)?;
 			record.state = LegState::SignedUp;
 		}
+		let leg_count = settlement.legs.len() as u32;
 		Settlements::<T>::insert(id, settlement);
 		Self::deposit_event(Event::SignedUp {
 			id,
@@ -153,7 +158,7 @@ impl<T: Config> Pallet<T> {
 			party,
 			legs: legs.len() as u32,
 		});
-		Ok(())
+		Ok(leg_count)
 	}
 
 	/// A party of peer `chain` signs up by a message from its gateway: nothing moves yet; its

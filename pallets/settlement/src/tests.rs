@@ -70,6 +70,8 @@ fn propose_and_sign_up(id: SettlementId, legs_: &[Leg]) -> H256 {
 		let _ = if leg.chain == HUB_CHAIN_ID {
 			let who: u64 = bytes32_to_account(&leg.from).expect("a hub account");
 			Settlement::sign_up(RuntimeOrigin::signed(who), id, terms)
+				.map(|_| ())
+				.map_err(|e| e.error)
 		} else {
 			Settlement::on_receive(&sign_up_message(leg.chain, leg.from, id, terms))
 		};

@@ -10,17 +10,18 @@ use polkadot_sdk::frame_support::weights::{constants::RocksDbWeight, Weight};
 pub trait WeightInfo {
 	/// `propose` of `l` legs.
 	fn propose(l: u32) -> Weight;
-	/// `sign_up` by a hub party giving `l` hub legs (native token).
+	/// `sign_up` by a hub party giving `l` hub legs (a wrapped asset).
 	fn sign_up(l: u32) -> Weight;
 	/// A sign-up by message from a peer party, in a settlement of `l` legs.
 	fn sign_up_by_message(l: u32) -> Weight;
-	/// `advance` that sends `l` orders (prepare or decision, through the real messenger) or
-	/// pays `l` hub legs.
+	/// `advance` that sends `l` orders (prepare or decision, through the real messenger).
 	fn advance(l: u32) -> Weight;
+	/// `advance` that commits `l` hub legs (a wrapped asset), pays each and concludes.
+	fn advance_paying(l: u32) -> Weight;
 	/// The answer to the last prepare order of a settlement of `l` legs: it commits (the
 	/// decision recorded; `advance` carries it out).
 	fn answer(l: u32) -> Weight;
-	/// `claim_payout` of the native token.
+	/// `claim_payout` of a wrapped asset.
 	fn claim_payout() -> Weight;
 }
 
@@ -37,6 +38,9 @@ impl WeightInfo for () {
 	}
 	fn advance(l: u32) -> Weight {
 		RocksDbWeight::get().reads_writes(1 + 8 * u64::from(l), 1 + 6 * u64::from(l))
+	}
+	fn advance_paying(l: u32) -> Weight {
+		RocksDbWeight::get().reads_writes(3 + 4 * u64::from(l), 3 + 4 * u64::from(l))
 	}
 	fn answer(_: u32) -> Weight {
 		RocksDbWeight::get().reads_writes(2, 2)

@@ -51,6 +51,14 @@ impl<T: polkadot_sdk::frame_system::Config> pallet_settlement::WeightInfo for We
 			.saturating_add(T::DbWeight::get().writes(2))
 			.saturating_add(T::DbWeight::get().writes((13_u64).saturating_mul(l.into())))
 	}
+	fn advance_paying(l: u32) -> Weight {
+		Weight::from_parts(150_000_000, 4_000)
+			.saturating_add(Weight::from_parts(500_000_000, 14_000).saturating_mul(l.into()))
+			.saturating_add(T::DbWeight::get().reads(3))
+			.saturating_add(T::DbWeight::get().reads((17_u64).saturating_mul(l.into())))
+			.saturating_add(T::DbWeight::get().writes(2))
+			.saturating_add(T::DbWeight::get().writes((13_u64).saturating_mul(l.into())))
+	}
 	/// The decision recorded (or a leg settled and the settlement concluded: the deposit
 	/// released).
 	fn answer(l: u32) -> Weight {
