@@ -16,3 +16,12 @@ FUSION_HUB_BIN="${FUSION_HUB_BIN:-$CARGO_TARGET_DIR/debug/fusion-hub}"
 export FUSION_HUB_BIN
 
 log() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
+
+# `npm ci` in directory $1 when its node_modules is missing or older than its package-lock.json;
+# $2 says what is installed.
+npm_ci_if_changed() {
+	if [[ ! -d "$1/node_modules" || "$1/package-lock.json" -nt "$1/node_modules/.package-lock.json" ]]; then
+		log "installing $2"
+		(cd "$1" && npm ci --no-audit --no-fund --loglevel=error)
+	fi
+}

@@ -3,7 +3,9 @@
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
-apt_packages=(protobuf-compiler clang libclang-dev build-essential pkg-config git zstd)
+# chromium: the web console's browser test drives Debian's build headless (no browser download;
+# on Ubuntu the apt package is only a stub that installs the snap, which the test cannot drive).
+apt_packages=(protobuf-compiler clang libclang-dev build-essential pkg-config git zstd chromium)
 missing=()
 for pkg in "${apt_packages[@]}"; do
 	dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
@@ -39,16 +41,11 @@ if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
 	DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq nodejs npm
 fi
 # e2e dependencies, exactly as locked.
-if [[ ! -d "$REPO_ROOT/e2e/node_modules" || "$REPO_ROOT/e2e/package-lock.json" -nt "$REPO_ROOT/e2e/node_modules/.package-lock.json" ]]; then
-	log "installing e2e npm dependencies"
-	(cd "$REPO_ROOT/e2e" && npm ci --no-audit --no-fund --loglevel=error)
-fi
+npm_ci_if_changed "$REPO_ROOT/e2e" "e2e npm dependencies"
 # Chopsticks (the XCM e2e test) needs Node >= 22: npm ships it, pinned beside chopsticks in a
 # package of its own so that the rest of e2e keeps the machine's Node.
-chopsticks="$REPO_ROOT/e2e/chopsticks"
-if [[ ! -d "$chopsticks/node_modules" || "$chopsticks/package-lock.json" -nt "$chopsticks/node_modules/.package-lock.json" ]]; then
-	log "installing chopsticks and its Node 22"
-	(cd "$chopsticks" && npm ci --no-audit --no-fund --loglevel=error)
-fi
+npm_ci_if_changed "$REPO_ROOT/e2e/chopsticks" "chopsticks and its Node 22"
+# The web console's dependencies (Vite and Polkadot.js), exactly as locked.
+npm_ci_if_changed "$REPO_ROOT/web" "the web console's npm dependencies"
 mkdir -p "$CARGO_TARGET_DIR"
 log "setup complete (target dir: $CARGO_TARGET_DIR)"
