@@ -21,7 +21,10 @@ export async function hubTokens(hub) {
     const assetId = key.args[0].toNumber();
     const token = tokenFromCodec(value.unwrap());
     const meta = await api.query.assets.metadata(assetId);
-    const symbol = meta.symbol.toUtf8() || `#${assetId}`;
+    // A wrapped asset's symbol is its original id in hex (the runtime's metadata): shortened in
+    // the middle for tables.
+    const full = meta.symbol.toUtf8() || `#${assetId}`;
+    const symbol = full.length > 14 ? `${full.slice(0, 6)}…${full.slice(-4)}` : full;
     return {
       token, key: tokenKey(token), assetId, symbol, decimals: meta.decimals.toNumber(),
       name: `${symbol} of chain ${token.home} (asset ${assetId})`,
