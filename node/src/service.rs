@@ -584,44 +584,35 @@ pub fn start_dev_node(
 	let create_inherent_data_providers =
 		dev_inherent_data_providers(client.clone(), para_id, slot_duration);
 
-	let mode = match seal_mode {
-		DevSealMode::Instant => {
-			log::info!("🧪 Dev mode: relay-free, sealing one block per transaction");
-			let authorship = manual_seal::run_manual_seal(manual_seal::ManualSealParams {
-				block_import: client.clone(),
-				env: proposer,
-				client: client.clone(),
-				pool: transaction_pool.clone(),
-				select_chain: LongestChain::new(backend.clone()),
-				commands_stream: Box::pin(seal_on_import(transaction_pool.clone())),
-				consensus_data_provider: Some(consensus_data_provider),
-				create_inherent_data_providers,
-			});
-			task_manager.spawn_essential_handle().spawn_blocking("instant-seal", None, authorship);
-			NodeMode::DevInstantSeal
-		},
-		DevSealMode::Timer { block_time_ms } => {
-			log::info!("🧪 Dev mode: relay-free, sealing a block every {block_time_ms} ms");
-			let (seal_sink, seal_stream) = futures::channel::mpsc::channel(1024);
-			task_manager.spawn_essential_handle().spawn(
-				"dev-block-timer",
-				None,
-				seal_on_timer(seal_sink, Duration::from_millis(block_time_ms)),
-			);
-			let authorship = manual_seal::run_manual_seal(manual_seal::ManualSealParams {
-				block_import: client.clone(),
-				env: proposer,
-				client: client.clone(),
-				pool: transaction_pool.clone(),
-				select_chain: LongestChain::new(backend.clone()),
-				commands_stream: Box::pin(seal_stream),
-				consensus_data_provider: Some(consensus_data_provider),
-				create_inherent_data_providers,
-			});
-			task_manager.spawn_essential_handle().spawn_blocking("manual-seal", None, authorship);
-			NodeMode::DevManualSeal
-		},
-	};
+	// Both modes are manual seal; they differ in what commands it.
+	let (mode, commands_stream): (_, std::pin::Pin<Box<dyn futures::Stream<Item = _> + Send>>) =
+		match seal_mode {
+			DevSealMode::Instant => {
+				log::info!("🧪 Dev mode: relay-free, sealing one block per transaction");
+				(NodeMode::DevInstantSeal, Box::pin(seal_on_import(transaction_pool.clone())))
+			},
+			DevSealMode::Timer { block_time_ms } => {
+				log::info!("🧪 Dev mode: relay-free, sealing a block every {block_time_ms} ms");
+				let (seal_sink, seal_stream) = futures::channel::mpsc::channel(1024);
+				task_manager.spawn_essential_handle().spawn(
+					"dev-block-timer",
+					None,
+					seal_on_timer(seal_sink, Duration::from_millis(block_time_ms)),
+				);
+				(NodeMode::DevManualSeal, Box::pin(seal_stream))
+			},
+		};
+	let authorship = manual_seal::run_manual_seal(manual_seal::ManualSealParams {
+		block_import: client.clone(),
+		env: proposer,
+		client: client.clone(),
+		pool: transaction_pool.clone(),
+		select_chain: LongestChain::new(backend.clone()),
+		commands_stream,
+		consensus_data_provider: Some(consensus_data_provider),
+		create_inherent_data_providers,
+	});
+	task_manager.spawn_essential_handle().spawn_blocking("manual-seal", None, authorship);
 
 	let node_context = NodeContext::new(&config, mode);
 	sc_service::spawn_tasks(sc_service::SpawnTasksParams {

@@ -51,13 +51,16 @@ impl<T: polkadot_sdk::frame_system::Config> pallet_settlement::WeightInfo for We
 			.saturating_add(T::DbWeight::get().writes(2))
 			.saturating_add(T::DbWeight::get().writes((13_u64).saturating_mul(l.into())))
 	}
+	/// `l` hub legs paid out of escrow, each like a refund of a transfer in a wrapped asset
+	/// (the asset, both accounts, the payee's existence and the books), then the record removed
+	/// and the deposit released.
 	fn advance_paying(l: u32) -> Weight {
-		Weight::from_parts(150_000_000, 4_000)
-			.saturating_add(Weight::from_parts(500_000_000, 14_000).saturating_mul(l.into()))
-			.saturating_add(T::DbWeight::get().reads(3))
-			.saturating_add(T::DbWeight::get().reads((17_u64).saturating_mul(l.into())))
-			.saturating_add(T::DbWeight::get().writes(2))
-			.saturating_add(T::DbWeight::get().writes((13_u64).saturating_mul(l.into())))
+		Weight::from_parts(150_000_000, 6_000)
+			.saturating_add(Weight::from_parts(160_000_000, 6_000).saturating_mul(l.into()))
+			.saturating_add(T::DbWeight::get().reads(5))
+			.saturating_add(T::DbWeight::get().reads((6_u64).saturating_mul(l.into())))
+			.saturating_add(T::DbWeight::get().writes(4))
+			.saturating_add(T::DbWeight::get().writes((5_u64).saturating_mul(l.into())))
 	}
 	/// The decision recorded (or a leg settled and the settlement concluded: the deposit
 	/// released).
