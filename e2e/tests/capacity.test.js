@@ -65,3 +65,19 @@ test(`${TRANSFERS} transfers to one peer submitted at once are all included, non
   assert.equal((await api.query.assetLock.inFlight(token)).toBigInt() - inFlightBefore, AMOUNT * BigInt(TRANSFERS));
   console.log(`  ${TRANSFERS} transfers out in ${result.blocks} blocks (${result.perBlock.join(', ')}), ${result.itemsPerSecond.toFixed(1)}/s`);
 });
+
+test('2,000 plain transfers submitted at once: no block without them while some wait', async () => {
+  // Plain transfers fill blocks fastest, so the pool has the most to revalidate after each one:
+  // a block sealed before the pool followed the last one took only the fallback's few and
+  // left the rest a block behind (one skipped block per run before the timer waited for it).
+  const to = senders[0].address;
+  const signed = await presign(api, 2_000, senders.slice(1), () => api.tx.balances.transferKeepAlive(to, AMOUNT));
+  const result = await floodAndFollow(api, 'plain transfers', signed, {
+    section: 'balances', method: 'transferKeepAlive', itemsOf: () => 1, timeoutMs: 5 * 60_000,
+  });
+  assert.equal(result.refusedByPool, 0, 'the pool took every transfer');
+  assert.equal(result.failed, 0, `no transfer failed: ${JSON.stringify(result.failures)}`);
+  assert.equal(result.included, 2_000, 'every transfer was included');
+  assert.equal(result.skippedBlocks, 0, `no block without transfers while some waited: ${result.perBlock}`);
+  console.log(`  2,000 plain transfers in ${result.blocks} blocks (${result.perBlock.join(', ')}), ${result.itemsPerSecond.toFixed(1)}/s`);
+});

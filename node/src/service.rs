@@ -597,7 +597,12 @@ pub fn start_dev_node(
 				task_manager.spawn_essential_handle().spawn(
 					"dev-block-timer",
 					None,
-					seal_on_timer(seal_sink, Duration::from_millis(block_time_ms)),
+					seal_on_timer(
+						seal_sink,
+						Duration::from_millis(block_time_ms),
+						client.clone(),
+						transaction_pool.clone(),
+					),
 				);
 				(NodeMode::DevManualSeal, Box::pin(seal_stream))
 			},
@@ -666,12 +671,22 @@ fn seal_on_import(
 async fn seal_on_timer(
 	mut sink: futures::channel::mpsc::Sender<EngineCommand<BlockHash>>,
 	block_time: Duration,
+	client: Arc<ParachainClient>,
+	pool: Arc<ParachainTransactionPool>,
 ) {
 	use futures::SinkExt;
+	use polkadot_sdk::sc_transaction_pool_api::TransactionPool;
 	// The first block a block time after start, when the pool follows the chain.
 	futures_timer::Delay::new(block_time).await;
 	loop {
 		let started = std::time::Instant::now();
+		// Seal once the pool has followed the best block (its view of it built, what the block
+		// took pruned and the rest revalidated), for at most half a block time: the proposer
+		// waits only an eighth of its deadline for that view, then builds from a fallback that
+		// leaves transactions submitted during the last import a whole block behind.
+		let best = client.chain_info().best_hash;
+		let followed = pool.ready_at(best).map(|_| ());
+		futures::future::select(followed, futures_timer::Delay::new(block_time / 2)).await;
 		let (sealed, result) = futures::channel::oneshot::channel();
 		let command = EngineCommand::SealNewBlock {
 			create_empty: true,
