@@ -639,10 +639,6 @@ pub fn start_dev_node(
 	Ok(task_manager)
 }
 
-/// Asks manual seal for a new, finalized block every `block_time`, counted from the start of
-/// the previous one, and never before the previous one is sealed: a block that takes longer
-/// than the block time to build is not followed at once by another, built before the pool has
-/// caught up with it (such blocks came out empty under load).
 /// The seal commands of `--instant-seal`: a block for each transaction the pool imports, while
 /// it holds a ready one (a burst of transactions goes into the first block; the commands after
 /// it find nothing ready, unless the pool prunes late, which costs an empty block).
@@ -668,6 +664,10 @@ fn seal_on_import(
 	})
 }
 
+/// Asks manual seal for a new, finalized block every `block_time`, counted from the start of
+/// the previous one, and never before the previous one is sealed: a block that takes longer
+/// than the block time to build is not followed at once by another, built before the pool has
+/// caught up with it (such blocks came out empty under load).
 async fn seal_on_timer(
 	mut sink: futures::channel::mpsc::Sender<EngineCommand<BlockHash>>,
 	block_time: Duration,
