@@ -362,9 +362,14 @@ pub trait HubTokens<AccountId> {
 	) -> DispatchResult;
 
 	/// A hub token of the costlier kind to move (a wrapped asset), with `amount` of it given to
-	/// `holder` (an existing account): for the benchmarks of applications.
+	/// `holder` (an existing account): for the benchmarks of applications. Different `index`es
+	/// give different assets, so that legs in several assets are measured on keys of their own.
 	#[cfg(feature = "runtime-benchmarks")]
-	fn wrapped_token_for_benchmarks(holder: &AccountId, amount: u128) -> TokenRef;
+	fn wrapped_token_for_benchmarks(
+		index: u32,
+		holder: &AccountId,
+		amount: u128,
+	) -> Result<TokenRef, DispatchError>;
 }
 
 #[cfg(test)]

@@ -57,13 +57,17 @@ impl<T: Config> HubTokens<T::AccountId> for Pallet<T> {
 	}
 
 	#[cfg(feature = "runtime-benchmarks")]
-	fn wrapped_token_for_benchmarks(holder: &T::AccountId, amount: u128) -> TokenRef {
-		let token = TokenRef { home: 4_242, id: polkadot_sdk::sp_core::H256::repeat_byte(0x5e) };
-		let id = Self::wrapped_or_create(&token, 12).expect("a wrapped asset id is free");
+	fn wrapped_token_for_benchmarks(
+		index: u32,
+		holder: &T::AccountId,
+		amount: u128,
+	) -> Result<TokenRef, DispatchError> {
+		let id = polkadot_sdk::sp_core::H256::from_low_u64_be(u64::from(index) + 1);
+		let token = TokenRef { home: 4_242, id };
+		let asset = Self::wrapped_or_create(&token, 12)?;
 		<pallet_assets::Pallet<T> as fungibles::Mutate<T::AccountId>>::mint_into(
-			id, holder, amount,
-		)
-		.expect("the holder exists");
-		token
+			asset, holder, amount,
+		)?;
+		Ok(token)
 	}
 }

@@ -110,15 +110,17 @@ mod benchmarks {
 		assert!(Settlements::<T>::contains_key(id()));
 	}
 
-	/// A party giving all `l` legs, each in a wrapped asset (the costlier kind to move) and
-	/// locked in escrow.
+	/// A party giving all `l` legs, each in a wrapped asset of its own (the costlier kind to
+	/// move) and locked in escrow.
 	#[benchmark]
-	fn sign_up(l: Linear<2, { T::MaxLegs::get() }>) {
+	fn sign_up(l: Linear<2, { T::MaxLegs::get() }>) -> Result<(), BenchmarkError> {
 		let giver = funded::<T>("giver", 0);
-		let token = T::Tokens::wrapped_token_for_benchmarks(&giver, AMOUNT * u128::from(l));
 		let legs = (0..l)
-			.map(|n| Leg { token, ..hub_leg::<T>(&giver, &funded::<T>("taker", n)) })
-			.collect();
+			.map(|n| {
+				let token = T::Tokens::wrapped_token_for_benchmarks(n, &giver, AMOUNT)?;
+				Ok(Leg { token, ..hub_leg::<T>(&giver, &funded::<T>("taker", n)) })
+			})
+			.collect::<Result<_, BenchmarkError>>()?;
 		let terms = proposed::<T>(legs);
 
 		#[extrinsic_call]
@@ -126,6 +128,7 @@ mod benchmarks {
 
 		let settlement = Settlements::<T>::get(id()).expect("in progress");
 		assert!(settlement.legs.iter().all(|record| record.state == LegState::SignedUp));
+		Ok(())
 	}
 
 	/// A peer party giving all `l` legs signs up by message.
@@ -168,17 +171,17 @@ mod benchmarks {
 		assert!(settlement.legs.iter().all(|record| record.state == LegState::Preparing));
 	}
 
-	/// `l` hub legs in a wrapped asset, all signed up: the same `advance` commits and pays
-	/// every leg to its counterparty, and the settlement concludes.
+	/// `l` hub legs, each in a wrapped asset of its own, all signed up: the same `advance`
+	/// commits and pays every leg to its counterparty, and the settlement concludes.
 	#[benchmark]
-	fn advance_paying(l: Linear<2, { T::MaxLegs::get() }>) {
+	fn advance_paying(l: Linear<2, { T::MaxLegs::get() }>) -> Result<(), BenchmarkError> {
 		let legs: alloc::vec::Vec<Leg> = (0..l)
 			.map(|n| {
 				let giver = funded::<T>("giver", n);
-				let token = T::Tokens::wrapped_token_for_benchmarks(&giver, AMOUNT);
-				Leg { token, ..hub_leg::<T>(&giver, &funded::<T>("taker", n)) }
+				let token = T::Tokens::wrapped_token_for_benchmarks(n, &giver, AMOUNT)?;
+				Ok(Leg { token, ..hub_leg::<T>(&giver, &funded::<T>("taker", n)) })
 			})
-			.collect();
+			.collect::<Result<_, BenchmarkError>>()?;
 		let terms = proposed::<T>(legs.clone());
 		all_signed_up::<T>(terms);
 		let payer = funded::<T>("relayer", 0);
@@ -190,6 +193,7 @@ mod benchmarks {
 
 		assert!(!Settlements::<T>::contains_key(id()));
 		assert_eq!(T::Tokens::balance(&legs[0].token, &taker), held + AMOUNT);
+		Ok(())
 	}
 
 	/// The last peer leg prepared, `l - 1` hub legs besides: the settlement commits.
@@ -231,11 +235,11 @@ mod benchmarks {
 
 	/// A deferred payment in a wrapped asset.
 	#[benchmark]
-	fn claim_payout() {
+	fn claim_payout() -> Result<(), BenchmarkError> {
 		let owner = funded::<T>("owner", 0);
 		let escrow = Pallet::<T>::escrow_account();
 		T::Currency::set_balance(&escrow, AMOUNT);
-		let token = T::Tokens::wrapped_token_for_benchmarks(&escrow, AMOUNT);
+		let token = T::Tokens::wrapped_token_for_benchmarks(0, &escrow, AMOUNT)?;
 		Escrowed::<T>::insert(token, AMOUNT);
 		PayoutsDue::<T>::insert(&owner, token, AMOUNT);
 
@@ -244,6 +248,7 @@ mod benchmarks {
 
 		assert_eq!(PayoutsDue::<T>::get(&owner, token), 0);
 		assert_eq!(T::Tokens::balance(&token, &owner), AMOUNT);
+		Ok(())
 	}
 
 	impl_benchmark_test_suite!(Pallet, crate::mock::new_test_ext(), crate::mock::Test);

@@ -272,9 +272,14 @@ impl HubTokens<u64> for MockTokens {
 	}
 
 	#[cfg(feature = "runtime-benchmarks")]
-	fn wrapped_token_for_benchmarks(holder: &u64, amount: u128) -> TokenRef {
+	/// The mock holds one wrapped asset, whatever the index.
+	fn wrapped_token_for_benchmarks(
+		_: u32,
+		holder: &u64,
+		amount: u128,
+	) -> Result<TokenRef, DispatchError> {
 		Self::mint_wrapped(*holder, amount);
-		wrapped_token()
+		Ok(wrapped_token())
 	}
 }
 
